@@ -1,0 +1,290 @@
+using System.Buffers;
+using System.IO.Pipelines;
+
+namespace EdgeMail.Net;
+
+/// <summary>
+/// Reads capped lines and counted byte runs from a connection's input, with a deadline per line. It owns the
+/// <c>AdvanceTo</c> calls, and between calls nothing is left examined-but-unconsumed, so a protocol may also read
+/// <see cref="MailConnection.Input"/> directly (SMTP's dot-unstuffing of DATA, for instance).
+/// </summary>
+/// <remarks>
+/// The deadline is per line, not per read: a client that trickles one byte at a time cannot keep a line open
+/// forever (the slowloris attack). A single timer per reader, armed only when a read has to wait, wakes the pending
+/// read with <see cref="PipeReader.CancelPendingRead"/>, so a timeout costs no exception and no allocation.
+/// Not thread-safe: one reader per connection, used by the session loop.
+/// </remarks>
+public sealed class LineReader : IDisposable
+{
+    private readonly TimeProvider _time;
+    private PipeReader _input;
+    private ITimer? _timer;
+    private long _deadline = long.MaxValue;
+    private TimeSpan _timeout;
+    private bool _discarding;
+    private byte[]? _lineBuffer;
+    private volatile bool _disposed;
+
+    public LineReader(PipeReader input, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        _input = input;
+        _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Reads the next line of at most <paramref name="maxLineBytes"/> bytes including its terminator. A longer line
+    /// is discarded up to its LF without being buffered, and reported once as <see cref="LineReadStatus.TooLong"/>.
+    /// </summary>
+    /// <param name="timeout">
+    /// Time for the whole line to arrive, from this call (<see cref="Timeout.InfiniteTimeSpan"/> for none). The
+    /// line's bytes arriving slowly do not extend it.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait by throwing, as usual (the stopping token, typically).</param>
+    public async ValueTask<LineReadResult> ReadLineAsync(int maxLineBytes, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 2);
+        CheckTimeout(timeout);
+        ReturnLineBuffer();
+
+        var input = _input;
+        bool armed = false;
+        try
+        {
+            // Pipelined lines are already buffered: take them without touching the timer.
+            if (!input.TryRead(out var result))
+            {
+                armed = Arm(timeout);
+                result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            while (true)
+            {
+                var buffer = result.Buffer;
+                var status = LineFramer.TryRead(ref buffer, maxLineBytes, ref _discarding, out var line, out bool bareLineFeed);
+                if (status == LineFrameStatus.Line)
+                {
+                    var copy = CopyLine(line);
+                    input.AdvanceTo(buffer.Start);
+                    return new LineReadResult(LineReadStatus.Line, copy, bareLineFeed);
+                }
+                if (status == LineFrameStatus.TooLong)
+                {
+                    input.AdvanceTo(buffer.Start);
+                    return new LineReadResult(LineReadStatus.TooLong);
+                }
+
+                input.AdvanceTo(buffer.Start, buffer.End);
+                if (result.IsCompleted)
+                {
+                    return new LineReadResult(LineReadStatus.Closed);
+                }
+                if (result.IsCanceled && HasExpired())
+                {
+                    return new LineReadResult(LineReadStatus.TimedOut);
+                }
+                if (!armed)
+                {
+                    armed = Arm(timeout);
+                }
+                result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (armed)
+            {
+                Disarm();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads exactly <paramref name="byteCount"/> bytes into <paramref name="destination"/>, or discards them when it
+    /// is null (a refused IMAP literal or BDAT chunk: read to its end, store nothing, reply once). For IMAP literals
+    /// (RFC 9051 §4.3) and SMTP BDAT (RFC 3030 §2); bytes after them stay in the input.
+    /// </summary>
+    /// <param name="inactivityTimeout">
+    /// Longest wait for the next byte (<see cref="Timeout.InfiniteTimeSpan"/> for none). Unlike a line's deadline it
+    /// restarts on progress, as RFC 5321 §4.5.3.2.5 times each data block: the size is announced and capped by the
+    /// protocol, so a slow sender of a large message is not cut off.
+    /// </param>
+    public async ValueTask<CopyStatus> CopyBytesAsync(long byteCount, Stream? destination, TimeSpan inactivityTimeout, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(byteCount);
+        CheckTimeout(inactivityTimeout);
+        ReturnLineBuffer();
+
+        var input = _input;
+        bool armed = false;
+        long remaining = byteCount;
+        try
+        {
+            while (remaining > 0)
+            {
+                if (!input.TryRead(out var result))
+                {
+                    if (!armed)
+                    {
+                        armed = Arm(inactivityTimeout);
+                    }
+                    result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                var buffer = result.Buffer;
+                if (!buffer.IsEmpty)
+                {
+                    var chunk = buffer.Slice(0, Math.Min(remaining, buffer.Length));
+                    try
+                    {
+                        if (destination is not null)
+                        {
+                            foreach (var segment in chunk)
+                            {
+                                await destination.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        input.AdvanceTo(chunk.End);
+                    }
+                    remaining -= chunk.Length;
+                    if (armed)
+                    {
+                        _deadline = _time.GetTimestamp() + ToTimestampTicks(inactivityTimeout);
+                        if (result.IsCanceled)
+                        {
+                            // The timer fired as these bytes arrived; it must run again for the moved deadline.
+                            HasExpired();
+                        }
+                    }
+                    continue;
+                }
+
+                input.AdvanceTo(buffer.Start);
+                if (result.IsCompleted)
+                {
+                    return CopyStatus.Closed;
+                }
+                if (result.IsCanceled && HasExpired())
+                {
+                    return CopyStatus.TimedOut;
+                }
+            }
+            return CopyStatus.Completed;
+        }
+        finally
+        {
+            if (armed)
+            {
+                Disarm();
+            }
+        }
+    }
+
+    /// <summary>Returns the last line's buffer to the pool and stops the timer.</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
+        _timer?.Dispose();
+        ReturnLineBuffer();
+    }
+
+    // After STARTTLS the connection reads through new pipes; the old one held nothing (checked before the upgrade).
+    internal void Reset(PipeReader input)
+    {
+        ReturnLineBuffer();
+        _input = input;
+        _discarding = false;
+    }
+
+    private ReadOnlyMemory<byte> CopyLine(in ReadOnlySequence<byte> line)
+    {
+        if (line.IsEmpty)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+        int length = (int)line.Length;
+        _lineBuffer = ArrayPool<byte>.Shared.Rent(length);
+        line.CopyTo(_lineBuffer);
+        return _lineBuffer.AsMemory(0, length);
+    }
+
+    // Returned before each read rather than kept, so that a connection waiting for its next line holds no buffer.
+    private void ReturnLineBuffer()
+    {
+        if (_lineBuffer is { } buffer)
+        {
+            _lineBuffer = null;
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private bool Arm(TimeSpan timeout)
+    {
+        if (timeout == Timeout.InfiniteTimeSpan)
+        {
+            return false;
+        }
+        _timeout = timeout;
+        _deadline = _time.GetTimestamp() + ToTimestampTicks(timeout);
+        _timer ??= _time.CreateTimer(static state => ((LineReader)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timer.Change(timeout, Timeout.InfiniteTimeSpan);
+        return true;
+    }
+
+    private void Disarm()
+    {
+        _deadline = long.MaxValue;
+        if (!_disposed)
+        {
+            _timer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void OnTimer()
+    {
+        if (!_disposed)
+        {
+            _input.CancelPendingRead();
+        }
+    }
+
+    // A cancelled read is a timeout only once the deadline has passed. Otherwise the wake-up came early (timer
+    // granularity, or progress moved the deadline of a byte run) or from a timer of an earlier line that fired as
+    // it was being disarmed: wait for the rest of the time.
+    private bool HasExpired()
+    {
+        if (_deadline == long.MaxValue)
+        {
+            return false;
+        }
+        long now = _time.GetTimestamp();
+        if (now >= _deadline)
+        {
+            return true;
+        }
+        var left = _time.GetElapsedTime(now, _deadline);
+        left = left < _timeout ? left : _timeout;
+        _timer!.Change(left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left, Timeout.InfiniteTimeSpan);
+        return false;
+    }
+
+    private long ToTimestampTicks(TimeSpan timeout) =>
+        (long)(timeout.Ticks * ((double)_time.TimestampFrequency / TimeSpan.TicksPerSecond));
+
+    private static void CheckTimeout(TimeSpan timeout)
+    {
+        if (timeout != Timeout.InfiniteTimeSpan && (timeout <= TimeSpan.Zero || timeout > TimeSpan.FromDays(1)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "A read timeout must be positive and at most a day, or infinite.");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeMail.Net;
+
+// Source-generated log messages (no boxing, no reflection). Payloads are never logged: only ids, endpoints,
+// counts and exception types from the transport.
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "{Endpoint} listening on {LocalEndPoint} (TLS: {TlsMode})")]
+    public static partial void Listening(this ILogger logger, string endpoint, IPEndPoint localEndPoint, TlsMode tlsMode);
+
+    [LoggerMessage(2, LogLevel.Information, "{Endpoint} stopped listening")]
+    public static partial void StoppedListening(this ILogger logger, string endpoint);
+
+    [LoggerMessage(3, LogLevel.Warning, "{Endpoint}: accepting a connection failed; retrying")]
+    public static partial void AcceptFailed(this ILogger logger, string endpoint, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Debug, "Connection {ConnectionId} from {Remote} accepted on {Endpoint}")]
+    public static partial void ConnectionAccepted(this ILogger logger, string connectionId, IPEndPoint remote, string endpoint);
+
+    [LoggerMessage(5, LogLevel.Debug, "Connection {ConnectionId} closed")]
+    public static partial void ConnectionClosed(this ILogger logger, string connectionId);
+
+    [LoggerMessage(6, LogLevel.Warning, "Connection from {Remote} to {Endpoint} refused: {Reason}")]
+    public static partial void ConnectionRejected(this ILogger logger, IPEndPoint remote, string endpoint, RejectReason reason);
+
+    [LoggerMessage(7, LogLevel.Debug, "Connection {ConnectionId}: TLS handshake failed")]
+    public static partial void TlsHandshakeFailed(this ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(8, LogLevel.Debug, "Connection {ConnectionId} ended by the transport ({ExceptionType})")]
+    public static partial void ConnectionEndedByTransport(this ILogger logger, string connectionId, string exceptionType);
+
+    [LoggerMessage(9, LogLevel.Error, "Connection {ConnectionId} failed")]
+    public static partial void ConnectionFailed(this ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Warning, "{Endpoint}: {Count} connection(s) still open after the drain timeout of {DrainTimeout}; aborting them")]
+    public static partial void AbortingConnections(this ILogger logger, string endpoint, int count, TimeSpan drainTimeout);
+
+    [LoggerMessage(11, LogLevel.Warning, "{Endpoint}: {Count} connection handler(s) did not end after their sockets were closed; stopping without them")]
+    public static partial void HandlersStuck(this ILogger logger, string endpoint, int count);
+
+    [LoggerMessage(12, LogLevel.Debug, "Connection {ConnectionId}: refusing it failed")]
+    public static partial void RejectFailed(this ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Information, "TLS certificate {Path} loaded, SHA-256 fingerprint {Fingerprint}, valid until {NotAfter:u}")]
+    public static partial void CertificateLoaded(this ILogger logger, string path, string fingerprint, DateTime notAfter);
+
+    [LoggerMessage(21, LogLevel.Information, "Self-signed TLS certificate generated at {Path}, SHA-256 fingerprint {Fingerprint}, valid until {NotAfter:u}")]
+    public static partial void CertificateGenerated(this ILogger logger, string path, string fingerprint, DateTime notAfter);
+
+    [LoggerMessage(22, LogLevel.Warning, "Self-signed TLS certificate {Path} is unusable ({Reason}); generating a new one, whose fingerprint clients must accept again")]
+    public static partial void GeneratedCertificateUnusable(this ILogger logger, string path, string reason);
+
+    [LoggerMessage(23, LogLevel.Error, "TLS certificate {Path} expired on {NotAfter:u}; clients will refuse it")]
+    public static partial void CertificateExpired(this ILogger logger, string path, DateTime notAfter);
+
+    [LoggerMessage(24, LogLevel.Warning, "TLS certificate {Path} expires on {NotAfter:u}")]
+    public static partial void CertificateExpiring(this ILogger logger, string path, DateTime notAfter);
+}

@@ -1,0 +1,10 @@
+namespace EdgeMail.Store.Accounts;
+
+/// <summary>
+/// Everything a login needs to check a password for one account: the main secret and the secrets of
+/// its app passwords (any of them may match).
+/// </summary>
+public sealed record AccountCredentials(Account Account, ScramCredential Password, IReadOnlyList<AppPasswordCredential> AppPasswords);
+
+/// <summary>An app password's name and secret.</summary>
+public sealed record AppPasswordCredential(long Id, string Name, ScramCredential Secret);

@@ -1,0 +1,354 @@
+using System.Globalization;
+using EdgeMail.Store.Interop;
+using Microsoft.Win32.SafeHandles;
+
+namespace EdgeMail.Store.Bodies;
+
+/// <summary>
+/// The message bodies on disk, under &lt;data&gt;/bodies. Small bodies are appended to shared segment
+/// files (seg-NNNNNN.dat) so that one fsync covers every delivery of a batch; large bodies get a file of
+/// their own (b-GUID.eml), staged in &lt;data&gt;/tmp and renamed in. Only this class turns a body into
+/// a path; a mailbox name never becomes one.
+/// Writes to segments happen on the store's single writer loop; reads are positional and concurrent.
+/// </summary>
+internal sealed class BodyFiles : IDisposable
+{
+    private const string SegmentPrefix = "seg-";
+    private const string SegmentSuffix = ".dat";
+    private const string FilePrefix = "b-";
+    private const string FileSuffix = ".eml";
+    private const long BlockSize = 4096;
+
+    private readonly long _segmentMaxBytes;
+    private SafeFileHandle? _active;
+    private long _activeId;
+    private long _activeLength;
+    private bool _activeDirty;
+    private bool _directoryDirty;
+
+    public BodyFiles(string dataPath, long segmentMaxBytes)
+    {
+        BodiesPath = System.IO.Path.Combine(dataPath, "bodies");
+        TempPath = System.IO.Path.Combine(dataPath, "tmp");
+        _segmentMaxBytes = segmentMaxBytes;
+        Directory.CreateDirectory(BodiesPath);
+        Directory.CreateDirectory(TempPath);
+    }
+
+    public string BodiesPath { get; }
+
+    public string TempPath { get; }
+
+    public long ActiveSegment => _activeId;
+
+    /// <summary>The append position of the active segment; a failed batch truncates back to it.</summary>
+    public (long Segment, long Length) Mark => (_activeId, _activeLength);
+
+    public string SegmentPath(long id) => System.IO.Path.Combine(BodiesPath, SegmentPrefix + id.ToString("D6", CultureInfo.InvariantCulture) + SegmentSuffix);
+
+    public string FilePath(string name) => System.IO.Path.Combine(BodiesPath, name);
+
+    /// <summary>Appends a small body to the active segment (writer loop only); durable after <see cref="Flush"/>.</summary>
+    public BodyLocation Append(ReadOnlySpan<byte> body)
+    {
+        if (_active is null || (_activeLength > 0 && _activeLength + body.Length > _segmentMaxBytes))
+        {
+            OpenSegment(_activeId + 1, create: true);
+        }
+
+        var offset = _activeLength;
+        RandomAccess.Write(_active!, body, offset);
+        _activeLength += body.Length;
+        _activeDirty = true;
+        return new BodyLocation(_activeId, offset, body.Length, null);
+    }
+
+    /// <summary>Moves a staged large body into place (writer loop only); durable after <see cref="Flush"/>.</summary>
+    public BodyLocation Adopt(StagedBody staged)
+    {
+        var name = FilePrefix + Guid.NewGuid().ToString("N") + FileSuffix;
+        File.Move(staged.TempFile, FilePath(name));
+        _directoryDirty = true;
+        return new BodyLocation(null, 0, staged.Length, name);
+    }
+
+    /// <summary>
+    /// Step 2 and 4 of the write order: fsync the segment that was appended to, and the directory
+    /// whose entries changed, before the metadata commit makes the bodies visible.
+    /// </summary>
+    public void Flush()
+    {
+        if (_activeDirty && _active is not null)
+        {
+            RandomAccess.FlushToDisk(_active);
+            _activeDirty = false;
+        }
+
+        if (_directoryDirty)
+        {
+            Libc.FsyncDirectory(BodiesPath);
+            _directoryDirty = false;
+        }
+    }
+
+    /// <summary>Undoes the appends of a batch whose commit failed: nothing of it may stay visible or take space.</summary>
+    public void Rollback((long Segment, long Length) mark, IEnumerable<BodyLocation> adopted)
+    {
+        foreach (var location in adopted)
+        {
+            if (location.File is not null)
+            {
+                TryDelete(FilePath(location.File));
+            }
+        }
+
+        if (_active is not null && _activeId == mark.Segment)
+        {
+            RandomAccess.SetLength(_active, mark.Length);
+            _activeLength = mark.Length;
+        }
+        else if (_active is not null && _activeId != mark.Segment)
+        {
+            // The batch opened a new segment: the whole file is this batch's and is dropped.
+            var dropped = _activeId;
+            _active.Dispose();
+            _active = null;
+            TryDelete(SegmentPath(dropped));
+            if (mark.Segment > 0 && File.Exists(SegmentPath(mark.Segment)))
+            {
+                OpenSegment(mark.Segment, create: false);
+                RandomAccess.SetLength(_active!, mark.Length);
+                _activeLength = mark.Length;
+            }
+            else
+            {
+                _activeId = mark.Segment;
+                _activeLength = 0;
+            }
+        }
+
+        _activeDirty = false;
+        _directoryDirty = true;
+    }
+
+    /// <summary>Stages a large body: the caller writes it to a temp file and fsyncs it, in parallel with other callers.</summary>
+    public async Task<StagedBody> StageAsync(ReadOnlyMemory<byte> prefix, Stream rest, long maxBytes, CancellationToken cancellationToken)
+    {
+        var path = System.IO.Path.Combine(TempPath, Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous);
+            long length = 0;
+            await RandomAccess.WriteAsync(handle, prefix, 0, cancellationToken).ConfigureAwait(false);
+            length += prefix.Length;
+            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
+            try
+            {
+                int read;
+                while ((read = await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (length + read > maxBytes)
+                    {
+                        throw new StoreException(StoreError.TooLarge, $"the message is larger than {maxBytes} bytes");
+                    }
+
+                    await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, read), length, cancellationToken).ConfigureAwait(false);
+                    length += read;
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            }
+
+            RandomAccess.FlushToDisk(handle);
+            return new StagedBody(path, length);
+        }
+        catch
+        {
+            TryDelete(path);
+            throw;
+        }
+    }
+
+    public Stream OpenRead(BodyLocation location, Action? onDispose)
+    {
+        var path = location.File is { } file ? FilePath(file) : SegmentPath(location.Segment!.Value);
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new BodyStream(handle, location.Offset, location.Length, onDispose);
+    }
+
+    /// <summary>
+    /// Frees a dead body's space: a file of its own is deleted; a segment range has its whole blocks
+    /// punched out (partial blocks at the edges stay until the whole segment dies).
+    /// </summary>
+    public void Reclaim(BodyLocation location)
+    {
+        if (location.File is { } file)
+        {
+            TryDelete(FilePath(file));
+            return;
+        }
+
+        PunchAligned(location.Segment!.Value, location.Offset, location.Offset + location.Length);
+    }
+
+    public void DeleteSegment(long id)
+    {
+        if (id == _activeId)
+        {
+            return;
+        }
+
+        TryDelete(SegmentPath(id));
+    }
+
+    /// <summary>
+    /// Recovery at start (service mode only): staged temp files are dropped; own-files without a row
+    /// are removed; each segment is cut back to its last live byte (a batch that crashed before its
+    /// commit leaves bytes past it), dead gaps are punched, and dead segments are deleted. The newest
+    /// segment becomes the active one.
+    /// </summary>
+    public RecoveryReport Recover(IReadOnlySet<string> liveFiles, IReadOnlyDictionary<long, List<(long Start, long End)>> liveRanges)
+    {
+        var report = new RecoveryReport();
+        foreach (var temp in Directory.EnumerateFiles(TempPath))
+        {
+            TryDelete(temp);
+            report.TempFilesRemoved++;
+        }
+
+        var segments = new List<long>();
+        foreach (var path in Directory.EnumerateFiles(BodiesPath))
+        {
+            var name = System.IO.Path.GetFileName(path);
+            if (name.StartsWith(FilePrefix, StringComparison.Ordinal) && name.EndsWith(FileSuffix, StringComparison.Ordinal))
+            {
+                if (!liveFiles.Contains(name))
+                {
+                    TryDelete(path);
+                    report.OrphanFilesRemoved++;
+                }
+            }
+            else if (name.StartsWith(SegmentPrefix, StringComparison.Ordinal) && name.EndsWith(SegmentSuffix, StringComparison.Ordinal)
+                && long.TryParse(name.AsSpan(SegmentPrefix.Length, name.Length - SegmentPrefix.Length - SegmentSuffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            {
+                segments.Add(id);
+            }
+        }
+
+        segments.Sort();
+        var newest = segments.Count > 0 ? segments[^1] : 0;
+        foreach (var id in segments)
+        {
+            liveRanges.TryGetValue(id, out var ranges);
+            if ((ranges is null || ranges.Count == 0) && id != newest)
+            {
+                TryDelete(SegmentPath(id));
+                report.SegmentsRemoved++;
+                continue;
+            }
+
+            using var handle = File.OpenHandle(SegmentPath(id), FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            var liveEnd = 0L;
+            var previousEnd = 0L;
+            foreach (var (start, end) in ranges ?? [])
+            {
+                PunchAligned(handle, previousEnd, start);
+                previousEnd = Math.Max(previousEnd, end);
+                liveEnd = Math.Max(liveEnd, end);
+            }
+
+            var length = RandomAccess.GetLength(handle);
+            if (length > liveEnd)
+            {
+                RandomAccess.SetLength(handle, liveEnd);
+                RandomAccess.FlushToDisk(handle);
+                report.BytesTruncated += length - liveEnd;
+            }
+        }
+
+        if (newest > 0)
+        {
+            OpenSegment(newest, create: false);
+        }
+
+        Libc.FsyncDirectory(BodiesPath);
+        return report;
+    }
+
+    public void Dispose()
+    {
+        _active?.Dispose();
+        _active = null;
+    }
+
+    private void OpenSegment(long id, bool create)
+    {
+        _active?.Dispose();
+        _active = File.OpenHandle(SegmentPath(id), create ? FileMode.CreateNew : FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        _activeId = id;
+        _activeLength = RandomAccess.GetLength(_active);
+        if (create)
+        {
+            _directoryDirty = true;
+        }
+    }
+
+    private void PunchAligned(long segment, long start, long end)
+    {
+        if (segment == _activeId && _active is not null)
+        {
+            PunchAligned(_active, start, end);
+            return;
+        }
+
+        try
+        {
+            using var handle = File.OpenHandle(SegmentPath(segment), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            PunchAligned(handle, start, end);
+        }
+        catch (FileNotFoundException)
+        {
+        }
+    }
+
+    private static void PunchAligned(SafeFileHandle handle, long start, long end)
+    {
+        var alignedStart = (start + BlockSize - 1) / BlockSize * BlockSize;
+        var alignedEnd = end / BlockSize * BlockSize;
+        if (alignedEnd > alignedStart)
+        {
+            Libc.PunchHole(handle, alignedStart, alignedEnd - alignedStart);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>A large body written to a temp file and fsynced, waiting for the writer loop to move it into place.</summary>
+internal sealed record StagedBody(string TempFile, long Length);
+
+/// <summary>What recovery found and cleaned up.</summary>
+public sealed class RecoveryReport
+{
+    public int TempFilesRemoved { get; set; }
+
+    public int OrphanFilesRemoved { get; set; }
+
+    public int SegmentsRemoved { get; set; }
+
+    public long BytesTruncated { get; set; }
+}

@@ -1,0 +1,112 @@
+using System.Threading.Channels;
+
+namespace EdgeMail.Store.Changes;
+
+/// <summary>
+/// In-process change notification: every committed change reaches every subscriber of its mailbox
+/// (and the account-wide and global subscribers) in commit order. No file-system watching.
+/// Publishing never blocks the writer: channels are unbounded, and a subscriber that stops reading
+/// is expected to dispose its subscription.
+/// </summary>
+public sealed class ChangeFeed
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<long, List<ChangeSubscription>> _byMailbox = [];
+    private readonly List<ChangeSubscription> _all = [];
+
+    /// <summary>Changes of one mailbox (a selected IMAP mailbox, a POP3 maildrop).</summary>
+    public ChangeSubscription Subscribe(long mailboxId)
+    {
+        var sub = new ChangeSubscription(this, mailboxId);
+        lock (_gate)
+        {
+            if (!_byMailbox.TryGetValue(mailboxId, out var list))
+            {
+                _byMailbox[mailboxId] = list = [];
+            }
+
+            list.Add(sub);
+        }
+
+        return sub;
+    }
+
+    /// <summary>Changes of every mailbox (the new-mail LED, status counters).</summary>
+    public ChangeSubscription SubscribeAll()
+    {
+        var sub = new ChangeSubscription(this, null);
+        lock (_gate)
+        {
+            _all.Add(sub);
+        }
+
+        return sub;
+    }
+
+    internal void Publish(MailboxChange change)
+    {
+        lock (_gate)
+        {
+            if (_byMailbox.TryGetValue(change.MailboxId, out var list))
+            {
+                foreach (var sub in list)
+                {
+                    sub.Writer.TryWrite(change);
+                }
+            }
+
+            foreach (var sub in _all)
+            {
+                sub.Writer.TryWrite(change);
+            }
+        }
+    }
+
+    internal void Unsubscribe(ChangeSubscription sub)
+    {
+        lock (_gate)
+        {
+            if (sub.MailboxId is { } id)
+            {
+                if (_byMailbox.TryGetValue(id, out var list) && list.Remove(sub) && list.Count == 0)
+                {
+                    _byMailbox.Remove(id);
+                }
+            }
+            else
+            {
+                _all.Remove(sub);
+            }
+        }
+
+        sub.Writer.TryComplete();
+    }
+}
+
+/// <summary>A live subscription; dispose it when the session ends or leaves the mailbox.</summary>
+public sealed class ChangeSubscription : IDisposable
+{
+    private readonly ChangeFeed _feed;
+    private readonly Channel<MailboxChange> _channel = Channel.CreateUnbounded<MailboxChange>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+    private int _disposed;
+
+    internal ChangeSubscription(ChangeFeed feed, long? mailboxId)
+    {
+        _feed = feed;
+        MailboxId = mailboxId;
+    }
+
+    public long? MailboxId { get; }
+
+    public ChannelReader<MailboxChange> Reader => _channel.Reader;
+
+    internal ChannelWriter<MailboxChange> Writer => _channel.Writer;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _feed.Unsubscribe(this);
+        }
+    }
+}

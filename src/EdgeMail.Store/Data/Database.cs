@@ -1,0 +1,124 @@
+using Microsoft.Data.Sqlite;
+
+namespace EdgeMail.Store.Data;
+
+/// <summary>
+/// The SQLite database of metadata. WAL with synchronous=FULL: SQLite documents that NORMAL can roll
+/// back the latest commits after a power loss (https://sqlite.org/pragma.html#pragma_synchronous),
+/// and our promise is that an acknowledged write survives one.
+/// </summary>
+internal sealed class Database
+{
+    public const int SchemaVersion = 1;
+
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS accounts(
+            id INTEGER PRIMARY KEY,
+            address TEXT NOT NULL UNIQUE,
+            created INTEGER NOT NULL,
+            salt BLOB NOT NULL, iterations INTEGER NOT NULL, stored_key BLOB NOT NULL, server_key BLOB NOT NULL);
+        CREATE TABLE IF NOT EXISTS app_passwords(
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            last_used INTEGER,
+            salt BLOB NOT NULL, iterations INTEGER NOT NULL, stored_key BLOB NOT NULL, server_key BLOB NOT NULL,
+            UNIQUE(account_id, name));
+        CREATE TABLE IF NOT EXISTS mailboxes(
+            id INTEGER PRIMARY KEY,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            uidnext INTEGER NOT NULL,
+            highestmodseq INTEGER NOT NULL,
+            special_use INTEGER NOT NULL DEFAULT 0,
+            subscribed INTEGER NOT NULL DEFAULT 0,
+            UNIQUE(account_id, name));
+        -- A stored message body: in a shared segment file (segment, offset) or in a file of its own.
+        -- Copies share one body; it is reclaimed when the last message referring to it goes.
+        CREATE TABLE IF NOT EXISTS bodies(
+            id INTEGER PRIMARY KEY,
+            segment INTEGER,
+            offset INTEGER NOT NULL,
+            length INTEGER NOT NULL,
+            file TEXT,
+            summary BLOB NOT NULL);
+        CREATE INDEX IF NOT EXISTS bodies_segment ON bodies(segment, offset) WHERE segment IS NOT NULL;
+        CREATE TABLE IF NOT EXISTS messages(
+            mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+            uid INTEGER NOT NULL,
+            modseq INTEGER NOT NULL,
+            flags INTEGER NOT NULL,
+            keywords TEXT,
+            internal_date INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            body_id INTEGER NOT NULL REFERENCES bodies(id),
+            PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS messages_body ON messages(body_id);
+        CREATE INDEX IF NOT EXISTS messages_modseq ON messages(mailbox_id, modseq);
+        -- Expunged UIDs with the MODSEQ of their expunge, for QRESYNC's VANISHED (RFC 7162 §3.2.5.1).
+        CREATE TABLE IF NOT EXISTS expunged(
+            mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+            uid INTEGER NOT NULL,
+            modseq INTEGER NOT NULL,
+            PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID;
+        """;
+
+    public Database(string path)
+    {
+        Path = path;
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    public string ConnectionString { get; }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+
+        // busy_timeout: the CLI and the server may write at the same moment; wait, don't fail.
+        pragma.CommandText = "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>Creates or upgrades the schema; the journal mode is a property of the file and set once.</summary>
+    public void Initialize()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        var mode = command.ExecuteScalar() as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"SQLite refused WAL mode (got {mode}) for {Path}");
+        }
+
+        using var tx = connection.BeginTransaction();
+        command.Transaction = tx;
+        command.CommandText = Schema;
+        command.ExecuteNonQuery();
+        command.CommandText = "INSERT INTO meta(key, value) VALUES('schema', $v) ON CONFLICT(key) DO NOTHING; SELECT value FROM meta WHERE key='schema';";
+        command.Parameters.AddWithValue("$v", SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var version = Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"the data folder was written by a newer EdgeMail (schema {version}, this build knows {SchemaVersion})");
+        }
+
+        tx.Commit();
+    }
+}

@@ -1,0 +1,219 @@
+using EdgeMail.Store.Accounts;
+using EdgeMail.Store.Data;
+using EdgeMail.Store.Mailboxes;
+using Microsoft.Data.Sqlite;
+
+namespace EdgeMail.Store;
+
+public sealed partial class MailStore
+{
+    /// <summary>The mailboxes every new account gets, with their special-use attributes (RFC 6154 §2).</summary>
+    public static readonly IReadOnlyList<(string Name, SpecialUse Use)> DefaultMailboxes =
+    [
+        (MailboxName.Inbox, SpecialUse.None),
+        ("Drafts", SpecialUse.Drafts),
+        ("Sent", SpecialUse.Sent),
+        ("Trash", SpecialUse.Trash),
+        ("Junk", SpecialUse.Junk),
+        ("Archive", SpecialUse.Archive),
+    ];
+
+    public Task<Account> CreateAccountAsync(string address, ScramCredential password, CancellationToken cancellationToken = default)
+    {
+        if (!AddressRules.IsValid(address, out var error))
+        {
+            throw new StoreException(StoreError.InvalidAddress, error!);
+        }
+
+        var normalized = AddressRules.Normalize(address);
+        return _writes.Enqueue(new WriteOp<Account>((tx, _) =>
+        {
+            var now = NowUnixMs();
+            var insert = tx.Command("""
+                INSERT INTO accounts(address, created, salt, iterations, stored_key, server_key)
+                VALUES($a, $c, $s, $i, $sk, $vk) ON CONFLICT(address) DO NOTHING RETURNING id
+                """);
+            insert.Parameters.AddWithValue("$a", normalized);
+            insert.Parameters.AddWithValue("$c", now);
+            AddSecret(insert, password);
+            var id = insert.ExecuteScalar() is long value ? value : throw new StoreException(StoreError.AlreadyExists, $"the account {normalized} already exists");
+            foreach (var (name, use) in DefaultMailboxes)
+            {
+                InsertMailbox(tx, id, name, use, subscribed: true);
+            }
+
+            return new Account(id, normalized, DateTimeOffset.FromUnixTimeMilliseconds(now));
+        }));
+    }
+
+    public async Task<Account?> FindAccountAsync(string address, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, address, created FROM accounts WHERE address = $a";
+        command.Parameters.AddWithValue("$a", AddressRules.Normalize(address));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadAccount(reader) : null;
+    }
+
+    public async Task<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, address, created FROM accounts ORDER BY address";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<Account>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(ReadAccount(reader));
+        }
+
+        return list;
+    }
+
+    /// <summary>Removes an account with all its mailboxes and messages; false if there was none.</summary>
+    public Task<bool> DeleteAccountAsync(string address, CancellationToken cancellationToken = default)
+    {
+        var normalized = AddressRules.Normalize(address);
+        return _writes.Enqueue(new WriteOp<bool>((tx, op) =>
+        {
+            var find = tx.Command("SELECT id FROM accounts WHERE address = $a");
+            find.Parameters.AddWithValue("$a", normalized);
+            if (find.ExecuteScalar() is not long id)
+            {
+                return false;
+            }
+
+            var bodies = tx.Command("SELECT DISTINCT m.body_id FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.account_id = $id");
+            bodies.Parameters.AddWithValue("$id", id);
+            var bodyIds = new List<long>();
+            using (var reader = bodies.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    bodyIds.Add(reader.GetInt64(0));
+                }
+            }
+
+            var delete = tx.Command("DELETE FROM accounts WHERE id = $id");
+            delete.Parameters.AddWithValue("$id", id);
+            delete.ExecuteNonQuery();
+            CollectDeadBodies(tx, op, bodyIds);
+            return true;
+        }));
+    }
+
+    public Task SetPasswordAsync(long accountId, ScramCredential password, CancellationToken cancellationToken = default) =>
+        _writes.Enqueue(new WriteOp<bool>((tx, _) =>
+        {
+            var update = tx.Command("UPDATE accounts SET salt=$s, iterations=$i, stored_key=$sk, server_key=$vk WHERE id=$id");
+            update.Parameters.AddWithValue("$id", accountId);
+            AddSecret(update, password);
+            return update.ExecuteNonQuery() == 1 ? true : throw new StoreException(StoreError.NotFound, "no such account");
+        }));
+
+    /// <summary>The main secret and every app password's secret of an account, for a login; null if no such account.</summary>
+    public async Task<AccountCredentials?> GetCredentialsAsync(string address, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, address, created, salt, iterations, stored_key, server_key FROM accounts WHERE address = $a;
+            SELECT p.id, p.name, p.salt, p.iterations, p.stored_key, p.server_key FROM app_passwords p JOIN accounts a ON a.id = p.account_id WHERE a.address = $a ORDER BY p.id;
+            """;
+        command.Parameters.AddWithValue("$a", AddressRules.Normalize(address));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var account = ReadAccount(reader);
+        var secret = ReadSecret(reader, 3);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var apps = new List<AppPasswordCredential>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            apps.Add(new AppPasswordCredential(reader.GetInt64(0), reader.GetString(1), ReadSecret(reader, 2)));
+        }
+
+        return new AccountCredentials(account, secret, apps);
+    }
+
+    public Task<AppPassword> AddAppPasswordAsync(long accountId, string name, ScramCredential secret, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 64 || name.Any(char.IsControl))
+        {
+            throw new StoreException(StoreError.InvalidName, "an app password name is 1 to 64 printable characters");
+        }
+
+        return _writes.Enqueue(new WriteOp<AppPassword>((tx, _) =>
+        {
+            var now = NowUnixMs();
+            var insert = tx.Command("""
+                INSERT INTO app_passwords(account_id, name, created, salt, iterations, stored_key, server_key)
+                VALUES($id, $n, $c, $s, $i, $sk, $vk) ON CONFLICT(account_id, name) DO NOTHING RETURNING id
+                """);
+            insert.Parameters.AddWithValue("$id", accountId);
+            insert.Parameters.AddWithValue("$n", name);
+            insert.Parameters.AddWithValue("$c", now);
+            AddSecret(insert, secret);
+            var id = insert.ExecuteScalar() is long value ? value : throw new StoreException(StoreError.AlreadyExists, $"an app password named {name} already exists");
+            return new AppPassword(id, accountId, name, DateTimeOffset.FromUnixTimeMilliseconds(now), null);
+        }));
+    }
+
+    public async Task<IReadOnlyList<AppPassword>> ListAppPasswordsAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, account_id, name, created, last_used FROM app_passwords WHERE account_id = $id ORDER BY name";
+        command.Parameters.AddWithValue("$id", accountId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var list = new List<AppPassword>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(new AppPassword(
+                reader.GetInt64(0),
+                reader.GetInt64(1),
+                reader.GetString(2),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
+                reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
+        }
+
+        return list;
+    }
+
+    public Task<bool> RevokeAppPasswordAsync(long accountId, string name, CancellationToken cancellationToken = default) =>
+        _writes.Enqueue(new WriteOp<bool>((tx, _) =>
+        {
+            var delete = tx.Command("DELETE FROM app_passwords WHERE account_id = $id AND name = $n");
+            delete.Parameters.AddWithValue("$id", accountId);
+            delete.Parameters.AddWithValue("$n", name);
+            return delete.ExecuteNonQuery() == 1;
+        }));
+
+    /// <summary>Records that an app password was used (shown when listing devices).</summary>
+    public Task TouchAppPasswordAsync(long appPasswordId, CancellationToken cancellationToken = default) =>
+        _writes.Enqueue(new WriteOp<bool>((tx, _) =>
+        {
+            var update = tx.Command("UPDATE app_passwords SET last_used = $t WHERE id = $id");
+            update.Parameters.AddWithValue("$id", appPasswordId);
+            update.Parameters.AddWithValue("$t", NowUnixMs());
+            return update.ExecuteNonQuery() == 1;
+        }));
+
+    private static Account ReadAccount(SqliteDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+
+    private static ScramCredential ReadSecret(SqliteDataReader reader, int first) =>
+        new((byte[])reader.GetValue(first), reader.GetInt32(first + 1), (byte[])reader.GetValue(first + 2), (byte[])reader.GetValue(first + 3));
+
+    private static void AddSecret(SqliteCommand command, ScramCredential secret)
+    {
+        command.Parameters.AddWithValue("$s", secret.Salt);
+        command.Parameters.AddWithValue("$i", secret.Iterations);
+        command.Parameters.AddWithValue("$sk", secret.StoredKey);
+        command.Parameters.AddWithValue("$vk", secret.ServerKey);
+    }
+}

@@ -1,0 +1,481 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using EdgeMail.Store.Bodies;
+using EdgeMail.Store.Changes;
+using EdgeMail.Store.Data;
+using EdgeMail.Store.Messages;
+using EdgeMail.Store.Mime;
+using Microsoft.Data.Sqlite;
+using MimeKit;
+
+namespace EdgeMail.Store;
+
+public sealed partial class MailStore
+{
+    private const int EnumeratePageRows = 1000;
+
+    /// <summary>
+    /// Appends a message. The body is read once: up to InlineBodyMaxBytes into a pooled buffer (then
+    /// appended to the shared segment by the writer loop), beyond that into a staged file fsynced here.
+    /// The MIME summary is computed before the write is queued, so the writer loop does no parsing.
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(long mailboxId, AppendRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_bodies is null)
+        {
+            throw new StoreException(StoreError.NotAllowed, "messages are written by the running service, not by the command line");
+        }
+
+        var keywords = NormalizeKeywords(request.Keywords);
+        var internalDate = request.InternalDate ?? _time.GetUtcNow();
+        var buffer = ArrayPool<byte>.Shared.Rent(_options.InlineBodyMaxBytes + 1);
+        var handedOver = false;
+        try
+        {
+            var filled = 0;
+            int read;
+            while (filled < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                filled += read;
+            }
+
+            StagedBody? staged = null;
+            MessageSummary summary;
+            if (filled <= _options.InlineBodyMaxBytes)
+            {
+                using var memory = new MemoryStream(buffer, 0, filled, writable: false);
+                summary = MimeSummarizer.Summarize(memory, ParserOptionsFor(), cancellationToken);
+            }
+            else
+            {
+                staged = await _bodies.StageAsync(buffer.AsMemory(0, filled), request.Body, _options.MaxMessageBytes, cancellationToken).ConfigureAwait(false);
+                await using var file = new FileStream(staged.TempFile, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024);
+                summary = MimeSummarizer.Summarize(file, ParserOptionsFor(), cancellationToken);
+            }
+
+            var summaryBytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(summary, SummaryJsonContext.Default.MessageSummary);
+            var size = staged?.Length ?? filled;
+            var op = new WriteOp<AppendResult>((tx, op) =>
+            {
+                var location = op.Location!.Value;
+                var mailbox = FindMailbox(tx, mailboxId) ?? throw new StoreException(StoreError.NotFound, "no such mailbox");
+                var bodyId = InsertBody(tx, location, summaryBytes);
+                var (uid, modseq) = AllocateUids(tx, mailbox, 1);
+                InsertMessage(tx, mailboxId, uid, modseq, request.Flags, keywords, internalDate, size, bodyId);
+                op.Changes.Add(new MailboxChange(ChangeKind.Appended, mailbox.AccountId, mailboxId, uid, modseq, request.Flags, keywords));
+                return new AppendResult(mailboxId, mailbox.UidValidity, uid, modseq, size);
+            })
+            {
+                Inline = staged is null ? buffer : null,
+                InlineLength = staged is null ? filled : 0,
+                Staged = staged,
+            };
+            handedOver = staged is null;
+            return await _writes.Enqueue(op).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!handedOver)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Streams a mailbox's messages in UID order, a page of rows at a time, so that a 100,000-message
+    /// mailbox is never in memory at once. Each page is read in its own short read transaction.
+    /// </summary>
+    public async IAsyncEnumerable<MessageRecord> EnumerateAsync(long mailboxId, uint fromUid = 1, uint toUid = uint.MaxValue, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var next = (long)fromUid;
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT mailbox_id, uid, modseq, flags, keywords, internal_date, size, body_id FROM messages
+            WHERE mailbox_id = $m AND uid >= $from AND uid <= $to ORDER BY uid LIMIT $n
+            """;
+        var from = command.Parameters.Add("$from", SqliteType.Integer);
+        command.Parameters.AddWithValue("$m", mailboxId);
+        command.Parameters.AddWithValue("$to", (long)toUid);
+        command.Parameters.AddWithValue("$n", EnumeratePageRows);
+        while (true)
+        {
+            from.Value = next;
+            var rows = 0;
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var record = ReadMessage(reader);
+                    next = (long)record.Uid + 1;
+                    rows++;
+                    yield return record;
+                }
+            }
+
+            if (rows < EnumeratePageRows)
+            {
+                yield break;
+            }
+        }
+    }
+
+    public async Task<MessageRecord?> GetMessageAsync(long mailboxId, uint uid, CancellationToken cancellationToken = default)
+    {
+        await foreach (var record in EnumerateAsync(mailboxId, uid, uid, cancellationToken).ConfigureAwait(false))
+        {
+            return record;
+        }
+
+        return null;
+    }
+
+    /// <summary>The envelope and part tree computed at delivery.</summary>
+    public async Task<MessageSummary> GetSummaryAsync(long bodyId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT summary FROM bodies WHERE id = $id";
+        command.Parameters.AddWithValue("$id", bodyId);
+        var bytes = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[]
+            ?? throw new StoreException(StoreError.NotFound, "the message no longer exists");
+        return System.Text.Json.JsonSerializer.Deserialize(bytes, SummaryJsonContext.Default.MessageSummary)!;
+    }
+
+    /// <summary>Opens a stored body for reading from any offset; its space is kept while the stream is open.</summary>
+    public async Task<Stream> OpenBodyAsync(long bodyId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT segment, offset, length, file FROM bodies WHERE id = $id";
+        command.Parameters.AddWithValue("$id", bodyId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new StoreException(StoreError.NotFound, "the message no longer exists");
+        }
+
+        var location = new BodyLocation(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        _openBodies.Enter(bodyId);
+        try
+        {
+            var files = _bodies ?? new BodyFiles(DataPath, _options.SegmentMaxBytes);
+            return files.OpenRead(location, () => _openBodies.Leave(bodyId));
+        }
+        catch
+        {
+            _openBodies.Leave(bodyId);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// STORE (RFC 9051 §6.4.6) with CONDSTORE's UNCHANGEDSINCE (RFC 7162 §3.2): every message actually
+    /// changed gets the one new MODSEQ of this operation; messages modified after unchangedSince are
+    /// left alone and reported.
+    /// </summary>
+    public Task<StoreFlagsResult> StoreFlagsAsync(long mailboxId, IReadOnlyList<uint> uids, FlagOperation operation, MessageFlags flags, IReadOnlyCollection<string>? keywords = null, ulong? unchangedSince = null, CancellationToken cancellationToken = default)
+    {
+        var given = NormalizeKeywords(keywords);
+        var uidJson = UidJson(uids);
+        return _writes.Enqueue(new WriteOp<StoreFlagsResult>((tx, op) =>
+        {
+            var mailbox = FindMailbox(tx, mailboxId) ?? throw new StoreException(StoreError.NotFound, "no such mailbox");
+            var modseq = mailbox.HighestModSeq + 1;
+            var changed = new List<FlagChange>();
+            var modified = new List<uint>();
+            var select = tx.Command("SELECT uid, modseq, flags, keywords FROM messages WHERE mailbox_id = $m AND uid IN (SELECT value FROM json_each($u)) ORDER BY uid");
+            select.Parameters.AddWithValue("$m", mailboxId);
+            select.Parameters.AddWithValue("$u", uidJson);
+            var rows = new List<(uint Uid, ulong ModSeq, MessageFlags Flags, string[] Keywords)>();
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    rows.Add(((uint)reader.GetInt64(0), (ulong)reader.GetInt64(1), (MessageFlags)reader.GetInt32(2), SplitKeywords(reader.IsDBNull(3) ? null : reader.GetString(3))));
+                }
+            }
+
+            foreach (var (uid, current, oldFlags, oldKeywords) in rows)
+            {
+                if (unchangedSince is { } since && current > since)
+                {
+                    modified.Add(uid);
+                    continue;
+                }
+
+                var newFlags = operation switch
+                {
+                    FlagOperation.Replace => flags,
+                    FlagOperation.Add => oldFlags | flags,
+                    _ => oldFlags & ~flags,
+                };
+                var newKeywords = operation switch
+                {
+                    FlagOperation.Replace => given,
+                    FlagOperation.Add => oldKeywords.Union(given, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray(),
+                    _ => oldKeywords.Except(given, StringComparer.Ordinal).ToArray(),
+                };
+                if (newFlags == oldFlags && newKeywords.AsSpan().SequenceEqual(oldKeywords))
+                {
+                    continue;
+                }
+
+                var update = tx.Command("UPDATE messages SET flags = $f, keywords = $k, modseq = $ms WHERE mailbox_id = $m AND uid = $uid");
+                update.Parameters.AddWithValue("$f", (int)newFlags);
+                update.Parameters.AddWithValue("$k", newKeywords.Length == 0 ? DBNull.Value : string.Join(' ', newKeywords));
+                update.Parameters.AddWithValue("$ms", (long)modseq);
+                update.Parameters.AddWithValue("$m", mailboxId);
+                update.Parameters.AddWithValue("$uid", (long)uid);
+                update.ExecuteNonQuery();
+                changed.Add(new FlagChange(uid, newFlags, newKeywords, modseq));
+                op.Changes.Add(new MailboxChange(ChangeKind.FlagsChanged, mailbox.AccountId, mailboxId, uid, modseq, newFlags, newKeywords));
+            }
+
+            if (changed.Count > 0)
+            {
+                SetHighestModSeq(tx, mailboxId, modseq);
+            }
+
+            return new StoreFlagsResult(changed, modified);
+        }));
+    }
+
+    /// <summary>
+    /// EXPUNGE (RFC 9051 §6.4.3) or UID EXPUNGE (§6.4.9 / RFC 4315 §2.1): removes the messages marked
+    /// \Deleted, all of them or those among <paramref name="uids"/>. Returns the expunged UIDs in order.
+    /// </summary>
+    public Task<IReadOnlyList<uint>> ExpungeAsync(long mailboxId, IReadOnlyList<uint>? uids = null, bool onlyDeleted = true, CancellationToken cancellationToken = default)
+    {
+        var uidJson = uids is null ? null : UidJson(uids);
+        return _writes.Enqueue(new WriteOp<IReadOnlyList<uint>>((tx, op) =>
+        {
+            var mailbox = FindMailbox(tx, mailboxId) ?? throw new StoreException(StoreError.NotFound, "no such mailbox");
+            return RemoveMessages(tx, op, mailbox, uidJson, onlyDeleted);
+        }));
+    }
+
+    /// <summary>COPY (RFC 9051 §6.4.7) with COPYUID (RFC 4315 §3): copies share the stored body.</summary>
+    public Task<CopyResult> CopyAsync(long sourceMailboxId, IReadOnlyList<uint> uids, long targetMailboxId, CancellationToken cancellationToken = default) =>
+        CopyOrMove(sourceMailboxId, uids, targetMailboxId, move: false);
+
+    /// <summary>MOVE (RFC 6851 §3): the copy and the expunge from the source commit together.</summary>
+    public Task<CopyResult> MoveAsync(long sourceMailboxId, IReadOnlyList<uint> uids, long targetMailboxId, CancellationToken cancellationToken = default) =>
+        CopyOrMove(sourceMailboxId, uids, targetMailboxId, move: true);
+
+    private Task<CopyResult> CopyOrMove(long sourceMailboxId, IReadOnlyList<uint> uids, long targetMailboxId, bool move)
+    {
+        var uidJson = UidJson(uids);
+        return _writes.Enqueue(new WriteOp<CopyResult>((tx, op) =>
+        {
+            var source = FindMailbox(tx, sourceMailboxId) ?? throw new StoreException(StoreError.NotFound, "no such source mailbox");
+            var target = FindMailbox(tx, targetMailboxId) ?? throw new StoreException(StoreError.NotFound, "no such target mailbox");
+            var select = tx.Command("SELECT uid, flags, keywords, internal_date, size, body_id FROM messages WHERE mailbox_id = $m AND uid IN (SELECT value FROM json_each($u)) ORDER BY uid");
+            select.Parameters.AddWithValue("$m", sourceMailboxId);
+            select.Parameters.AddWithValue("$u", uidJson);
+            var rows = new List<(uint Uid, MessageFlags Flags, string[] Keywords, long Date, long Size, long Body)>();
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    rows.Add(((uint)reader.GetInt64(0), (MessageFlags)reader.GetInt32(1), SplitKeywords(reader.IsDBNull(2) ? null : reader.GetString(2)), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+                }
+            }
+
+            var sourceUids = new List<uint>(rows.Count);
+            var targetUids = new List<uint>(rows.Count);
+            if (rows.Count == 0)
+            {
+                return new CopyResult(target.UidValidity, sourceUids, targetUids);
+            }
+
+            var (firstUid, modseq) = AllocateUids(tx, target, rows.Count);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var row = rows[i];
+                var uid = firstUid + (uint)i;
+                InsertMessage(tx, targetMailboxId, uid, modseq, row.Flags, row.Keywords, DateTimeOffset.FromUnixTimeMilliseconds(row.Date), row.Size, row.Body);
+                op.Changes.Add(new MailboxChange(ChangeKind.Appended, target.AccountId, targetMailboxId, uid, modseq, row.Flags, row.Keywords));
+                sourceUids.Add(row.Uid);
+                targetUids.Add(uid);
+            }
+
+            if (move)
+            {
+                RemoveMessages(tx, op, source, UidJson(sourceUids), onlyDeleted: false);
+            }
+
+            return new CopyResult(target.UidValidity, sourceUids, targetUids);
+        }));
+    }
+
+    private List<uint> RemoveMessages(WriteTx tx, WriteOp op, Mailboxes.MailboxInfo mailbox, string? uidJson, bool onlyDeleted)
+    {
+        var modseq = mailbox.HighestModSeq + 1;
+        var delete = tx.Command("""
+            DELETE FROM messages WHERE mailbox_id = $m
+              AND ($u IS NULL OR uid IN (SELECT value FROM json_each($u)))
+              AND ($d = 0 OR (flags & 8) != 0)
+            RETURNING uid, body_id
+            """);
+        delete.Parameters.AddWithValue("$m", mailbox.Id);
+        delete.Parameters.AddWithValue("$u", (object?)uidJson ?? DBNull.Value);
+        delete.Parameters.AddWithValue("$d", onlyDeleted ? 1 : 0);
+        var removed = new List<uint>();
+        var bodyIds = new List<long>();
+        using (var reader = delete.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                removed.Add((uint)reader.GetInt64(0));
+                bodyIds.Add(reader.GetInt64(1));
+            }
+        }
+
+        removed.Sort();
+        foreach (var uid in removed)
+        {
+            RecordExpunged(tx, mailbox.Id, uid, modseq);
+            op.Changes.Add(new MailboxChange(ChangeKind.Expunged, mailbox.AccountId, mailbox.Id, uid, modseq));
+        }
+
+        if (removed.Count > 0)
+        {
+            SetHighestModSeq(tx, mailbox.Id, modseq);
+            CollectDeadBodies(tx, op, bodyIds);
+        }
+
+        return removed;
+    }
+
+    /// <summary>Deletes the body rows no message refers to any more, and notes their space for reclaiming after the commit.</summary>
+    private void CollectDeadBodies(WriteTx tx, WriteOp op, List<long> bodyIds)
+    {
+        foreach (var bodyId in bodyIds.Distinct())
+        {
+            var delete = tx.Command("DELETE FROM bodies WHERE id = $b AND NOT EXISTS(SELECT 1 FROM messages WHERE body_id = $b) RETURNING segment, offset, length, file");
+            delete.Parameters.AddWithValue("$b", bodyId);
+            using var reader = delete.ExecuteReader();
+            if (!reader.Read())
+            {
+                continue;
+            }
+
+            var location = new BodyLocation(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+            if (!_openBodies.IsOpen(bodyId))
+            {
+                op.Reclaimed.Add(location);
+            }
+
+            if (location.Segment is { } segment)
+            {
+                var live = tx.Command("SELECT EXISTS(SELECT 1 FROM bodies WHERE segment = $s)");
+                live.Parameters.AddWithValue("$s", segment);
+                if ((long)live.ExecuteScalar()! == 0)
+                {
+                    op.SegmentsMaybeDead.Add(segment);
+                }
+            }
+        }
+    }
+
+    private static long InsertBody(WriteTx tx, BodyLocation location, byte[] summary)
+    {
+        var insert = tx.Command("INSERT INTO bodies(segment, offset, length, file, summary) VALUES($s, $o, $l, $f, $y) RETURNING id");
+        insert.Parameters.AddWithValue("$s", (object?)location.Segment ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$o", location.Offset);
+        insert.Parameters.AddWithValue("$l", location.Length);
+        insert.Parameters.AddWithValue("$f", (object?)location.File ?? DBNull.Value);
+        insert.Parameters.AddWithValue("$y", summary);
+        return (long)insert.ExecuteScalar()!;
+    }
+
+    private static void InsertMessage(WriteTx tx, long mailboxId, uint uid, ulong modseq, MessageFlags flags, string[] keywords, DateTimeOffset internalDate, long size, long bodyId)
+    {
+        var insert = tx.Command("""
+            INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, internal_date, size, body_id)
+            VALUES($m, $u, $ms, $f, $k, $d, $z, $b)
+            """);
+        insert.Parameters.AddWithValue("$m", mailboxId);
+        insert.Parameters.AddWithValue("$u", (long)uid);
+        insert.Parameters.AddWithValue("$ms", (long)modseq);
+        insert.Parameters.AddWithValue("$f", (int)flags);
+        insert.Parameters.AddWithValue("$k", keywords.Length == 0 ? DBNull.Value : string.Join(' ', keywords));
+        insert.Parameters.AddWithValue("$d", internalDate.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$z", size);
+        insert.Parameters.AddWithValue("$b", bodyId);
+        insert.ExecuteNonQuery();
+    }
+
+    /// <summary>Takes <paramref name="count"/> UIDs and one new MODSEQ for them (RFC 9051 §2.3.1.1: UIDs strictly ascend).</summary>
+    private static (uint FirstUid, ulong ModSeq) AllocateUids(WriteTx tx, Mailboxes.MailboxInfo mailbox, int count)
+    {
+        var update = tx.Command("UPDATE mailboxes SET uidnext = uidnext + $n, highestmodseq = highestmodseq + 1 WHERE id = $m RETURNING uidnext - $n, highestmodseq");
+        update.Parameters.AddWithValue("$n", count);
+        update.Parameters.AddWithValue("$m", mailbox.Id);
+        using var reader = update.ExecuteReader();
+        reader.Read();
+        var first = reader.GetInt64(0);
+        if (first + count > uint.MaxValue)
+        {
+            throw new StoreException(StoreError.NotAllowed, "the mailbox has run out of UIDs");
+        }
+
+        return ((uint)first, (ulong)reader.GetInt64(1));
+    }
+
+    private static void SetHighestModSeq(WriteTx tx, long mailboxId, ulong modseq)
+    {
+        var update = tx.Command("UPDATE mailboxes SET highestmodseq = $ms WHERE id = $m");
+        update.Parameters.AddWithValue("$ms", (long)modseq);
+        update.Parameters.AddWithValue("$m", mailboxId);
+        update.ExecuteNonQuery();
+    }
+
+    private static void RecordExpunged(WriteTx tx, long mailboxId, uint uid, ulong modseq)
+    {
+        var insert = tx.Command("INSERT OR REPLACE INTO expunged(mailbox_id, uid, modseq) VALUES($m, $u, $ms)");
+        insert.Parameters.AddWithValue("$m", mailboxId);
+        insert.Parameters.AddWithValue("$u", (long)uid);
+        insert.Parameters.AddWithValue("$ms", (long)modseq);
+        insert.ExecuteNonQuery();
+    }
+
+    private static MessageRecord ReadMessage(SqliteDataReader reader) =>
+        new(
+            reader.GetInt64(0),
+            (uint)reader.GetInt64(1),
+            (ulong)reader.GetInt64(2),
+            (MessageFlags)reader.GetInt32(3),
+            SplitKeywords(reader.IsDBNull(4) ? null : reader.GetString(4)),
+            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+            reader.GetInt64(6),
+            reader.GetInt64(7));
+
+    private static string[] SplitKeywords(string? text) => string.IsNullOrEmpty(text) ? [] : text.Split(' ');
+
+    /// <summary>Keywords are atoms (RFC 9051 §9 flag-keyword): no space, no control, no specials; kept sorted and distinct.</summary>
+    private static string[] NormalizeKeywords(IReadOnlyCollection<string>? keywords)
+    {
+        if (keywords is null || keywords.Count == 0)
+        {
+            return [];
+        }
+
+        foreach (var keyword in keywords)
+        {
+            if (string.IsNullOrEmpty(keyword) || keyword.Length > 100 || keyword[0] == '\\' || keyword.Any(c => c <= ' ' || c >= 0x7F || c is '(' or ')' or '{' or '%' or '*' or '"' or ']'))
+            {
+                throw new StoreException(StoreError.InvalidName, $"not a valid keyword: {keyword}");
+            }
+        }
+
+        return keywords.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    private static string UidJson(IEnumerable<uint> uids) => "[" + string.Join(',', uids) + "]";
+
+    private ParserOptions ParserOptionsFor() => new() { MaxMimeDepth = _options.MaxMimeDepth };
+}

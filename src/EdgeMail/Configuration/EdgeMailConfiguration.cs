@@ -1,0 +1,138 @@
+using EdgeMail.Net;
+using EdgeMail.Store;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeMail.Configuration;
+
+/// <summary>
+/// Builds the configuration with its precedence: compiled defaults &lt; JSON file (--config FILE, or
+/// edgemail.json in the data folder if present) &lt; environment EDGEMAIL_Section__Key &lt; command line
+/// --Section:Key=value (and --data DIR for Storage:Path).
+/// </summary>
+internal static class EdgeMailConfiguration
+{
+    public const string EnvironmentPrefix = "EDGEMAIL_";
+
+    public static IConfigurationRoot Build(CliArguments args)
+    {
+        // Where the data folder is decides where the default JSON file is, so it is resolved first
+        // from the layers that cannot come from that file.
+        var early = new ConfigurationBuilder()
+            .AddEnvironmentVariables(EnvironmentPrefix)
+            .AddInMemoryCollection(args.Settings)
+            .Build();
+        var dataPath = early["Storage:Path"] ?? new StoreOptions().Path;
+
+        var builder = new ConfigurationBuilder();
+        var configFile = args.ConfigFile;
+        if (configFile is not null)
+        {
+            if (!File.Exists(configFile))
+            {
+                throw new UsageException($"--config: the file {configFile} does not exist");
+            }
+
+            builder.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+        else
+        {
+            var inData = Path.GetFullPath(Path.Combine(dataPath, "edgemail.json"));
+            builder.AddJsonFile(inData, optional: true, reloadOnChange: false);
+        }
+
+        builder.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.AddInMemoryCollection(args.Settings);
+        try
+        {
+            return builder.Build();
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new ConfigurationException($"the configuration file is not valid JSON: {ex.Message}");
+        }
+    }
+
+    public static EdgeMailSettings Bind(IConfiguration configuration)
+    {
+        var settings = new EdgeMailSettings
+        {
+            Storage = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions(),
+            Network = configuration.GetSection("Network").Get<NetOptions>() ?? new NetOptions(),
+            Tls = configuration.GetSection("Tls").Get<TlsOptions>() ?? new TlsOptions(),
+            Imap = configuration.GetSection("Imap").Get<ImapOptions>() ?? new ImapOptions(),
+            Pop3 = configuration.GetSection("Pop3").Get<Pop3Options>() ?? new Pop3Options(),
+            Smtp = configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions(),
+            Web = configuration.GetSection("Web").Get<WebOptions>() ?? new WebOptions(),
+        };
+        var domains = configuration.GetSection("Domains");
+        var list = domains.Get<string[]>();
+        if (list is null && domains.Value is { } single)
+        {
+            list = single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        settings.Domains = list is { Length: > 0 } ? list : ["edgemail.local"];
+        Validate(settings);
+        return settings;
+    }
+
+    /// <summary>Validation at start: the first problem, as one line that names the key.</summary>
+    private static void Validate(EdgeMailSettings s)
+    {
+        Port("Imap:Port", s.Imap.Port);
+        Port("Imap:TlsPort", s.Imap.TlsPort);
+        Port("Pop3:Port", s.Pop3.Port);
+        Port("Pop3:TlsPort", s.Pop3.TlsPort);
+        Port("Smtp:Port", s.Smtp.Port);
+        Port("Smtp:SubmissionPort", s.Smtp.SubmissionPort);
+        Port("Smtp:TlsPort", s.Smtp.TlsPort);
+        Port("Web:Port", s.Web.Port);
+        if (string.IsNullOrWhiteSpace(s.Storage.Path))
+        {
+            throw new ConfigurationException("Storage:Path must not be empty");
+        }
+
+        var net = new NetOptionsValidator().Validate(null, s.Network);
+        if (net.Failed)
+        {
+            throw new ConfigurationException(net.Failures.First());
+        }
+
+        var tls = new TlsOptionsValidator().Validate(null, s.Tls);
+        if (tls.Failed)
+        {
+            throw new ConfigurationException(tls.Failures.First());
+        }
+
+        var store = new StoreOptionsValidator().Validate(null, s.Storage);
+        if (store.Failed)
+        {
+            throw new ConfigurationException("Storage: " + store.Failures.First());
+        }
+
+        try
+        {
+            s.Network.GetBindAddresses();
+        }
+        catch (FormatException ex)
+        {
+            throw new ConfigurationException(ex.Message);
+        }
+
+        foreach (var domain in s.Domains)
+        {
+            if (domain.Length == 0 || domain.Any(c => char.IsWhiteSpace(c) || c is '@' or '/' or ','))
+            {
+                throw new ConfigurationException($"Domains: '{domain}' is not a domain name");
+            }
+        }
+    }
+
+    private static void Port(string key, int value)
+    {
+        if (value is < 0 or > 65535)
+        {
+            throw new ConfigurationException($"{key} must be a port from 0 (off) to 65535 (is {value})");
+        }
+    }
+}

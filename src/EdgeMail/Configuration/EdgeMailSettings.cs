@@ -1,0 +1,25 @@
+using EdgeMail.Net;
+using EdgeMail.Store;
+
+namespace EdgeMail.Configuration;
+
+/// <summary>One snapshot of every bound and validated section.</summary>
+internal sealed class EdgeMailSettings
+{
+    public StoreOptions Storage { get; set; } = new();
+
+    public NetOptions Network { get; set; } = new();
+
+    public TlsOptions Tls { get; set; } = new();
+
+    public ImapOptions Imap { get; set; } = new();
+
+    public Pop3Options Pop3 { get; set; } = new();
+
+    public SmtpOptions Smtp { get; set; } = new();
+
+    public WebOptions Web { get; set; } = new();
+
+    /// <summary>Local mail domains: recipients here are delivered locally.</summary>
+    public string[] Domains { get; set; } = ["edgemail.local"];
+}

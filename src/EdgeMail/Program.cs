@@ -1,0 +1,3 @@
+using EdgeMail;
+
+return await Cli.RunAsync(args).ConfigureAwait(false);

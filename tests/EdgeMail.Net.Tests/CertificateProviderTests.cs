@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using EdgeMail.Net.Tests.Support;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeMail.Net.Tests;
+
+public sealed class CertificateProviderTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    private string CertificateFile => Path.Combine(_data.Path, "tls", CertificateProvider.GeneratedCertificateFileName);
+
+    private string KeyFile => Path.Combine(_data.Path, "tls", CertificateProvider.GeneratedKeyFileName);
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public void Generated_certificate_is_ECDSA_P256_for_server_auth_with_loopback_names_for_ten_years()
+    {
+        using var provider = new CertificateProvider(new TlsOptions(), _data.Path);
+        var certificate = provider.Certificate;
+
+        Assert.True(provider.IsGenerated);
+        Assert.True(certificate.HasPrivateKey);
+        using (var key = certificate.GetECDsaPublicKey())
+        {
+            Assert.NotNull(key);
+            Assert.Equal(256, key.KeySize);
+        }
+        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages;
+        Assert.Contains(usages.Cast<Oid>(), oid => oid.Value == "1.3.6.1.5.5.7.3.1");
+        var names = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+        Assert.Contains("localhost", names.EnumerateDnsNames());
+        Assert.Contains(Dns.GetHostName().ToLowerInvariant(), names.EnumerateDnsNames());
+        Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback], names.EnumerateIPAddresses());
+        Assert.Equal("CN=" + Dns.GetHostName().ToLowerInvariant(), certificate.Subject);
+        Assert.InRange(certificate.NotAfter - certificate.NotBefore, TimeSpan.FromDays(3650), TimeSpan.FromDays(3660));
+        Assert.Equal(Path.GetFullPath(CertificateFile), provider.CertificatePath);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Generated_key_file_is_readable_by_the_owner_only()
+    {
+        using var provider = new CertificateProvider(new TlsOptions(), _data.Path);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(KeyFile));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
+            File.GetUnixFileMode(Path.GetDirectoryName(KeyFile)!));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(KeyFile)!, "*.tmp"));
+    }
+
+    [Fact]
+    public void Second_start_reuses_the_generated_certificate()
+    {
+        string first;
+        using (var provider = new CertificateProvider(new TlsOptions(), _data.Path))
+        {
+            first = provider.Sha256Fingerprint;
+        }
+        var written = File.GetLastWriteTimeUtc(KeyFile);
+
+        using var again = new CertificateProvider(new TlsOptions(), _data.Path);
+
+        Assert.Equal(first, again.Sha256Fingerprint);
+        Assert.True(again.Certificate.HasPrivateKey);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(KeyFile));
+    }
+
+    [Fact]
+    public void Fingerprint_is_the_SHA256_of_the_certificate_as_openssl_prints_it()
+    {
+        using var provider = new CertificateProvider(new TlsOptions(), _data.Path);
+
+        Assert.Matches("^([0-9A-F]{2}:){31}[0-9A-F]{2}$", provider.Sha256Fingerprint);
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(provider.Certificate.RawData)), provider.Sha256Fingerprint.Replace(":", ""));
+        string openssl = RunOpenSsl("x509", "-noout", "-fingerprint", "-sha256", "-in", CertificateFile);
+        Assert.Equal(provider.Sha256Fingerprint, openssl[(openssl.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+    }
+
+    [Fact]
+    public void ReadFingerprint_returns_null_before_generation_and_creates_nothing()
+    {
+        Assert.Null(CertificateProvider.ReadFingerprint(new TlsOptions(), _data.Path));
+        Assert.False(Directory.Exists(Path.Combine(_data.Path, "tls")));
+
+        using var provider = new CertificateProvider(new TlsOptions(), _data.Path);
+
+        Assert.Equal(provider.Sha256Fingerprint, CertificateProvider.ReadFingerprint(new TlsOptions(), _data.Path));
+    }
+
+    [Fact]
+    public void Configured_PEM_pair_is_loaded_instead_of_generating()
+    {
+        using var source = new TempDirectory();
+        string expected;
+        using (var generated = new CertificateProvider(new TlsOptions(), source.Path))
+        {
+            expected = generated.Sha256Fingerprint;
+        }
+        var options = new TlsOptions
+        {
+            CertificatePath = Path.Combine(source.Path, "tls", CertificateProvider.GeneratedCertificateFileName),
+            KeyPath = Path.Combine(source.Path, "tls", CertificateProvider.GeneratedKeyFileName),
+        };
+
+        using var provider = new CertificateProvider(options, _data.Path);
+
+        Assert.False(provider.IsGenerated);
+        Assert.Equal(expected, provider.Sha256Fingerprint);
+        Assert.True(provider.Certificate.HasPrivateKey);
+        Assert.False(Directory.Exists(Path.Combine(_data.Path, "tls")));
+        Assert.Equal(expected, CertificateProvider.ReadFingerprint(options, _data.Path));
+    }
+
+    [Fact]
+    public void Configured_full_chain_file_loads_the_leaf_first()
+    {
+        using var leafFolder = new TempDirectory();
+        using var otherFolder = new TempDirectory();
+        using var leaf = new CertificateProvider(new TlsOptions(), leafFolder.Path);
+        using var other = new CertificateProvider(new TlsOptions(), otherFolder.Path);
+        string chainFile = Path.Combine(_data.Path, "fullchain.pem");
+        File.WriteAllText(chainFile, leaf.Certificate.ExportCertificatePem() + "\n" + other.Certificate.ExportCertificatePem() + "\n");
+
+        using var provider = new CertificateProvider(
+            new TlsOptions { CertificatePath = chainFile, KeyPath = Path.Combine(leafFolder.Path, "tls", CertificateProvider.GeneratedKeyFileName) },
+            _data.Path);
+
+        Assert.Equal(leaf.Sha256Fingerprint, provider.Sha256Fingerprint);
+    }
+
+    [Fact]
+    public void Missing_key_file_fails_with_one_line_naming_Tls_KeyPath()
+    {
+        using (new CertificateProvider(new TlsOptions(), _data.Path))
+        {
+        }
+        var options = new TlsOptions { CertificatePath = CertificateFile, KeyPath = Path.Combine(_data.Path, "nope.pem") };
+
+        var error = Assert.Throws<TlsCertificateException>(() => new CertificateProvider(options, _data.Path));
+
+        Assert.StartsWith("Tls:KeyPath: ", error.Message);
+        Assert.Contains("nope.pem", error.Message);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Fact]
+    public void Key_of_another_certificate_fails_naming_Tls_KeyPath()
+    {
+        using var otherFolder = new TempDirectory();
+        using (new CertificateProvider(new TlsOptions(), _data.Path))
+        using (new CertificateProvider(new TlsOptions(), otherFolder.Path))
+        {
+        }
+        var options = new TlsOptions
+        {
+            CertificatePath = CertificateFile,
+            KeyPath = Path.Combine(otherFolder.Path, "tls", CertificateProvider.GeneratedKeyFileName),
+        };
+
+        var error = Assert.Throws<TlsCertificateException>(() => new CertificateProvider(options, _data.Path));
+
+        Assert.StartsWith("Tls:KeyPath: ", error.Message);
+    }
+
+    [Fact]
+    public void Certificate_path_without_key_path_fails_naming_Tls_KeyPath()
+    {
+        var options = new TlsOptions { CertificatePath = "/etc/ssl/mail.pem" };
+
+        var error = Assert.Throws<TlsCertificateException>(() => new CertificateProvider(options, _data.Path));
+
+        Assert.Equal("Tls:KeyPath is required when Tls:CertificatePath is set.", error.Message);
+    }
+
+    [Fact]
+    public void Missing_configured_certificate_fails_naming_Tls_CertificatePath()
+    {
+        var options = new TlsOptions { CertificatePath = Path.Combine(_data.Path, "cert.pem"), KeyPath = Path.Combine(_data.Path, "key.pem") };
+
+        var error = Assert.Throws<TlsCertificateException>(() => new CertificateProvider(options, _data.Path));
+
+        Assert.StartsWith("Tls:CertificatePath: ", error.Message);
+    }
+
+    [Fact]
+    public void Half_written_generated_pair_is_replaced_and_the_new_fingerprint_logged()
+    {
+        string first;
+        using (var provider = new CertificateProvider(new TlsOptions(), _data.Path))
+        {
+            first = provider.Sha256Fingerprint;
+        }
+        File.Delete(CertificateFile);
+        var logger = new ListLogger();
+
+        using var replaced = new CertificateProvider(new TlsOptions(), _data.Path, logger);
+
+        Assert.NotEqual(first, replaced.Sha256Fingerprint);
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("unusable", StringComparison.Ordinal));
+        Assert.Contains(logger.Entries, e => e.Message.Contains(replaced.Sha256Fingerprint, StringComparison.Ordinal));
+    }
+
+    private static string RunOpenSsl(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("openssl is not installed (apt install openssl).", ex);
+        }
+        using (process)
+        {
+            string output = process.StandardOutput.ReadToEnd();
+            Assert.True(process.WaitForExit(10_000));
+            Assert.Equal(0, process.ExitCode);
+            return output.Trim();
+        }
+    }
+}
