@@ -8,9 +8,9 @@ namespace EdgeMail.Store.Interop;
 /// </summary>
 internal static partial class Libc
 {
+    // O_RDONLY is 0 on every Linux architecture; O_DIRECTORY is not (x86-64 0x10000 is O_DIRECT on
+    // arm64), so a directory is opened read-only without it.
     private const int ORdonly = 0;
-    private const int ODirectory = 0x10000; // Linux x86-64 and arm64 share this value.
-    private const int OCloexec = 0x80000;
     private const int FallocFlKeepSize = 0x01;
     private const int FallocFlPunchHole = 0x02;
 
@@ -37,7 +37,7 @@ internal static partial class Libc
             return;
         }
 
-        var fd = Open(path, ORdonly | ODirectory | OCloexec);
+        var fd = Open(path, ORdonly);
         if (fd < 0)
         {
             throw new IOException($"open({path}) for fsync failed: errno {Marshal.GetLastPInvokeError()}");

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Smoke test of the published linux-arm64 Native AOT binary under qemu-user: fresh data folder,
+# `user add`, `serve`, the TLS certificate generated, `status --json` answers, a TLS handshake,
+# SIGTERM stops it with exit 0. Prints size, idle RSS and start-to-listening time.
+set -euo pipefail
+bin_dir=${1:?usage: smoke-arm64.sh PUBLISH_DIR}
+qemu=${QEMU:-qemu-aarch64-static}
+run() { "$qemu" "$bin_dir/edgemail" "$@"; }
+data=$(mktemp -d)
+log=$(mktemp)
+trap 'rm -rf "$data" "$log"; [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null || true' EXIT
+
+echo "binary: $(stat -c %s "$bin_dir/edgemail") bytes; $(file -b "$bin_dir/edgemail" | cut -d, -f1-2)"
+echo 'smoke-test-password' | run user add smoke@edgemail.local --password-stdin --data "$data"
+run user list --data "$data" | grep -qx 'smoke@edgemail.local'
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+start=$(date +%s%N)
+"$qemu" "$bin_dir/edgemail" serve --data "$data" --Imap:Port=0 --Imap:TlsPort="$port" --Pop3:Port=0 --Pop3:TlsPort=0 \
+  --Smtp:Port=0 --Smtp:SubmissionPort=0 --Smtp:TlsPort=0 >"$log" 2>&1 &
+pid=$!
+for _ in $(seq 1 600); do
+  grep -q 'EdgeMail serving' "$log" && break
+  kill -0 "$pid" 2>/dev/null || { cat "$log"; echo "serve exited early" >&2; exit 1; }
+  sleep 0.05
+done
+grep -q 'EdgeMail serving' "$log" || { cat "$log"; echo "serve did not start" >&2; exit 1; }
+echo "start-to-listening under qemu: $(( ($(date +%s%N) - start) / 1000000 )) ms"
+sleep 1
+echo "idle RSS under qemu (includes the emulator): $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
+
+test -s "$data/tls/edgemail.crt.pem"
+status=$(run status --json --data "$data")
+echo "$status" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["accounts"]==1, d; assert d["tlsFingerprintSha256"], d; print("status fingerprint", d["tlsFingerprintSha256"])'
+served=$(echo | timeout 20 openssl s_client -connect 127.0.0.1:"$port" 2>/dev/null | openssl x509 -noout -fingerprint -sha256 | cut -d= -f2)
+expected=$(echo "$status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tlsFingerprintSha256"])')
+[ "$served" = "$expected" ] || { echo "TLS fingerprint mismatch: served $served, status $expected" >&2; exit 1; }
+
+kill -TERM "$pid"
+set +e
+wait "$pid"
+rc=$?
+set -e
+pid=
+[ "$rc" -eq 0 ] || { cat "$log"; echo "serve exited with $rc after SIGTERM" >&2; exit 1; }
+echo "arm64 smoke test passed"

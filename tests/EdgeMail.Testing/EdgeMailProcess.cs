@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EdgeMail.Testing;
+
+/// <summary>Runs the real edgemail program as a child process (the built edgemail.dll, or a native binary).</summary>
+public static class EdgeMailProcess
+{
+    /// <summary>The edgemail.dll next to the test assembly (the test project references the host).</summary>
+    public static string Program => Environment.GetEnvironmentVariable("EDGEMAIL_BINARY") ?? Path.Combine(AppContext.BaseDirectory, "edgemail.dll");
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
+        var native = !Program.EndsWith(".dll", StringComparison.Ordinal);
+        var info = new ProcessStartInfo(native ? Program : "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (!native)
+        {
+            info.ArgumentList.Add(Program);
+        }
+
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
+    }
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? environment = null, int timeoutSeconds = 60)
+    {
+        using var process = Process.Start(StartInfo(args, environment))!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A port free at this moment on 127.0.0.1.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static void SendSignal(Process process, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        kill.WaitForExit();
+    }
+}
