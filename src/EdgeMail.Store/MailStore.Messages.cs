@@ -147,20 +147,26 @@ public sealed partial class MailStore
     /// <summary>Opens a stored body for reading from any offset; its space is kept while the stream is open.</summary>
     public async Task<Stream> OpenBodyAsync(long bodyId, CancellationToken cancellationToken = default)
     {
-        await using var connection = OpenReader();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT segment, offset, length, file FROM bodies WHERE id = $id";
-        command.Parameters.AddWithValue("$id", bodyId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            throw new StoreException(StoreError.NotFound, "the message no longer exists");
-        }
-
-        var location = new BodyLocation(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        // Marked as being read before its location is looked up: an expunge that commits after the
+        // lookup then keeps the space (it checks OpenBodies), so the bytes read stay the message's.
         _openBodies.Enter(bodyId);
         try
         {
+            BodyLocation location;
+            await using (var connection = OpenReader())
+            await using (var command = connection.CreateCommand())
+            {
+                command.CommandText = "SELECT segment, offset, length, file FROM bodies WHERE id = $id";
+                command.Parameters.AddWithValue("$id", bodyId);
+                await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new StoreException(StoreError.NotFound, "the message no longer exists");
+                }
+
+                location = new BodyLocation(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+            }
+
             var files = _bodies ?? new BodyFiles(DataPath, _options.SegmentMaxBytes);
             return files.OpenRead(location, () => _openBodies.Leave(bodyId));
         }
