@@ -93,4 +93,32 @@ public sealed class RecoveryTests
         Assert.Empty(Directory.GetFiles(Path.Combine(h.Path, "bodies"), "b-*.eml"));
         Assert.Null(await h.Store.GetMessageAsync(h.InboxId, a.Uid));
     }
+
+    [Fact]
+    public async Task Reopen_removes_an_old_segment_that_holds_no_live_body()
+    {
+        await using var h = await StoreHarness.CreateAsync(configure: o => o.SegmentMaxBytes = 1024 * 1024);
+        var bodies = Enumerable.Range(0, 6).Select(i => StoreHarness.Message(200 * 1024 + i, seed: i)).ToList();
+        var uids = new List<uint>();
+        foreach (var body in bodies)
+        {
+            uids.Add((await h.AppendAsync(h.InboxId, body, MessageFlags.Deleted)).Uid);
+        }
+
+        var bodiesPath = Path.Combine(h.Path, "bodies");
+        var first = Directory.GetFiles(bodiesPath, "seg-*.dat").Order(StringComparer.Ordinal).First();
+        var firstBytes = await File.ReadAllBytesAsync(first);
+        await h.Store.ExpungeAsync(h.InboxId, uids.Take(5).ToList());
+        await h.CloseAsync();
+
+        // As if the crash came between the commit and the segment's unlink.
+        await File.WriteAllBytesAsync(first, firstBytes);
+        await h.ReopenAsync();
+
+        Assert.Equal(1, h.Store.Recovery!.SegmentsRemoved);
+        Assert.False(File.Exists(first));
+        var survivor = Assert.Single(await h.ListAsync(h.InboxId));
+        Assert.Equal(uids[5], survivor.Uid);
+        Assert.Equal(bodies[5], await h.ReadBodyAsync(survivor.BodyId));
+    }
 }

@@ -7,10 +7,13 @@ namespace EdgeMail.Store.Tests;
 /// <summary>A store in a fresh temp folder, with one account, removed on dispose.</summary>
 internal sealed class StoreHarness : IAsyncDisposable
 {
-    private StoreHarness(string path)
+    private StoreHarness(string path, Action<StoreOptions>? configure)
     {
         Path = path;
+        Configure = configure;
     }
+
+    private Action<StoreOptions>? Configure { get; }
 
     public string Path { get; }
 
@@ -20,11 +23,11 @@ internal sealed class StoreHarness : IAsyncDisposable
 
     public long InboxId { get; private set; }
 
-    public static async Task<StoreHarness> CreateAsync(string address = "alice@example.org")
+    public static async Task<StoreHarness> CreateAsync(string address = "alice@example.org", Action<StoreOptions>? configure = null)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "edgemail-store-test-" + Guid.NewGuid().ToString("N"));
-        var harness = new StoreHarness(path);
-        harness.Store = MailStore.Open(new StoreOptions { Path = path }, StoreOpenMode.Service);
+        var harness = new StoreHarness(path, configure);
+        harness.Store = MailStore.Open(harness.Options(), StoreOpenMode.Service);
         var account = await harness.Store.CreateAccountAsync(address, DummyCredential());
         harness.AccountId = account.Id;
         harness.InboxId = (await harness.Store.GetMailboxAsync(account.Id, "INBOX"))!.Id;
@@ -37,7 +40,14 @@ internal sealed class StoreHarness : IAsyncDisposable
     public async Task ReopenAsync()
     {
         await Store.DisposeAsync();
-        Store = MailStore.Open(new StoreOptions { Path = Path }, StoreOpenMode.Service);
+        Store = MailStore.Open(Options(), StoreOpenMode.Service);
+    }
+
+    public StoreOptions Options()
+    {
+        var options = new StoreOptions { Path = Path };
+        Configure?.Invoke(options);
+        return options;
     }
 
     public async Task CloseAsync()
@@ -84,6 +94,23 @@ internal sealed class StoreHarness : IAsyncDisposable
         }
 
         return bytes;
+    }
+
+    /// <summary>Space is reclaimed by the writer just after an operation completes; wait for it briefly.</summary>
+    public static async Task<bool> EventuallyAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return true;
     }
 
     public async ValueTask DisposeAsync()

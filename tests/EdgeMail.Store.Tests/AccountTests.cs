@@ -1,0 +1,114 @@
+using EdgeMail.Store.Accounts;
+using EdgeMail.Store.Messages;
+
+namespace EdgeMail.Store.Tests;
+
+public sealed class AccountTests
+{
+    private static ScramCredential Secret(byte fill) =>
+        new(Enumerable.Repeat(fill, 16).ToArray(), 4096, Enumerable.Repeat((byte)(fill + 1), 32).ToArray(), Enumerable.Repeat((byte)(fill + 2), 32).ToArray());
+
+    [Fact]
+    public async Task Credentials_round_trip_and_address_lookup_is_case_insensitive()
+    {
+        await using var h = await StoreHarness.CreateAsync();
+        var secret = Secret(7);
+        var account = await h.Store.CreateAccountAsync("Carol@Example.ORG", secret);
+
+        Assert.Equal("carol@example.org", account.Address);
+        var credentials = (await h.Store.GetCredentialsAsync("CAROL@example.org"))!;
+        Assert.Equal(account.Id, credentials.Account.Id);
+        Assert.Equal(secret.Salt, credentials.Password.Salt);
+        Assert.Equal(secret.Iterations, credentials.Password.Iterations);
+        Assert.Equal(secret.StoredKey, credentials.Password.StoredKey);
+        Assert.Equal(secret.ServerKey, credentials.Password.ServerKey);
+        Assert.Empty(credentials.AppPasswords);
+        Assert.Null(await h.Store.GetCredentialsAsync("nobody@example.org"));
+    }
+
+    [Fact]
+    public async Task SetPassword_replaces_the_stored_secret()
+    {
+        await using var h = await StoreHarness.CreateAsync();
+        var replacement = Secret(40);
+
+        await h.Store.SetPasswordAsync(h.AccountId, replacement);
+
+        var credentials = (await h.Store.GetCredentialsAsync("alice@example.org"))!;
+        Assert.Equal(replacement.StoredKey, credentials.Password.StoredKey);
+        Assert.Equal(replacement.Salt, credentials.Password.Salt);
+        var ex = await Assert.ThrowsAsync<StoreException>(() => h.Store.SetPasswordAsync(h.AccountId + 1000, replacement));
+        Assert.Equal(StoreError.NotFound, ex.Error);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("no-at-sign")]
+    [InlineData("@example.org")]
+    [InlineData("a@")]
+    public async Task CreateAccount_with_an_invalid_address_is_refused(string address)
+    {
+        await using var h = await StoreHarness.CreateAsync();
+
+        var ex = await Assert.ThrowsAsync<StoreException>(() => h.Store.CreateAccountAsync(address, Secret(1)));
+        Assert.Equal(StoreError.InvalidAddress, ex.Error);
+    }
+
+    [Fact]
+    public async Task App_passwords_can_be_added_listed_used_for_login_and_revoked()
+    {
+        await using var h = await StoreHarness.CreateAsync();
+        var phone = await h.Store.AddAppPasswordAsync(h.AccountId, "phone", Secret(10));
+        await h.Store.AddAppPasswordAsync(h.AccountId, "laptop", Secret(20));
+
+        Assert.Equal(["laptop", "phone"], (await h.Store.ListAppPasswordsAsync(h.AccountId)).Select(p => p.Name));
+        var credentials = (await h.Store.GetCredentialsAsync("alice@example.org"))!;
+        Assert.Equal(2, credentials.AppPasswords.Count);
+        Assert.Equal(Secret(10).StoredKey, credentials.AppPasswords.Single(p => p.Id == phone.Id).Secret.StoredKey);
+
+        var duplicate = await Assert.ThrowsAsync<StoreException>(() => h.Store.AddAppPasswordAsync(h.AccountId, "phone", Secret(30)));
+        Assert.Equal(StoreError.AlreadyExists, duplicate.Error);
+
+        Assert.True(await h.Store.RevokeAppPasswordAsync(h.AccountId, "phone"));
+        Assert.False(await h.Store.RevokeAppPasswordAsync(h.AccountId, "phone"));
+        Assert.Equal(["laptop"], (await h.Store.ListAppPasswordsAsync(h.AccountId)).Select(p => p.Name));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("tab\there")]
+    public async Task App_password_with_an_invalid_name_is_refused(string name)
+    {
+        await using var h = await StoreHarness.CreateAsync();
+
+        var ex = await Assert.ThrowsAsync<StoreException>(() => h.Store.AddAppPasswordAsync(h.AccountId, name, Secret(1)));
+        Assert.Equal(StoreError.InvalidName, ex.Error);
+    }
+
+    [Fact]
+    public async Task DeleteAccount_removes_its_mailboxes_messages_and_body_files_but_not_other_accounts()
+    {
+        await using var h = await StoreHarness.CreateAsync();
+        var bob = await h.Store.CreateAccountAsync("bob@example.org", Secret(3));
+        var bobInbox = (await h.Store.GetMailboxAsync(bob.Id, "INBOX"))!;
+        var aliceBody = StoreHarness.Message(2000, 1);
+        await h.AppendAsync(h.InboxId, aliceBody);
+        var bobMessage = await h.AppendAsync(bobInbox.Id, StoreHarness.Message(1024 * 1024, 2));
+        var bobBodyId = (await h.Store.GetMessageAsync(bobInbox.Id, bobMessage.Uid))!.BodyId;
+        Assert.Single(Directory.GetFiles(Path.Combine(h.Path, "bodies"), "b-*.eml"));
+
+        Assert.True(await h.Store.DeleteAccountAsync("BOB@example.org"));
+
+        Assert.Null(await h.Store.FindAccountAsync("bob@example.org"));
+        Assert.Empty(await h.Store.ListMailboxesAsync(bob.Id));
+        Assert.True(await StoreHarness.EventuallyAsync(() => Directory.GetFiles(Path.Combine(h.Path, "bodies"), "b-*.eml").Length == 0), "the body file was not removed");
+        var gone = await Assert.ThrowsAsync<StoreException>(() => h.Store.OpenBodyAsync(bobBodyId));
+        Assert.Equal(StoreError.NotFound, gone.Error);
+        Assert.False(await h.Store.DeleteAccountAsync("bob@example.org"));
+
+        var alice = Assert.Single(await h.ListAsync(h.InboxId));
+        Assert.Equal(aliceBody, await h.ReadBodyAsync(alice.BodyId));
+        Assert.Equal(["alice@example.org"], (await h.Store.ListAccountsAsync()).Select(a => a.Address));
+    }
+}
