@@ -48,7 +48,7 @@ public static class ScramSecret
     internal static byte[] SaltedPassword(string password, byte[] salt, int iterations)
     {
         // RFC 5802 §2.2 Hi() is PBKDF2 with HMAC as the PRF; RFC 7677 uses SHA-256. SASLprep (RFC 4013)
-        // is applied by normalizing to NFKC-equivalent only for ASCII here; non-ASCII passwords are used as UTF-8.
+        // is not applied yet: the password's UTF-8 bytes are used as given, which is exact for ASCII.
         var bytes = Encoding.UTF8.GetBytes(password);
         try
         {
