@@ -65,19 +65,7 @@ public sealed partial class MailStore
                 throw new StoreException(StoreError.AlreadyExists, $"the mailbox {normalized} already exists");
             }
 
-            var parent = MailboxName.Parent(normalized);
-            var missing = new Stack<string>();
-            while (parent is not null && FindMailbox(tx, accountId, parent) is null)
-            {
-                missing.Push(parent);
-                parent = MailboxName.Parent(parent);
-            }
-
-            while (missing.Count > 0)
-            {
-                InsertMailbox(tx, accountId, missing.Pop(), SpecialUse.None, subscribed: false);
-            }
-
+            CreateMissingParents(tx, accountId, normalized);
             return InsertMailbox(tx, accountId, normalized, specialUse, subscribed: false);
         }));
     }

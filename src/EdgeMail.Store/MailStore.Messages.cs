@@ -167,8 +167,7 @@ public sealed partial class MailStore
                 location = new BodyLocation(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
             }
 
-            var files = _bodies ?? new BodyFiles(DataPath, _options.SegmentMaxBytes);
-            return files.OpenRead(location, () => _openBodies.Leave(bodyId));
+            return BodyFiles.OpenRead(_bodiesPath, location, () => _openBodies.Leave(bodyId));
         }
         catch
         {

@@ -29,6 +29,7 @@ public sealed partial class MailStore : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly OpenBodies _openBodies = new();
+    private readonly string _bodiesPath;
 
     private MailStore(StoreOptions options, StoreOpenMode mode, TimeProvider time, ILogger logger)
     {
@@ -37,6 +38,7 @@ public sealed partial class MailStore : IAsyncDisposable
         _logger = logger;
         Mode = mode;
         DataPath = System.IO.Path.GetFullPath(options.Path);
+        _bodiesPath = System.IO.Path.Combine(DataPath, BodyFiles.FolderName);
         Directory.CreateDirectory(DataPath);
 
         if (mode == StoreOpenMode.Service)

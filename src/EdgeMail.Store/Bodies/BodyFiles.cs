@@ -13,6 +13,7 @@ namespace EdgeMail.Store.Bodies;
 /// </summary>
 internal sealed class BodyFiles : IDisposable
 {
+    public const string FolderName = "bodies";
     private const string SegmentPrefix = "seg-";
     private const string SegmentSuffix = ".dat";
     private const string FilePrefix = "b-";
@@ -28,7 +29,7 @@ internal sealed class BodyFiles : IDisposable
 
     public BodyFiles(string dataPath, long segmentMaxBytes)
     {
-        BodiesPath = System.IO.Path.Combine(dataPath, "bodies");
+        BodiesPath = System.IO.Path.Combine(dataPath, FolderName);
         TempPath = System.IO.Path.Combine(dataPath, "tmp");
         _segmentMaxBytes = segmentMaxBytes;
         Directory.CreateDirectory(BodiesPath);
@@ -44,7 +45,9 @@ internal sealed class BodyFiles : IDisposable
     /// <summary>The append position of the active segment; a failed batch truncates back to it.</summary>
     public (long Segment, long Length) Mark => (_activeId, _activeLength);
 
-    public string SegmentPath(long id) => System.IO.Path.Combine(BodiesPath, SegmentPrefix + id.ToString("D6", CultureInfo.InvariantCulture) + SegmentSuffix);
+    public string SegmentPath(long id) => System.IO.Path.Combine(BodiesPath, SegmentName(id));
+
+    private static string SegmentName(long id) => SegmentPrefix + id.ToString("D6", CultureInfo.InvariantCulture) + SegmentSuffix;
 
     public string FilePath(string name) => System.IO.Path.Combine(BodiesPath, name);
 
@@ -171,9 +174,10 @@ internal sealed class BodyFiles : IDisposable
         }
     }
 
-    public Stream OpenRead(BodyLocation location, Action? onDispose)
+    /// <summary>Opens a body for reading; static, because readers (the CLI included) need no writer state.</summary>
+    public static Stream OpenRead(string bodiesPath, BodyLocation location, Action? onDispose)
     {
-        var path = location.File is { } file ? FilePath(file) : SegmentPath(location.Segment!.Value);
+        var path = System.IO.Path.Combine(bodiesPath, location.File ?? SegmentName(location.Segment!.Value));
         var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         return new BodyStream(handle, location.Offset, location.Length, onDispose);
     }

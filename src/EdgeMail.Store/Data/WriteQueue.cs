@@ -186,7 +186,9 @@ internal sealed partial class WriteQueue : IAsyncDisposable
 
     private void Reclaim(WriteOp op)
     {
-        if (_bodies is null && op.Reclaimed.Count == 0)
+        // Admin mode (the CLI) does not touch body files: the service's recovery at its next start
+        // reclaims what an account removal there made dead.
+        if (_bodies is null)
         {
             return;
         }
@@ -195,12 +197,12 @@ internal sealed partial class WriteQueue : IAsyncDisposable
         {
             foreach (var location in op.Reclaimed)
             {
-                _bodies?.Reclaim(location);
+                _bodies.Reclaim(location);
             }
 
             foreach (var segment in op.SegmentsMaybeDead)
             {
-                _bodies?.DeleteSegment(segment);
+                _bodies.DeleteSegment(segment);
             }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
