@@ -1,3 +1,5 @@
+using EdgeMail.Imap;
+using EdgeMail.Pop3;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeMail.Configuration;

@@ -1,3 +1,6 @@
+using EdgeMail.Imap;
+using EdgeMail.Pop3;
+using EdgeMail.Auth.Throttling;
 using EdgeMail.Net;
 using EdgeMail.Store;
 using Microsoft.Extensions.Configuration;
@@ -59,6 +62,7 @@ internal static class EdgeMailConfiguration
             Storage = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions(),
             Network = configuration.GetSection("Network").Get<NetOptions>() ?? new NetOptions(),
             Tls = configuration.GetSection("Tls").Get<TlsOptions>() ?? new TlsOptions(),
+            Throttle = configuration.GetSection(LoginThrottleOptions.SectionName).Get<LoginThrottleOptions>() ?? new LoginThrottleOptions(),
             Imap = configuration.GetSection("Imap").Get<ImapOptions>() ?? new ImapOptions(),
             Pop3 = configuration.GetSection("Pop3").Get<Pop3Options>() ?? new Pop3Options(),
             Smtp = configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions(),
@@ -102,6 +106,12 @@ internal static class EdgeMailConfiguration
         if (tls.Failed)
         {
             throw new ConfigurationException(tls.Failures.First());
+        }
+
+        var throttle = new LoginThrottleOptionsValidator().Validate(null, s.Throttle);
+        if (throttle.Failed)
+        {
+            throw new ConfigurationException(throttle.Failures.First());
         }
 
         var store = new StoreOptionsValidator().Validate(null, s.Storage);

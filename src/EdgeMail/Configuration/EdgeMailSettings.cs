@@ -1,3 +1,6 @@
+using EdgeMail.Imap;
+using EdgeMail.Pop3;
+using EdgeMail.Auth.Throttling;
 using EdgeMail.Net;
 using EdgeMail.Store;
 
@@ -11,6 +14,8 @@ internal sealed class EdgeMailSettings
     public NetOptions Network { get; set; } = new();
 
     public TlsOptions Tls { get; set; } = new();
+
+    public LoginThrottleOptions Throttle { get; set; } = new();
 
     public ImapOptions Imap { get; set; } = new();
 

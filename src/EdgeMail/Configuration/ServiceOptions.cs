@@ -1,24 +1,10 @@
 namespace EdgeMail.Configuration;
 
 /// <summary>
-/// The listening ports of each protocol (sections Imap, Pop3, Smtp, Web). Port 0 disables a listener.
+/// The listening ports of the protocols not yet in their own project (sections Smtp, Web). Port 0 disables a listener.
 /// The defaults are unprivileged (above 1024) so that `edgemail serve` runs as any user; the appliance's
 /// firmware-config/edgemail.json sets the standard ports.
 /// </summary>
-public sealed class ImapOptions
-{
-    public int Port { get; set; } = 1143;
-
-    public int TlsPort { get; set; } = 1993;
-}
-
-public sealed class Pop3Options
-{
-    public int Port { get; set; } = 1110;
-
-    public int TlsPort { get; set; } = 1995;
-}
-
 public sealed class SmtpOptions
 {
     public int Port { get; set; } = 2525;

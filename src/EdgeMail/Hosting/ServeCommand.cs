@@ -1,4 +1,8 @@
+using EdgeMail.Imap;
+using EdgeMail.Pop3;
 using System.Net;
+using EdgeMail.Auth.Login;
+using EdgeMail.Auth.Throttling;
 using EdgeMail.Configuration;
 using EdgeMail.Hosting;
 using EdgeMail.Net;
@@ -51,15 +55,22 @@ internal static class ServeCommand
 
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(certificate);
+        builder.Services.AddSingleton(settings.Throttle);
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<Authenticator>();
+        builder.Services.AddSingleton(settings.Imap);
+        builder.Services.AddSingleton<ImapConnectionHandler>();
+        builder.Services.AddSingleton(settings.Pop3);
+        builder.Services.AddSingleton<Pop3ConnectionHandler>();
         foreach (var address in settings.Network.GetBindAddresses())
         {
-            AddEndpoint(builder.Services, "imap", address, settings.Imap.Port, TlsMode.None, UnavailableProtocolHandler.Imap);
-            AddEndpoint(builder.Services, "imaps", address, settings.Imap.TlsPort, TlsMode.Implicit, UnavailableProtocolHandler.Imap);
-            AddEndpoint(builder.Services, "pop3", address, settings.Pop3.Port, TlsMode.None, UnavailableProtocolHandler.Pop3);
-            AddEndpoint(builder.Services, "pop3s", address, settings.Pop3.TlsPort, TlsMode.Implicit, UnavailableProtocolHandler.Pop3);
-            AddEndpoint(builder.Services, "smtp", address, settings.Smtp.Port, TlsMode.None, UnavailableProtocolHandler.Smtp);
-            AddEndpoint(builder.Services, "submission", address, settings.Smtp.SubmissionPort, TlsMode.None, UnavailableProtocolHandler.Smtp);
-            AddEndpoint(builder.Services, "submissions", address, settings.Smtp.TlsPort, TlsMode.Implicit, UnavailableProtocolHandler.Smtp);
+            AddEndpoint(builder.Services, "imap", address, settings.Imap.Port, TlsMode.None, Handler<ImapConnectionHandler>);
+            AddEndpoint(builder.Services, "imaps", address, settings.Imap.TlsPort, TlsMode.Implicit, Handler<ImapConnectionHandler>);
+            AddEndpoint(builder.Services, "pop3", address, settings.Pop3.Port, TlsMode.None, Handler<Pop3ConnectionHandler>);
+            AddEndpoint(builder.Services, "pop3s", address, settings.Pop3.TlsPort, TlsMode.Implicit, Handler<Pop3ConnectionHandler>);
+            AddEndpoint(builder.Services, "smtp", address, settings.Smtp.Port, TlsMode.None, Fixed(UnavailableProtocolHandler.Smtp));
+            AddEndpoint(builder.Services, "submission", address, settings.Smtp.SubmissionPort, TlsMode.None, Fixed(UnavailableProtocolHandler.Smtp));
+            AddEndpoint(builder.Services, "submissions", address, settings.Smtp.TlsPort, TlsMode.Implicit, Fixed(UnavailableProtocolHandler.Smtp));
         }
 
         using var host = builder.Build();
@@ -80,13 +91,18 @@ internal static class ServeCommand
         return Cli.Ok;
     }
 
-    private static void AddEndpoint(IServiceCollection services, string name, IPAddress address, int port, TlsMode mode, IConnectionHandler handler)
+    private static void AddEndpoint(IServiceCollection services, string name, IPAddress address, int port, TlsMode mode, Func<IServiceProvider, IConnectionHandler> handler)
     {
         if (port == 0)
         {
             return;
         }
 
-        services.AddMailListener(_ => new ListenerEndpoint(name, address, port, mode, handler));
+        services.AddMailListener(sp => new ListenerEndpoint(name, address, port, mode, handler(sp)));
     }
+
+    private static IConnectionHandler Handler<T>(IServiceProvider services)
+        where T : IConnectionHandler => services.GetRequiredService<T>();
+
+    private static Func<IServiceProvider, IConnectionHandler> Fixed(IConnectionHandler handler) => _ => handler;
 }

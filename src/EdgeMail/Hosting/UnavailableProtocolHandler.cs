@@ -10,12 +10,6 @@ namespace EdgeMail.Hosting;
 /// </summary>
 internal sealed class UnavailableProtocolHandler(string greeting) : IConnectionHandler
 {
-    /// <summary>RFC 9051 §7.1.5 BYE with the UNAVAILABLE code (RFC 5530 §3).</summary>
-    public static readonly UnavailableProtocolHandler Imap = new("* BYE [UNAVAILABLE] EdgeMail: the IMAP service is not available in this build\r\n");
-
-    /// <summary>RFC 2449 §8.1.2 [SYS/TEMP].</summary>
-    public static readonly UnavailableProtocolHandler Pop3 = new("-ERR [SYS/TEMP] EdgeMail: the POP3 service is not available in this build\r\n");
-
     /// <summary>RFC 5321 §3.8 421, RFC 3463 4.3.2 system not accepting messages.</summary>
     public static readonly UnavailableProtocolHandler Smtp = new("421 4.3.2 EdgeMail: the SMTP service is not available in this build\r\n");
 

@@ -1,5 +1,6 @@
 using System.Net;
 using EdgeMail.Auth.Throttling;
+using EdgeMail.Testing;
 using Microsoft.Extensions.Options;
 
 namespace EdgeMail.Auth.Tests.Throttling;
