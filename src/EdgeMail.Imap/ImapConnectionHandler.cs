@@ -1,17 +1,25 @@
 using EdgeMail.Auth.Login;
+using EdgeMail.Imap.Session;
 using EdgeMail.Net;
 using EdgeMail.Store;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMail.Imap;
 
-/// <summary>The IMAP server side of one connection (RFC 9051, RFC 3501).</summary>
+/// <summary>The IMAP server side of one connection (RFC 9051, RFC 3501): one <see cref="ImapSession"/> per connection.</summary>
 public sealed class ImapConnectionHandler(MailStore store, Authenticator authenticator, ImapOptions options, TimeProvider time, ILogger<ImapConnectionHandler> logger) : IConnectionHandler
 {
-    public async Task RunAsync(MailConnection connection, CancellationToken stopping)
+    public Task RunAsync(MailConnection connection, CancellationToken stopping)
     {
-        _ = (store, authenticator, options, time, logger);
-        await connection.Output.WriteAsync("* BYE [UNAVAILABLE] EdgeMail: the IMAP service is not available in this build\r\n"u8.ToArray(), stopping).ConfigureAwait(false);
-        await connection.Output.FlushAsync(stopping).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(connection);
+        return new ImapSession(connection, store, authenticator, options, time, logger).RunAsync(stopping);
+    }
+
+    /// <summary>RFC 9051 §7.1.5: BYE instead of a greeting when the server will not serve the connection.</summary>
+    public async Task RejectAsync(MailConnection connection, RejectReason reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await connection.Output.WriteAsync("* BYE [UNAVAILABLE] EdgeMail: too many connections, try again later\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+        await connection.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,0 +1,161 @@
+using EdgeMail.Auth.Login;
+using EdgeMail.Auth.Sasl;
+using EdgeMail.Imap.Protocol;
+using EdgeMail.Imap.Session;
+using EdgeMail.Net;
+
+namespace EdgeMail.Imap.Commands;
+
+// RFC 9051 §6.2.1 STARTTLS, §6.2.2 AUTHENTICATE, §6.2.3 LOGIN; RFC 4959 SASL-IR; RFC 5530 response codes.
+internal static class Login
+{
+    public static async Task<CommandResult> StartTlsAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        command.Arguments().ExpectEnd();
+        if (!session.Connection.CanUpgradeToTls)
+        {
+            throw ImapException.Bad(null, "TLS is already active");
+        }
+
+        session.Writer.Raw(command.Tag).Raw(" OK Begin TLS negotiation now\r\n");
+        await session.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await session.Connection.UpgradeToTlsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (StartTlsInjectionException)
+        {
+            // CVE-2011-0411: commands sent before the handshake must not be run inside TLS.
+            session.State = ImapState.Logout;
+            return CommandResult.Done();
+        }
+        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
+        {
+            session.State = ImapState.Logout;
+            return CommandResult.Done();
+        }
+
+        // The pipes were replaced by the TLS ones.
+        session.Writer.Output = session.Connection.Output;
+        return CommandResult.Done();
+    }
+
+    public static async Task<CommandResult> LoginAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        var args = command.Arguments();
+        args.ReadSpace();
+        var user = args.ReadAstring();
+        args.ReadSpace();
+        var password = args.ReadAstring();
+        args.ExpectEnd();
+        if (!session.PlaintextAllowed)
+        {
+            // RFC 9051 §6.2.3: LOGINDISABLED is advertised; use STARTTLS first.
+            return CommandResult.No("PRIVACYREQUIRED", "LOGIN needs TLS: use STARTTLS first, or port " + session.Options.TlsPort);
+        }
+
+        var result = await session.Authenticator.LoginAsync(session.Connection.RemoteEndPoint.Address, user, password, cancellationToken).ConfigureAwait(false);
+        return Finish(session, result);
+    }
+
+    public static async Task<CommandResult> AuthenticateAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        var args = command.Arguments();
+        args.ReadSpace();
+        var name = args.ReadAtom();
+        byte[]? initial = null;
+        if (args.TryReadSpace())
+        {
+            // RFC 4959 §3: "=" is an empty initial response.
+            var text = args.ReadAtom();
+            initial = text == "=" ? [] : Decode(text);
+        }
+
+        args.ExpectEnd();
+        var mechanism = session.Authenticator.CreateMechanism(name);
+        if (mechanism is null)
+        {
+            return CommandResult.No("CANNOT", $"unsupported mechanism {name}; try {string.Join(", ", session.Authenticator.MechanismNames)}");
+        }
+
+        if (mechanism.IsPlaintext && !session.PlaintextAllowed)
+        {
+            return CommandResult.No("PRIVACYREQUIRED", $"{mechanism.Name} needs TLS: use STARTTLS first, or SCRAM-SHA-256");
+        }
+
+        var remote = session.Connection.RemoteEndPoint.Address;
+        if (!await session.Authenticator.AdmitAsync(remote, null, cancellationToken).ConfigureAwait(false))
+        {
+            return Finish(session, LoginResult.Locked);
+        }
+
+        var response = initial;
+        while (true)
+        {
+            var step = await mechanism.StepAsync(response, cancellationToken).ConfigureAwait(false);
+            if (step.Kind != SaslStepKind.Challenge)
+            {
+                var result = await session.Authenticator.CompleteAsync(remote, step, cancellationToken).ConfigureAwait(false);
+                if (result.Succeeded && step.Data is { Length: > 0 } final)
+                {
+                    // RFC 9051 §6.2.2: additional data with success goes in a continuation... or, simpler and
+                    // allowed by RFC 4422 §5, as a challenge the client answers with an empty line.
+                    session.Writer.Raw("+ ").Raw(Convert.ToBase64String(final)).Crlf();
+                    await session.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    var ack = await session.ReadContinuationLineAsync(session.Options.UnauthenticatedTimeout, cancellationToken).ConfigureAwait(false);
+                    if (ack is null or "*")
+                    {
+                        throw ImapException.Bad(null, "authentication cancelled");
+                    }
+                }
+
+                return Finish(session, result);
+            }
+
+            session.Writer.Raw("+ ").Raw(Convert.ToBase64String(step.Data ?? [])).Crlf();
+            await session.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var line = await session.ReadContinuationLineAsync(session.Options.UnauthenticatedTimeout, cancellationToken).ConfigureAwait(false)
+                ?? throw new IOException("the client left during AUTHENTICATE");
+            if (line == "*")
+            {
+                // RFC 9051 §6.2.2: the client cancels with "*"; the server answers BAD.
+                throw ImapException.Bad(null, "authentication cancelled");
+            }
+
+            response = Decode(line);
+        }
+    }
+
+    private static byte[] Decode(string base64)
+    {
+        try
+        {
+            return Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            throw ImapException.Bad(null, "the SASL response is not valid base64");
+        }
+    }
+
+    private static CommandResult Finish(ImapSession session, LoginResult result)
+    {
+        switch (result.Outcome)
+        {
+            case LoginOutcome.Success:
+                session.LoggedIn(result);
+
+                // RFC 9051 §6.2.3: the capabilities change after login, so send them with the OK.
+                return CommandResult.WithCode("CAPABILITY " + session.CapabilityText, "logged in");
+            case LoginOutcome.Locked:
+                session.LoginFailed(result);
+                return CommandResult.No("UNAVAILABLE", "too many failed logins; try again later");
+            case LoginOutcome.Malformed:
+                session.LoginFailed(result);
+                throw ImapException.Bad(null, "malformed SASL exchange");
+            default:
+                session.LoginFailed(result);
+                return CommandResult.No("AUTHENTICATIONFAILED", "invalid credentials");
+        }
+    }
+}

@@ -1,0 +1,291 @@
+using EdgeMail.Imap.Protocol;
+using EdgeMail.Imap.Session;
+using EdgeMail.Store.Messages;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace EdgeMail.Imap.Commands;
+
+// RFC 9051 §6.4.4 SEARCH, §7.3.4 ESEARCH; RFC 3501 §6.4.4; RFC 4731 ESEARCH return options; RFC 5182 SEARCHRES;
+// RFC 7162 §3.1.5 MODSEQ search criterion.
+internal static class Search
+{
+    public static Task<CommandResult> SearchAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken) =>
+        RunAsync(session, command, byUid: false, cancellationToken);
+
+    public static Task<CommandResult> UidSearchAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken) =>
+        RunAsync(session, command, byUid: true, cancellationToken);
+
+    private static async Task<CommandResult> RunAsync(ImapSession session, ImapCommand command, bool byUid, CancellationToken cancellationToken)
+    {
+        var args = command.Arguments();
+        var request = SearchParser.Parse(ref args);
+        if (request.Charset is { } charset && !charset.Equals("UTF-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("US-ASCII", StringComparison.OrdinalIgnoreCase))
+        {
+            // RFC 9051 §6.4.4: BADCHARSET lists the charsets supported.
+            return CommandResult.No("BADCHARSET (UTF-8 US-ASCII)", "unsupported charset");
+        }
+
+        var selected = session.RequireSelected();
+        var usesModSeq = Uses<ModSeqKey>(request.Key);
+        if (usesModSeq)
+        {
+            session.Enabled.Add("CONDSTORE");
+        }
+
+        var depth = ContentNeeded(request.Key);
+        var matches = new List<uint>();
+        ulong highestModSeq = 0;
+        await foreach (var message in session.Store.EnumerateAsync(selected.Id, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var seq = selected.SequenceOf(message.Uid);
+            if (seq == 0)
+            {
+                continue;
+            }
+
+            var context = new Candidate(message, seq, selected);
+            if (depth != Content.None)
+            {
+                await context.LoadAsync(session, depth, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (Matches(request.Key, context))
+            {
+                matches.Add(message.Uid);
+                highestModSeq = Math.Max(highestModSeq, message.ModSeq);
+            }
+        }
+
+        var results = byUid ? matches : matches.Select(u => (uint)selected.SequenceOf(u)).ToList();
+        var returns = request.Return;
+        if (returns is not null && returns.Contains("SAVE"))
+        {
+            selected.SavedSearch = matches;
+            if (returns.Count == 1)
+            {
+                return CommandResult.Done("SEARCH completed (saved)");
+            }
+        }
+
+        var w = session.Writer;
+        if (returns is null && !session.IsRev2)
+        {
+            w.Raw("* SEARCH");
+            foreach (var value in results)
+            {
+                w.Space().Number(value);
+            }
+
+            if (usesModSeq && results.Count > 0)
+            {
+                w.Raw(" (MODSEQ ").Number(highestModSeq).Raw(")");
+            }
+
+            w.Crlf();
+            return CommandResult.Done("SEARCH completed");
+        }
+
+        // RFC 4731 §3.1 / RFC 9051 §7.3.4: ESEARCH, with ALL when no option was given.
+        returns ??= ["ALL"];
+        w.Raw("* ESEARCH (TAG ").String(command.Tag).Raw(")");
+        if (byUid)
+        {
+            w.Raw(" UID");
+        }
+
+        if (results.Count > 0)
+        {
+            if (returns.Contains("MIN"))
+            {
+                w.Raw(" MIN ").Number(results.Min());
+            }
+
+            if (returns.Contains("MAX"))
+            {
+                w.Raw(" MAX ").Number(results.Max());
+            }
+        }
+
+        if (returns.Contains("COUNT"))
+        {
+            w.Raw(" COUNT ").Number(results.Count);
+        }
+
+        if (returns.Contains("ALL") && results.Count > 0)
+        {
+            w.Raw(" ALL ").Raw(SequenceSet.Format(results.Order()));
+        }
+
+        if (usesModSeq && results.Count > 0)
+        {
+            w.Raw(" MODSEQ ").Number(highestModSeq);
+        }
+
+        w.Crlf();
+        return CommandResult.Done("SEARCH completed");
+    }
+
+    private enum Content
+    {
+        None,
+        Headers,
+        Full,
+    }
+
+    private sealed class Candidate(MessageRecord record, int sequence, SelectedMailbox selected)
+    {
+        public MessageRecord Record { get; } = record;
+
+        public int Sequence { get; } = sequence;
+
+        public SelectedMailbox Selected { get; } = selected;
+
+        public HeaderList? Headers { get; private set; }
+
+        public MimeMessage? Message { get; private set; }
+
+        public async Task LoadAsync(ImapSession session, Content depth, CancellationToken cancellationToken)
+        {
+            await using var body = await session.Store.OpenBodyAsync(Record.BodyId, cancellationToken).ConfigureAwait(false);
+            var options = new ParserOptions { MaxMimeDepth = 64 };
+            if (depth == Content.Headers)
+            {
+                Headers = await HeaderList.LoadAsync(options, body, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Message = await MimeMessage.LoadAsync(options, body, persistent: false, cancellationToken).ConfigureAwait(false);
+                Headers = Message.Headers;
+            }
+        }
+    }
+
+    private static bool Matches(SearchKey key, Candidate c)
+    {
+        var m = c.Record;
+        switch (key)
+        {
+            case AllKey:
+                return true;
+            case AndKey and:
+                return and.Keys.All(k => Matches(k, c));
+            case OrKey or:
+                return Matches(or.Left, c) || Matches(or.Right, c);
+            case NotKey not:
+                return !Matches(not.Key, c);
+            case FlagKey flag:
+                var has = (m.Flags & Select.ParseSystemFlag("\\" + flag.Flag)) != 0;
+                return has != flag.Negated;
+            case KeywordKey keyword:
+                return m.Keywords.Contains(keyword.Keyword, StringComparer.OrdinalIgnoreCase) != keyword.Negated;
+            case RecentKey recent:
+                return !recent.Recent;
+            case SizeKey size:
+                return size.Larger ? m.Size > size.Size : m.Size < size.Size;
+            case DateKey date:
+                DateOnly day;
+                if (date.Sent)
+                {
+                    // RFC 9051 §6.4.4: the Date: header, disregarding time and timezone.
+                    var header = c.Headers?[HeaderId.Date];
+                    if (header is null || !DateUtils.TryParse(header, out var sent))
+                    {
+                        return false;
+                    }
+
+                    day = DateOnly.FromDateTime(sent.DateTime);
+                }
+                else
+                {
+                    day = DateOnly.FromDateTime(m.InternalDate.DateTime);
+                }
+
+                return date.Comparison switch
+                {
+                    DateComparison.Before => day < date.Date,
+                    DateComparison.On => day == date.Date,
+                    _ => day >= date.Date,
+                };
+            case HeaderKey header:
+                return HeaderContains(c.Headers, header.Field, header.Value);
+            case TextKey text:
+                return TextContains(c, text);
+            case SetKey set when set.Set.IsSaved:
+                return c.Selected.SavedSearch.Contains(m.Uid);
+            case SetKey set:
+                return set.ByUid ? set.Set.Contains(m.Uid, c.Selected.MaxUid) : set.Set.Contains((uint)c.Sequence, (uint)c.Selected.Count);
+            case ModSeqKey modseq:
+                return m.ModSeq >= modseq.ModSeq;
+            default:
+                return false;
+        }
+    }
+
+    private static bool HeaderContains(HeaderList? headers, string field, string value)
+    {
+        if (headers is null)
+        {
+            return false;
+        }
+
+        foreach (var header in headers)
+        {
+            if (!header.Field.Equals(field, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            // RFC 9051 §6.4.4: an empty string matches every message that has the field.
+            if (value.Length == 0 || header.Value.Contains(value, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool TextContains(Candidate c, TextKey key)
+    {
+        if (key.IncludeHeader && c.Headers is not null && c.Headers.Any(h => h.Value.Contains(key.Value, StringComparison.OrdinalIgnoreCase)))
+        {
+            return true;
+        }
+
+        if (c.Message is null)
+        {
+            return false;
+        }
+
+        foreach (var part in c.Message.BodyParts)
+        {
+            if (part is TextPart text && text.Text.Contains(key.Value, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static Content ContentNeeded(SearchKey key) => key switch
+    {
+        TextKey => Content.Full,
+        HeaderKey => Content.Headers,
+        DateKey { Sent: true } => Content.Headers,
+        AndKey and => and.Keys.Select(ContentNeeded).DefaultIfEmpty(Content.None).Max(),
+        OrKey or => (Content)Math.Max((int)ContentNeeded(or.Left), (int)ContentNeeded(or.Right)),
+        NotKey not => ContentNeeded(not.Key),
+        _ => Content.None,
+    };
+
+    private static bool Uses<T>(SearchKey key) => key switch
+    {
+        T => true,
+        AndKey and => and.Keys.Any(Uses<T>),
+        OrKey or => Uses<T>(or.Left) || Uses<T>(or.Right),
+        NotKey not => Uses<T>(not.Key),
+        _ => false,
+    };
+}

@@ -1,0 +1,298 @@
+using EdgeMail.Imap.Protocol;
+using EdgeMail.Imap.Session;
+using EdgeMail.Store.Mailboxes;
+using EdgeMail.Store.Messages;
+
+namespace EdgeMail.Imap.Commands;
+
+// RFC 9051 §6.3.1 ENABLE, §6.3.2 SELECT, §6.3.3 EXAMINE, §6.4.2 CLOSE, RFC 3691 UNSELECT;
+// CONDSTORE/QRESYNC: RFC 7162 §3.1.8 SELECT (CONDSTORE), §3.2.5 SELECT (QRESYNC ...).
+internal static class Select
+{
+    /// <summary>The flags every mailbox shows (RFC 9051 §2.3.2), with the common keywords of RFC 9051 §2.3.2 and RFC 5788.</summary>
+    private const string FlagList = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $MDNSent $Junk $NotJunk $Phishing)";
+
+    public static Task<CommandResult> SelectAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken) =>
+        OpenAsync(session, command, readOnly: false, cancellationToken);
+
+    public static Task<CommandResult> ExamineAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken) =>
+        OpenAsync(session, command, readOnly: true, cancellationToken);
+
+    private static async Task<CommandResult> OpenAsync(ImapSession session, ImapCommand command, bool readOnly, CancellationToken cancellationToken)
+    {
+        var (name, condStore, qresync) = Parse(session, command);
+        if (qresync is not null && !session.QResync)
+        {
+            // RFC 7162 §3.2.5: QRESYNC parameters need ENABLE QRESYNC first.
+            throw ImapException.Bad(null, "ENABLE QRESYNC first");
+        }
+
+        if (condStore)
+        {
+            session.Enabled.Add("CONDSTORE");
+        }
+
+        // RFC 9051 §6.3.2: a failed SELECT leaves no mailbox selected; a second SELECT closes the first
+        // with an OK [CLOSED] (RFC 7162 §3.2.11).
+        if (session.Selected is not null)
+        {
+            session.Unselect();
+            session.Writer.Raw("* OK [CLOSED] previous mailbox closed\r\n");
+        }
+
+        var mailbox = await session.Store.GetMailboxAsync(session.Account!.Id, name, cancellationToken).ConfigureAwait(false);
+        if (mailbox is null)
+        {
+            return CommandResult.No("NONEXISTENT", "no such mailbox");
+        }
+
+        // Subscribe before reading the UIDs, so no change falls between the two.
+        var changes = session.Store.Changes.Subscribe(mailbox.Id);
+        try
+        {
+            mailbox = await session.Store.GetMailboxAsync(mailbox.Id, cancellationToken).ConfigureAwait(false)
+                ?? throw ImapException.No("NONEXISTENT", "no such mailbox");
+            var uids = await session.Store.ListUidsAsync(mailbox.Id, cancellationToken).ConfigureAwait(false);
+            var firstUnseen = await session.Store.FirstUnseenUidAsync(mailbox.Id, cancellationToken).ConfigureAwait(false);
+            var selected = new SelectedMailbox(mailbox, readOnly, [.. uids], changes);
+            session.Select(selected);
+            var w = session.Writer;
+            w.Raw("* ").Number(uids.Length).Raw(" EXISTS\r\n");
+            if (!session.IsRev2)
+            {
+                // IMAP4rev1 only; \Recent is not kept (RFC 9051 Appendix E.1 removed it).
+                w.Raw("* 0 RECENT\r\n");
+            }
+
+            w.Raw("* FLAGS ").Raw(FlagList).Crlf();
+            w.Raw("* OK [PERMANENTFLAGS ").Raw(readOnly ? "()" : FlagList[..^1] + " \\*)").Raw("] flags permitted\r\n");
+            if (firstUnseen != 0 && !session.IsRev2)
+            {
+                w.Raw("* OK [UNSEEN ").Number(selected.SequenceOf(firstUnseen)).Raw("] first unseen\r\n");
+            }
+
+            w.Raw("* OK [UIDVALIDITY ").Number(mailbox.UidValidity).Raw("] UIDs valid\r\n");
+            w.Raw("* OK [UIDNEXT ").Number(mailbox.UidNext).Raw("] predicted next UID\r\n");
+            if (session.CondStore)
+            {
+                w.Raw("* OK [HIGHESTMODSEQ ").Number(mailbox.HighestModSeq).Raw("] highest\r\n");
+            }
+
+            if (session.IsRev2)
+            {
+                // RFC 9051 §6.3.2: a LIST response with the mailbox name.
+                w.Raw("* LIST () \"/\" ").Astring(session.EncodeMailboxName(mailbox.Name)).Crlf();
+            }
+
+            if (qresync is { } q && q.UidValidity == mailbox.UidValidity)
+            {
+                await ResyncAsync(session, selected, q, cancellationToken).ConfigureAwait(false);
+            }
+
+            return CommandResult.WithCode(readOnly ? "READ-ONLY" : "READ-WRITE", $"{command.Name} completed");
+        }
+        catch
+        {
+            if (session.Selected?.Changes != changes)
+            {
+                changes.Dispose();
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>RFC 7162 §3.2.5.2: VANISHED (EARLIER) for what was expunged, FETCH for what changed, since the client's MODSEQ.</summary>
+    private static async Task ResyncAsync(ImapSession session, SelectedMailbox selected, QResyncParameters q, CancellationToken cancellationToken)
+    {
+        var expunged = await session.Store.ListExpungedSinceAsync(selected.Id, q.ModSeq, cancellationToken).ConfigureAwait(false);
+        var vanished = q.KnownUids is null ? expunged : expunged.Where(u => q.KnownUids.Contains(u, uint.MaxValue)).ToList();
+        if (vanished.Count > 0)
+        {
+            session.Writer.Raw("* VANISHED (EARLIER) ").Raw(SequenceSet.Format(vanished)).Crlf();
+        }
+
+        await foreach (var message in session.Store.EnumerateAsync(selected.Id, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (message.ModSeq <= q.ModSeq || (q.KnownUids is not null && !q.KnownUids.Contains(message.Uid, uint.MaxValue)))
+            {
+                continue;
+            }
+
+            var seq = selected.SequenceOf(message.Uid);
+            if (seq == 0)
+            {
+                continue;
+            }
+
+            session.Writer.Raw("* ").Number(seq).Raw(" FETCH (UID ").Number(message.Uid)
+                .Raw(" FLAGS ").Raw(ImapSession.FlagsText(message.Flags, message.Keywords))
+                .Raw(" MODSEQ (").Number(message.ModSeq).Raw("))\r\n");
+            if (session.Writer.Unflushed > 64 * 1024)
+            {
+                await session.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private sealed record QResyncParameters(uint UidValidity, ulong ModSeq, SequenceSet? KnownUids);
+
+    private static (string Name, bool CondStore, QResyncParameters? QResync) Parse(ImapSession session, ImapCommand command)
+    {
+        var args = command.Arguments();
+        args.ReadSpace();
+        var name = session.DecodeMailboxName(args.ReadAstring());
+        var condStore = false;
+        QResyncParameters? qresync = null;
+        if (args.TryReadSpace())
+        {
+            // RFC 4466 §2.1 select-params.
+            args.Expect('(');
+            do
+            {
+                if (args.TryReadKeyword("CONDSTORE"))
+                {
+                    condStore = true;
+                }
+                else if (args.TryReadKeyword("QRESYNC"))
+                {
+                    args.ReadSpace();
+                    args.Expect('(');
+                    var validity = args.ReadNumber(nonZero: true);
+                    args.ReadSpace();
+                    var modseq = args.ReadNumber64();
+                    SequenceSet? known = null;
+                    if (args.TryReadSpace())
+                    {
+                        if (args.Peek != '(')
+                        {
+                            known = args.ReadSequenceSet();
+                            args.TryReadSpace();
+                        }
+
+                        if (args.Peek == '(')
+                        {
+                            // seq-match-data: accepted; the known-uids set already bounds the answer.
+                            args.Expect('(');
+                            args.ReadSequenceSet();
+                            args.ReadSpace();
+                            args.ReadSequenceSet();
+                            args.Expect(')');
+                        }
+                    }
+
+                    args.Expect(')');
+                    qresync = new QResyncParameters(validity, modseq, known);
+                }
+                else
+                {
+                    throw new ImapParseException("unknown SELECT parameter");
+                }
+            }
+            while (args.TryReadSpace());
+            args.Expect(')');
+        }
+
+        args.ExpectEnd();
+        return (name, condStore, qresync);
+    }
+
+    /// <summary>RFC 5161 §3.1: ENABLE names extensions; the answer lists the ones now on.</summary>
+    public static Task<CommandResult> EnableAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        var args = command.Arguments();
+        var enabled = new List<string>();
+        args.ReadSpace();
+        do
+        {
+            var name = args.ReadAtom().ToUpperInvariant();
+            string? canonical = name switch
+            {
+                "IMAP4REV2" => "IMAP4rev2",
+                "UTF8=ACCEPT" => "UTF8=ACCEPT",
+                "CONDSTORE" => "CONDSTORE",
+                "QRESYNC" => "QRESYNC",
+                _ => null,
+            };
+            if (canonical is not null && session.Enabled.Add(canonical))
+            {
+                enabled.Add(canonical);
+                if (canonical == "QRESYNC")
+                {
+                    // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE.
+                    session.Enabled.Add("CONDSTORE");
+                }
+            }
+        }
+        while (args.TryReadSpace());
+        args.ExpectEnd();
+        session.Writer.Utf8Quoted = session.Utf8;
+        session.Writer.Raw("* ENABLED");
+        foreach (var name in enabled)
+        {
+            session.Writer.Raw(" ").Raw(name);
+        }
+
+        session.Writer.Crlf();
+        return Task.FromResult(CommandResult.Done("ENABLE completed"));
+    }
+
+    /// <summary>RFC 9051 §6.4.2: CLOSE expunges \Deleted messages silently (unless read-only) and deselects.</summary>
+    public static async Task<CommandResult> CloseAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        command.Arguments().ExpectEnd();
+        var selected = session.RequireSelected();
+        if (!selected.ReadOnly)
+        {
+            await session.Store.ExpungeAsync(selected.Id, null, onlyDeleted: true, cancellationToken).ConfigureAwait(false);
+        }
+
+        session.Unselect();
+        return CommandResult.Done("CLOSE completed");
+    }
+
+    /// <summary>RFC 3691: UNSELECT deselects without expunging.</summary>
+    public static Task<CommandResult> UnselectAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
+    {
+        command.Arguments().ExpectEnd();
+        session.Unselect();
+        return Task.FromResult(CommandResult.Done("UNSELECT completed"));
+    }
+
+    internal static MessageFlags ParseSystemFlag(string flag) => flag.ToUpperInvariant() switch
+    {
+        "\\SEEN" => MessageFlags.Seen,
+        "\\ANSWERED" => MessageFlags.Answered,
+        "\\FLAGGED" => MessageFlags.Flagged,
+        "\\DELETED" => MessageFlags.Deleted,
+        "\\DRAFT" => MessageFlags.Draft,
+        _ => MessageFlags.None,
+    };
+
+    /// <summary>Splits a flag list into system flags and keywords; \Recent and unknown system flags are refused.</summary>
+    internal static (MessageFlags Flags, List<string> Keywords) SplitFlags(IEnumerable<string> list)
+    {
+        var flags = MessageFlags.None;
+        var keywords = new List<string>();
+        foreach (var flag in list)
+        {
+            if (flag.StartsWith('\\'))
+            {
+                var system = ParseSystemFlag(flag);
+                if (system == MessageFlags.None)
+                {
+                    // RFC 9051 §6.4.6: \Recent cannot be stored; other \-flags are not defined.
+                    throw ImapException.Bad(null, $"the flag {flag} cannot be stored");
+                }
+
+                flags |= system;
+            }
+            else
+            {
+                keywords.Add(flag);
+            }
+        }
+
+        return (flags, keywords);
+    }
+}

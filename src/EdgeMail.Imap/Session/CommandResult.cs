@@ -1,0 +1,11 @@
+namespace EdgeMail.Imap.Session;
+
+/// <summary>The tagged completion of a command: OK or NO, with an optional response code.</summary>
+internal readonly record struct CommandResult(bool Ok, string? Code, string Text)
+{
+    public static CommandResult Done(string text = "done") => new(true, null, text);
+
+    public static CommandResult WithCode(string code, string text) => new(true, code, text);
+
+    public static CommandResult No(string? code, string text) => new(false, code, text);
+}

@@ -1,0 +1,501 @@
+using System.Text;
+using EdgeMail.Auth.Login;
+using EdgeMail.Imap.Protocol;
+using EdgeMail.Net;
+using EdgeMail.Store;
+using EdgeMail.Store.Accounts;
+using EdgeMail.Store.Changes;
+using EdgeMail.Store.Messages;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeMail.Imap.Session;
+
+/// <summary>
+/// One IMAP connection (RFC 9051, RFC 3501).
+/// Invariants:
+/// 1. Untagged EXISTS, EXPUNGE/VANISHED and FETCH for other sessions' changes are written only between a
+///    command's work and its tagged reply, or during IDLE; never in the middle of a response.
+/// 2. No EXPUNGE is sent while FETCH, STORE or SEARCH (the sequence-number forms) run (RFC 9051 §7.5.1); the
+///    expunged message keeps its sequence number until its EXPUNGE is sent.
+/// 3. The sequence-number map changes only as the client is told: EXISTS adds, EXPUNGE removes.
+/// 4. Nothing is written to the socket while the store is being written: store calls complete first.
+/// 5. One flush per command, except for large literals which flush as they stream.
+/// </summary>
+internal sealed partial class ImapSession
+{
+    private readonly MailConnection _connection;
+    private readonly CommandReader _reader;
+    private int _badCommands;
+
+    public ImapSession(MailConnection connection, MailStore store, Authenticator authenticator, ImapOptions options, TimeProvider time, ILogger logger)
+    {
+        _connection = connection;
+        Store = store;
+        Authenticator = authenticator;
+        Options = options;
+        Time = time;
+        Logger = logger;
+        Writer = new ResponseWriter(connection.Output);
+        _reader = new CommandReader(connection, options, Path.Combine(store.DataPath, "tmp"));
+    }
+
+    public MailConnection Connection => _connection;
+
+    public MailStore Store { get; }
+
+    public Authenticator Authenticator { get; }
+
+    public ImapOptions Options { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+
+    public ResponseWriter Writer { get; }
+
+    public ImapState State { get; set; } = ImapState.NotAuthenticated;
+
+    public Account? Account { get; private set; }
+
+    public SelectedMailbox? Selected { get; private set; }
+
+    /// <summary>ENABLE'd extensions (RFC 5161): IMAP4rev2, UTF8=ACCEPT, CONDSTORE, QRESYNC.</summary>
+    public HashSet<string> Enabled { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public bool IsRev2 => Enabled.Contains("IMAP4rev2");
+
+    /// <summary>UTF-8 mailbox names and strings (IMAP4rev2 or UTF8=ACCEPT); else modified UTF-7 (RFC 3501 §5.1.3).</summary>
+    public bool Utf8 => IsRev2 || Enabled.Contains("UTF8=ACCEPT");
+
+    /// <summary>CONDSTORE is on once a client used it or enabled it (RFC 7162 §3.1): MODSEQ then goes into FETCH responses.</summary>
+    public bool CondStore => Enabled.Contains("CONDSTORE") || Enabled.Contains("QRESYNC");
+
+    public bool QResync => Enabled.Contains("QRESYNC");
+
+    /// <summary>Plaintext passwords only over TLS, or on loopback (RFC 9051 §11.1; RFC 8314).</summary>
+    public bool PlaintextAllowed => _connection.IsSecure || _connection.IsLoopback;
+
+    public string CapabilityText => Capabilities.For(Account is not null, _connection.CanUpgradeToTls, PlaintextAllowed, Authenticator.MechanismNames, Options.MaxAppendBytes);
+
+    public CancellationToken Stopping { get; private set; }
+
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        Stopping = stopping;
+        try
+        {
+            // RFC 9051 §7.1.1: the greeting may carry the capabilities, saving a round trip.
+            Writer.Raw("* OK [CAPABILITY ").Raw(CapabilityText).Raw("] EdgeMail IMAP ready\r\n");
+            await Writer.FlushAsync(stopping).ConfigureAwait(false);
+            await LoopAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            await SayByeAsync("[UNAVAILABLE] EdgeMail is shutting down").ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // The client went away.
+        }
+        finally
+        {
+            Selected?.Dispose();
+            Selected = null;
+        }
+    }
+
+    private async Task LoopAsync(CancellationToken stopping)
+    {
+        while (State != ImapState.Logout)
+        {
+            var timeout = Account is null ? Options.UnauthenticatedTimeout : Options.IdleTimeout;
+            var read = await _reader.ReadAsync(timeout, stopping).ConfigureAwait(false);
+            switch (read.Status)
+            {
+                case ReadStatus.Closed:
+                    return;
+                case ReadStatus.TimedOut:
+                    // RFC 9051 §5.4 autologout.
+                    await SayByeAsync(Account is null ? "[UNAVAILABLE] no login in time" : "autologout: idle for too long").ConfigureAwait(false);
+                    return;
+                case ReadStatus.TooLong:
+                    await BadAsync(read.Tag ?? "*", "[TOOBIG] the command line is too long", null).ConfigureAwait(false);
+                    continue;
+                case ReadStatus.Refused:
+                    if (read.Close)
+                    {
+                        await SayByeAsync($"[{read.Code}] {read.Text}").ConfigureAwait(false);
+                        return;
+                    }
+
+                    Writer.Raw(read.Tag ?? "*").Raw(" NO [").Raw(read.Code!).Raw("] ").Raw(read.Text!).Crlf();
+                    await Writer.FlushAsync(stopping).ConfigureAwait(false);
+                    continue;
+                case ReadStatus.Garbage:
+                    await BadAsync(read.Tag ?? "*", "not an IMAP command (expected: tag SP command)", null).ConfigureAwait(false);
+                    continue;
+            }
+
+            var command = read.Command!;
+            try
+            {
+                await ExecuteAsync(command, stopping).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (var spool in command.Spooled)
+                {
+                    spool.Dispose();
+                }
+            }
+
+            if (_badCommands >= Options.MaxBadCommands)
+            {
+                Log.TooManyBadCommands(Logger, _connection.Id, _badCommands);
+                await SayByeAsync("too many invalid commands").ConfigureAwait(false);
+                return;
+            }
+
+            if (stopping.IsCancellationRequested && State != ImapState.Logout)
+            {
+                await SayByeAsync("[UNAVAILABLE] EdgeMail is shutting down").ConfigureAwait(false);
+                return;
+            }
+        }
+    }
+
+    private async Task ExecuteAsync(ImapCommand command, CancellationToken stopping)
+    {
+        var spec = CommandTable.Find(command.Name);
+        if (spec is null)
+        {
+            await BadAsync(command.Tag, $"unknown command {Truncate(command.Name)}", command.Name).ConfigureAwait(false);
+            return;
+        }
+
+        if ((spec.States & State) == 0)
+        {
+            var why = State switch
+            {
+                ImapState.NotAuthenticated => "log in first",
+                ImapState.Authenticated when (spec.States & ImapState.Selected) != 0 => "select a mailbox first",
+                _ => "not allowed now",
+            };
+            await BadAsync(command.Tag, $"{command.Name}: {why}", command.Name).ConfigureAwait(false);
+            return;
+        }
+
+        CommandResult result;
+        try
+        {
+            result = await spec.Handler(this, command, stopping).ConfigureAwait(false);
+        }
+        catch (ImapParseException ex)
+        {
+            await BadAsync(command.Tag, $"{command.Name}: {ex.Message}", command.Name).ConfigureAwait(false);
+            return;
+        }
+        catch (ImapException ex) when (ex.IsBad)
+        {
+            await BadAsync(command.Tag, ex.Code is null ? ex.Message : $"[{ex.Code}] {ex.Message}", command.Name).ConfigureAwait(false);
+            return;
+        }
+        catch (ImapException ex)
+        {
+            result = CommandResult.No(ex.Code, ex.Message);
+        }
+        catch (StoreException ex)
+        {
+            result = CommandResult.No(CodeFor(ex.Error), ex.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not IOException)
+        {
+            Log.CommandFailed(Logger, _connection.Id, command.Name, ex);
+            result = CommandResult.No("SERVERBUG", "internal error; the mailbox is unchanged unless stated otherwise");
+        }
+
+        if (State == ImapState.Logout)
+        {
+            await Writer.FlushAsync(stopping).ConfigureAwait(false);
+            return;
+        }
+
+        await WriteUpdatesAsync(!spec.DefersExpunge).ConfigureAwait(false);
+        Writer.Raw(command.Tag).Raw(result.Ok ? " OK " : " NO ");
+        if (result.Code is not null)
+        {
+            Writer.Raw("[").Raw(result.Code).Raw("] ");
+        }
+
+        Writer.Raw(result.Text).Crlf();
+        await Writer.FlushAsync(stopping).ConfigureAwait(false);
+    }
+
+    private async Task BadAsync(string tag, string text, string? command)
+    {
+        _badCommands++;
+        Log.BadCommand(Logger, _connection.Id, tag, command ?? "?", text);
+        Writer.Raw(tag).Raw(" BAD ").Raw(text).Crlf();
+        await Writer.FlushAsync(Stopping).ConfigureAwait(false);
+    }
+
+    public async Task SayByeAsync(string text)
+    {
+        try
+        {
+            Writer.Raw("* BYE ").Raw(text).Crlf();
+            await Writer.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+        }
+        catch (InvalidOperationException)
+        {
+            // The pipe is already completed.
+        }
+
+        State = ImapState.Logout;
+    }
+
+    public void LoggedIn(LoginResult login)
+    {
+        Account = login.Account;
+        State = ImapState.Authenticated;
+        Log.LoggedIn(Logger, _connection.Id, login.Account!.Address, _connection.RemoteEndPoint.ToString(), login.AppPassword is null ? string.Empty : $" (app password {login.AppPassword})");
+    }
+
+    public void LoginFailed(LoginResult login) =>
+        Log.LoginFailed(Logger, _connection.Id, login.Outcome.ToString(), _connection.RemoteEndPoint.ToString());
+
+    public void Select(SelectedMailbox mailbox)
+    {
+        Selected?.Dispose();
+        Selected = mailbox;
+        State = ImapState.Selected;
+    }
+
+    public void Unselect()
+    {
+        Selected?.Dispose();
+        Selected = null;
+        State = ImapState.Authenticated;
+    }
+
+    public SelectedMailbox RequireSelected() => Selected ?? throw ImapException.Bad(null, "no mailbox is selected");
+
+    public void RequireWritable()
+    {
+        if (RequireSelected().ReadOnly)
+        {
+            throw ImapException.No("READ-ONLY", "the mailbox was opened with EXAMINE");
+        }
+    }
+
+    /// <summary>Reads one line during AUTHENTICATE or IDLE.</summary>
+    public async ValueTask<string?> ReadContinuationLineAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var line = await _connection.Lines.ReadLineAsync(Options.MaxCommandBytes, timeout, cancellationToken).ConfigureAwait(false);
+        return line.Status == LineReadStatus.Line ? Encoding.UTF8.GetString(line.Line.Span) : null;
+    }
+
+    /// <summary>Mailbox names as the client writes them: UTF-8, or modified UTF-7 for IMAP4rev1 clients (RFC 3501 §5.1.3).</summary>
+    public string DecodeMailboxName(string wire)
+    {
+        if (Utf8)
+        {
+            return wire;
+        }
+
+        return EdgeMail.Store.Mailboxes.ModifiedUtf7.TryDecode(wire, out var decoded) ? decoded : wire;
+    }
+
+    public string EncodeMailboxName(string name) => Utf8 ? name : EdgeMail.Store.Mailboxes.ModifiedUtf7.Encode(name);
+
+    private static string Truncate(string s) => s.Length > 40 ? s[..40] + "..." : s;
+
+    internal static string? CodeFor(StoreError error) => error switch
+    {
+        StoreError.InvalidName => "CANNOT",           // RFC 5530 §3
+        StoreError.AlreadyExists => "ALREADYEXISTS",
+        StoreError.NotFound => "NONEXISTENT",
+        StoreError.NotAllowed => "CANNOT",
+        StoreError.TooLarge => "TOOBIG",               // RFC 7889
+        StoreError.StorageFull => "OVERQUOTA",
+        StoreError.Conflict => "INUSE",
+        StoreError.InvalidAddress => "CANNOT",
+        _ => null,
+    };
+
+    internal static string FlagsText(MessageFlags flags, IReadOnlyList<string>? keywords)
+    {
+        var b = new StringBuilder("(");
+        void Add(string f)
+        {
+            if (b.Length > 1)
+            {
+                b.Append(' ');
+            }
+
+            b.Append(f);
+        }
+
+        if ((flags & MessageFlags.Seen) != 0)
+        {
+            Add("\\Seen");
+        }
+
+        if ((flags & MessageFlags.Answered) != 0)
+        {
+            Add("\\Answered");
+        }
+
+        if ((flags & MessageFlags.Flagged) != 0)
+        {
+            Add("\\Flagged");
+        }
+
+        if ((flags & MessageFlags.Deleted) != 0)
+        {
+            Add("\\Deleted");
+        }
+
+        if ((flags & MessageFlags.Draft) != 0)
+        {
+            Add("\\Draft");
+        }
+
+        foreach (var k in keywords ?? [])
+        {
+            Add(k);
+        }
+
+        return b.Append(')').ToString();
+    }
+
+    /// <summary>
+    /// Reports what the feed brought for the selected mailbox (invariants 1–3). Expunges are held back when
+    /// <paramref name="allowExpunge"/> is false and reported by a later command.
+    /// </summary>
+    public async ValueTask WriteUpdatesAsync(bool allowExpunge)
+    {
+        var selected = Selected;
+        if (selected is null)
+        {
+            return;
+        }
+
+        while (selected.Changes.Reader.TryRead(out var change))
+        {
+            selected.Pending.Add(change);
+        }
+
+        if (selected.Pending.Count == 0)
+        {
+            return;
+        }
+
+        var existsDirty = false;
+        List<uint>? vanished = null;
+        var kept = new List<MailboxChange>();
+        foreach (var change in selected.Pending)
+        {
+            if (change.ModSeq > selected.HighestModSeq && change.Kind != ChangeKind.Expunged)
+            {
+                selected.HighestModSeq = change.ModSeq;
+            }
+
+            switch (change.Kind)
+            {
+                case ChangeKind.Appended:
+                    if (change.Uid > selected.MaxUid)
+                    {
+                        selected.Uids.Add(change.Uid);
+                        existsDirty = true;
+                    }
+
+                    break;
+                case ChangeKind.FlagsChanged:
+                    if (selected.OwnModSeqs.Remove(change.ModSeq) || selected.Expunged.Contains(change.Uid))
+                    {
+                        break;
+                    }
+
+                    var seq = selected.SequenceOf(change.Uid);
+                    if (seq == 0)
+                    {
+                        break;
+                    }
+
+                    FlushExists(ref existsDirty);
+                    Writer.Raw("* ").Number(seq).Raw(" FETCH (UID ").Number(change.Uid).Raw(" FLAGS ").Raw(FlagsText(change.Flags, change.Keywords));
+                    if (CondStore)
+                    {
+                        Writer.Raw(" MODSEQ (").Number(change.ModSeq).Raw(")");
+                    }
+
+                    Writer.Raw(")\r\n");
+                    break;
+                case ChangeKind.Expunged:
+                    if (!allowExpunge)
+                    {
+                        selected.Expunged.Add(change.Uid);
+                        kept.Add(change);
+                        break;
+                    }
+
+                    selected.Expunged.Remove(change.Uid);
+                    var index = selected.Uids.BinarySearch(change.Uid);
+                    if (index < 0)
+                    {
+                        break;
+                    }
+
+                    FlushExists(ref existsDirty);
+                    selected.Uids.RemoveAt(index);
+                    if (change.ModSeq > selected.HighestModSeq)
+                    {
+                        selected.HighestModSeq = change.ModSeq;
+                    }
+
+                    if (QResync)
+                    {
+                        // RFC 7162 §3.2.10: VANISHED replaces EXPUNGE once QRESYNC is enabled.
+                        (vanished ??= []).Add(change.Uid);
+                    }
+                    else
+                    {
+                        Writer.Raw("* ").Number(index + 1).Raw(" EXPUNGE\r\n");
+                    }
+
+                    break;
+                case ChangeKind.MailboxDeleted:
+                    Writer.Raw("* BYE [UNAVAILABLE] the selected mailbox was deleted\r\n");
+                    State = ImapState.Logout;
+                    break;
+                case ChangeKind.MailboxRenamed when change.MailboxName is not null:
+                    selected.Info = selected.Info with { Name = change.MailboxName };
+                    break;
+            }
+        }
+
+        FlushExists(ref existsDirty);
+        if (vanished is { Count: > 0 })
+        {
+            vanished.Sort();
+            Writer.Raw("* VANISHED ").Raw(SequenceSet.Format(vanished)).Crlf();
+        }
+
+        selected.Pending.Clear();
+        selected.Pending.AddRange(kept);
+        await ValueTask.CompletedTask.ConfigureAwait(false);
+
+        void FlushExists(ref bool dirty)
+        {
+            if (dirty)
+            {
+                Writer.Raw("* ").Number(selected.Count).Raw(" EXISTS\r\n");
+                dirty = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Microsoft.Data.Sqlite;
+
+namespace EdgeMail.Store;
+
+/// <summary>What a client that synchronizes needs: a mailbox's UIDs, and what was expunged since a MODSEQ.</summary>
+public sealed partial class MailStore
+{
+    /// <summary>
+    /// Every UID of a mailbox in ascending order (IMAP's sequence-number map), 4 bytes per message:
+    /// 400 KB for 100,000 messages.
+    /// </summary>
+    public async Task<uint[]> ListUidsAsync(long mailboxId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM messages WHERE mailbox_id = $m";
+        command.Parameters.AddWithValue("$m", mailboxId);
+        var count = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+        var uids = new List<uint>(count);
+        command.CommandText = "SELECT uid FROM messages WHERE mailbox_id = $m ORDER BY uid";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            uids.Add((uint)reader.GetInt64(0));
+        }
+
+        return [.. uids];
+    }
+
+    /// <summary>
+    /// UIDs expunged from a mailbox after the given MODSEQ, ascending (RFC 7162 §3.2.5.2 VANISHED (EARLIER)).
+    /// The store keeps a tombstone per expunged UID for as long as the mailbox exists.
+    /// </summary>
+    public async Task<IReadOnlyList<uint>> ListExpungedSinceAsync(long mailboxId, ulong modSeq, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT uid FROM expunged WHERE mailbox_id = $m AND modseq > $s ORDER BY uid";
+        command.Parameters.AddWithValue("$m", mailboxId);
+        command.Parameters.Add("$s", SqliteType.Integer).Value = (long)modSeq;
+        var uids = new List<uint>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            uids.Add((uint)reader.GetInt64(0));
+        }
+
+        return uids;
+    }
+
+    /// <summary>The lowest UID without \Seen, or 0 (RFC 3501 §6.3.1 OK [UNSEEN n]).</summary>
+    public async Task<uint> FirstUnseenUidAsync(long mailboxId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT min(uid) FROM messages WHERE mailbox_id = $m AND (flags & $seen) = 0";
+        command.Parameters.AddWithValue("$m", mailboxId);
+        command.Parameters.AddWithValue("$seen", (int)Messages.MessageFlags.Seen);
+        var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return value is long uid ? (uint)uid : 0;
+    }
+}

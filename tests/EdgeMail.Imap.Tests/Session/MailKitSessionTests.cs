@@ -1,0 +1,135 @@
+using MailKit.Net.Imap;
+using MailKit.Search;
+using MailKit.Security;
+
+namespace EdgeMail.Imap.Tests.Session;
+
+public sealed class MailKitSessionTests(ImapServer server) : IClassFixture<ImapServer>
+{
+    private static MimeMessage NewMessage(string subject, string body = "Hello there.\r\n")
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Bob Sender", "bob@example.org"));
+        message.To.Add(new MailboxAddress("Ann", ImapServer.User));
+        message.Subject = subject;
+        message.Date = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2));
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("example.org");
+        message.Body = new TextPart("plain") { Text = body };
+        return message;
+    }
+
+    [Fact]
+    public async Task Login_lists_the_default_mailboxes_with_their_special_use()
+    {
+        using var client = await server.ConnectAsync();
+        Assert.True(client.Capabilities.HasFlag(ImapCapabilities.IMAP4rev1));
+        var folders = await client.GetFoldersAsync(client.PersonalNamespaces[0]);
+        var names = folders.Select(f => f.FullName).ToList();
+        Assert.Contains("INBOX", names);
+        Assert.Contains("Sent", names);
+        var sent = client.GetFolder(SpecialFolder.Sent);
+        Assert.Equal("Sent", sent!.FullName);
+        Assert.Equal("Trash", client.GetFolder(SpecialFolder.Trash)!.FullName);
+        await client.DisconnectAsync(true);
+    }
+
+    [Fact]
+    public async Task Append_then_fetch_returns_the_same_bytes_envelope_and_uid()
+    {
+        using var client = await server.ConnectAsync();
+        var folder = await client.GetFolderAsync("Archive");
+        await folder.OpenAsync(FolderAccess.ReadWrite);
+        var original = NewMessage("Round trip");
+        var uid = await folder.AppendAsync(original, MessageFlags.Flagged);
+        Assert.NotNull(uid);
+
+        var summaries = await folder.FetchAsync([uid.Value], MessageSummaryItems.Envelope | MessageSummaryItems.Flags | MessageSummaryItems.BodyStructure | MessageSummaryItems.Size | MessageSummaryItems.InternalDate);
+        var summary = Assert.Single(summaries);
+        Assert.Equal("Round trip", summary.Envelope!.Subject);
+        Assert.Equal("bob@example.org", summary.Envelope.From.Mailboxes.Single().Address);
+        Assert.True(summary.Flags!.Value.HasFlag(MessageFlags.Flagged));
+        Assert.Equal("text/plain", summary.Body!.ContentType.MimeType);
+
+        using var expected = new MemoryStream();
+        await original.WriteToAsync(FormatOptions.Default, expected);
+        using var fetched = await folder.GetStreamAsync(uid.Value, string.Empty);
+        using var actual = new MemoryStream();
+        await fetched.CopyToAsync(actual);
+        Assert.Equal(expected.ToArray(), actual.ToArray());
+        Assert.Equal(expected.Length, (long)summary.Size!.Value);
+        await client.DisconnectAsync(true);
+    }
+
+    [Fact]
+    public async Task Store_search_copy_move_and_expunge_work_together()
+    {
+        using var client = await server.ConnectAsync();
+        await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
+        var root = await client.GetFolderAsync(client.PersonalNamespaces[0].Path);
+        var created = (await root.CreateAsync("Work", true))!;
+        await client.Inbox.OpenAsync(FolderAccess.ReadWrite);
+        var a = (await client.Inbox.AppendAsync(NewMessage("alpha report")))!.Value;
+        var b = (await client.Inbox.AppendAsync(NewMessage("beta notes", "the secret word is pumpkin\r\n")))!.Value;
+
+        await client.Inbox.AddFlagsAsync(a, MessageFlags.Seen, silent: false);
+        var unseen = await client.Inbox.SearchAsync(SearchQuery.NotSeen);
+        Assert.Contains(b, unseen);
+        Assert.DoesNotContain(a, unseen);
+        Assert.Equal([b], await client.Inbox.SearchAsync(SearchQuery.BodyContains("pumpkin")));
+        Assert.Equal([a], await client.Inbox.SearchAsync(SearchQuery.SubjectContains("ALPHA")));
+
+        var copied = await client.Inbox.CopyToAsync(a, created);
+        Assert.NotNull(copied);
+        var moved = await client.Inbox.MoveToAsync(b, created);
+        Assert.NotNull(moved);
+        Assert.DoesNotContain(b, await client.Inbox.SearchAsync(SearchQuery.All));
+
+        await client.Inbox.AddFlagsAsync(a, MessageFlags.Deleted, silent: true);
+        await client.Inbox.ExpungeAsync();
+        Assert.DoesNotContain(a, await client.Inbox.SearchAsync(SearchQuery.All));
+
+        var status = await created.OpenAsync(FolderAccess.ReadOnly);
+        Assert.Equal(2, created.Count);
+        Assert.Equal(FolderAccess.ReadOnly, status);
+        await client.DisconnectAsync(true);
+    }
+
+    [Fact]
+    public async Task Idle_reports_a_message_appended_by_another_session()
+    {
+        using var watcher = await server.ConnectAsync();
+        using var writer = await server.ConnectAsync();
+        var junk = await watcher.GetFolderAsync("Junk");
+        await junk.OpenAsync(FolderAccess.ReadOnly);
+        var before = junk.Count;
+        var arrived = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        junk.CountChanged += (_, _) => arrived.TrySetResult(junk.Count);
+        using var done = new CancellationTokenSource();
+        var idle = watcher.IdleAsync(done.Token);
+        await Task.Delay(200);
+        await (await writer.GetFolderAsync("Junk")).AppendAsync(NewMessage("while idle"));
+        var count = await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        done.Cancel();
+        await idle;
+        Assert.Equal(before + 1, count);
+    }
+
+    [Fact]
+    public async Task Implicit_tls_port_serves_scram_login()
+    {
+        using var client = new ImapClient { Timeout = 20_000, ServerCertificateValidationCallback = (_, _, _, _) => true };
+        await client.ConnectAsync("127.0.0.1", server.TlsPort, SecureSocketOptions.SslOnConnect);
+        Assert.True(client.IsSecure);
+        client.AuthenticationMechanisms.RemoveWhere(m => m != "SCRAM-SHA-256");
+        await client.AuthenticateAsync(ImapServer.User, ImapServer.Password);
+        Assert.True(client.IsAuthenticated);
+        await client.DisconnectAsync(true);
+    }
+
+    [Fact]
+    public async Task Wrong_password_fails_with_authenticationfailed()
+    {
+        using var client = await server.ConnectAsync(login: false);
+        await Assert.ThrowsAsync<AuthenticationException>(() => client.AuthenticateAsync(ImapServer.User, "wrong"));
+    }
+}

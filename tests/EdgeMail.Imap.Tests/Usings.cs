@@ -1,0 +1,2 @@
+global using MailKit;
+global using MimeKit;
