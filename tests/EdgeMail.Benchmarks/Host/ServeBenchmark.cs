@@ -11,7 +11,8 @@ namespace EdgeMail.Benchmarks.Host;
 /// Five first starts (a new data folder: database created, TLS certificate generated) and five restarts
 /// on the folder they left: time from process start to the "EdgeMail serving" log line (written once
 /// every listener is bound), VmRSS and Pss after 2 s idle with no connection, then SIGTERM and the exit
-/// code. The binary is a native edgemail or an edgemail.dll (run with dotnet).
+/// code. The binary is a native edgemail or an edgemail.dll (run with dotnet): the argument, else
+/// EDGEMAIL_BINARY, else the Release build output of src/EdgeMail.
 /// </summary>
 internal static class ServeBenchmark
 {
@@ -22,12 +23,13 @@ internal static class ServeBenchmark
 
     public static async Task<int> RunAsync(BenchmarkContext c)
     {
-        var binary = c.Arg(0) ?? FindBuilt();
+        // As the tests (EdgeMailProcess): EDGEMAIL_BINARY names the program when no argument does.
+        var binary = c.Arg(0) ?? Environment.GetEnvironmentVariable("EDGEMAIL_BINARY") ?? FindBuilt();
         if (binary is null || !File.Exists(binary))
         {
             await Console.Error.WriteLineAsync(
                 (binary is null ? "serve: no built edgemail found. " : $"serve: {binary} does not exist. ") +
-                "Build one and pass its path, e.g.\n" +
+                "Build one and pass its path (or set EDGEMAIL_BINARY), e.g.\n" +
                 "  dotnet build src/EdgeMail -c Release          (then serve src/EdgeMail/bin/Release/net10.0/edgemail.dll)\n" +
                 "  dotnet publish src/EdgeMail -c Release -r linux-x64 -o /var/tmp/edgemail-x64   (native: serve /var/tmp/edgemail-x64/edgemail)");
             return 1;

@@ -36,14 +36,14 @@ internal static class LayoutBenchmark
         var results = new List<Result>();
         foreach (var writers in new[] { 1, 8 })
         {
-            results.Add(Measure(root, disk, "per-file", writers, count, dir => Model(dir, LayoutKind.PerFile, writers, count, body)));
+            results.Add(Measure(root, disk, "per-file", writers, count, (dir, meter) => Model(dir, meter, LayoutKind.PerFile, writers, count, body)));
             if (writers > 1)
             {
-                results.Add(Measure(root, disk, "per-file+group", writers, count, dir => Model(dir, LayoutKind.PerFileGrouped, writers, count, body)));
+                results.Add(Measure(root, disk, "per-file+group", writers, count, (dir, meter) => Model(dir, meter, LayoutKind.PerFileGrouped, writers, count, body)));
             }
 
-            results.Add(Measure(root, disk, "segment", writers, count, dir => Model(dir, LayoutKind.Segment, writers, count, body)));
-            results.Add(Measure(root, disk, "segment (store)", writers, count, dir => RealStore(dir, writers, count, body)));
+            results.Add(Measure(root, disk, "segment", writers, count, (dir, meter) => Model(dir, meter, LayoutKind.Segment, writers, count, body)));
+            results.Add(Measure(root, disk, "segment (store)", writers, count, (dir, meter) => RealStore(dir, meter, writers, count, body)));
         }
 
         var table = new Table($"body layout, {BodyBytes / 1024} KiB messages, {count} per case, median of {Repeats} runs, on {disk}",
@@ -78,7 +78,7 @@ internal static class LayoutBenchmark
 
     private static int BlocksFor(int bytes) => (bytes + 4095) / 4096;
 
-    private static Result Measure(string root, Disk disk, string layout, int writers, int count, Func<string, (long Fsyncs, long Commits, string Bodies)> run)
+    private static Result Measure(string root, Disk disk, string layout, int writers, int count, Func<string, Meter, (long Fsyncs, long Commits, string Bodies)> run)
     {
         var runs = new List<Result>();
         for (var repeat = 0; repeat < Repeats; repeat++)
@@ -91,15 +91,11 @@ internal static class LayoutBenchmark
             }
 
             Directory.CreateDirectory(dir);
-            var bytes0 = ProcIo.WriteBytes();
-            var device0 = disk.DeviceBytesWritten();
-            var sw = Stopwatch.StartNew();
-            var (fsyncs, commits, bodies) = run(dir);
-            sw.Stop();
-            var bytes = ProcIo.WriteBytes() - bytes0;
-            var device = disk.DeviceBytesWritten() - device0;
+            var meter = new Meter(disk);
+            var (fsyncs, commits, bodies) = run(dir, meter);
+            var (seconds, bytes, device) = meter.Result;
             var allocated = Disk.AllocatedBytes(bodies);
-            runs.Add(new Result(layout, writers, count / sw.Elapsed.TotalSeconds, (double)count / commits, (double)fsyncs / count,
+            runs.Add(new Result(layout, writers, count / seconds, (double)count / commits, (double)fsyncs / count,
                 bytes / 1024.0 / count, allocated < 0 ? -1 : allocated / 1024.0 / count, device / 1024.0 / count));
             Directory.Delete(dir, true);
         }
@@ -115,7 +111,7 @@ internal static class LayoutBenchmark
             Median(runs.Select(r => r.AllocatedKiBPerMessage)), runs.Min(r => r.DeviceKiBPerMessage));
     }
 
-    private static (long, long, string) Model(string dir, LayoutKind kind, int writers, int count, byte[] body)
+    private static (long, long, string) Model(string dir, Meter meter, LayoutKind kind, int writers, int count, byte[] body)
     {
         using var layout = new LayoutModel(dir, kind);
         var threads = Enumerable.Range(0, writers).Select(w => new Thread(() =>
@@ -125,12 +121,14 @@ internal static class LayoutBenchmark
                 layout.Append(body);
             }
         })).ToList();
+        meter.Start();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
+        meter.Stop();
         return (layout.Fsyncs, layout.Commits, layout.BodiesPath);
     }
 
-    private static (long, long, string) RealStore(string dir, int writers, int count, byte[] body)
+    private static (long, long, string) RealStore(string dir, Meter meter, int writers, int count, byte[] body)
     {
         return Task.Run(async () =>
         {
@@ -138,6 +136,7 @@ internal static class LayoutBenchmark
             var account = await store.CreateAccountAsync("layout@edgemail.local", new ScramCredential([1], 1, [1], [1]));
             var inbox = (await store.GetMailboxAsync(account.Id, "INBOX"))!;
             var batches0 = store.WriteCounters.Batches;
+            meter.Start();
             await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
             {
                 for (var i = w; i < count; i += writers)
@@ -145,6 +144,7 @@ internal static class LayoutBenchmark
                     await store.AppendAsync(inbox.Id, new AppendRequest(new MemoryStream(body)));
                 }
             })));
+            meter.Stop();
             var batches = store.WriteCounters.Batches - batches0;
             return ((long)(AppendBenchmark.FsyncsPerBatch * batches), batches, Path.Combine(store.DataPath, "bodies"));
         }).GetAwaiter().GetResult();
@@ -192,6 +192,33 @@ internal static class LayoutBenchmark
 
     /// <summary>Relative difference under which two figures are called even (5%).</summary>
     private const double Tie = 0.05;
+
+    /// <summary>
+    /// Time and bytes of the appends alone: started once the store or model is open (schema, account),
+    /// stopped before it closes (SQLite's checkpoint at the last close would count for the model, whose
+    /// connections are not pooled, and not for the store, whose are).
+    /// </summary>
+    private sealed class Meter(Disk disk)
+    {
+        private readonly Stopwatch _watch = new();
+        private long _bytes;
+        private long _device;
+
+        public (double Seconds, long WriteBytes, long DeviceBytes) Result { get; private set; }
+
+        public void Start()
+        {
+            _bytes = ProcIo.WriteBytes();
+            _device = disk.DeviceBytesWritten();
+            _watch.Restart();
+        }
+
+        public void Stop()
+        {
+            _watch.Stop();
+            Result = (_watch.Elapsed.TotalSeconds, ProcIo.WriteBytes() - _bytes, disk.DeviceBytesWritten() - _device);
+        }
+    }
 
     private sealed record Result(string Layout, int Writers, double MessagesPerSecond, double MessagesPerCommit, double FsyncsPerMessage,
         double WriteKiBPerMessage, double AllocatedKiBPerMessage, double DeviceKiBPerMessage);
