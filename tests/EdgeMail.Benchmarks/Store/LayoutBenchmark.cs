@@ -21,7 +21,7 @@ internal static class LayoutBenchmark
     /// <summary>Each case runs this many times; the table shows medians (and the lowest device figure).</summary>
     private const int Repeats = 3;
 
-    public static async Task<int> RunAsync(BenchmarkContext c)
+    public static Task<int> RunAsync(BenchmarkContext c)
     {
         var root = Path.Combine(c.ArgOr(0, BenchmarkContext.DefaultRoot), "layout");
         var count = c.IntArg(1, 1000);
@@ -73,7 +73,7 @@ internal static class LayoutBenchmark
         table.Note("throughput is CPU-bound on a busy machine and noisy; fsyncs and bytes per message are not.");
         c.Report.Add(table);
         c.Report.Conclusion(Conclude(results));
-        return 0;
+        return Task.FromResult(0);
     }
 
     private static int BlocksFor(int bytes) => (bytes + 4095) / 4096;
