@@ -19,7 +19,7 @@ internal static class BodyStructureWriter
                 Write(w, child, extended);
             }
 
-            w.Space().String(part.MediaSubtype.ToUpperInvariant());
+            w.Space().String(part.MediaSubtype);
             if (extended)
             {
                 w.Space();
@@ -35,10 +35,10 @@ internal static class BodyStructureWriter
             return;
         }
 
-        w.Raw("(").String(part.MediaType.ToUpperInvariant()).Space().String(part.MediaSubtype.ToUpperInvariant()).Space();
+        w.Raw("(").String(part.MediaType).Space().String(part.MediaSubtype).Space();
         Parameters(w, part.Parameters);
         w.Space().NString(part.ContentId).Space().NString(part.ContentDescription).Space()
-            .String((part.ContentTransferEncoding ?? "7BIT").ToUpperInvariant()).Space().Number(part.ContentLength);
+            .String(part.ContentTransferEncoding ?? "7BIT").Space().Number(part.ContentLength);
         if (part.MediaType.Equals("message", StringComparison.OrdinalIgnoreCase)
             && part.MediaSubtype.Equals("rfc822", StringComparison.OrdinalIgnoreCase)
             && part.Parts is [var embedded] && part.MessageEnvelope is { } envelope)
@@ -85,7 +85,7 @@ internal static class BodyStructureWriter
             }
 
             first = false;
-            w.String(p.Name.ToUpperInvariant()).Space().String(p.Value);
+            w.String(p.Name).Space().String(p.Value);
         }
 
         w.Raw(")");
@@ -99,7 +99,7 @@ internal static class BodyStructureWriter
             return;
         }
 
-        w.Raw("(").String(part.Disposition.ToUpperInvariant()).Space();
+        w.Raw("(").String(part.Disposition).Space();
         Parameters(w, part.DispositionParameters);
         w.Raw(")");
     }

@@ -98,12 +98,12 @@ internal static class StoreFlags
         }
 
         var operation = args.TryReadByte((byte)'+') ? FlagOperation.Add : args.TryReadByte((byte)'-') ? FlagOperation.Remove : FlagOperation.Replace;
-        if (!args.TryReadKeyword("FLAGS"))
+        var silent = args.TryReadKeyword("FLAGS.SILENT");
+        if (!silent && !args.TryReadKeyword("FLAGS"))
         {
             throw new ImapParseException("FLAGS, +FLAGS or -FLAGS expected");
         }
 
-        var silent = args.TryReadKeyword(".SILENT");
         args.ReadSpace();
         List<string> flags;
         if (args.Peek == '(')

@@ -81,8 +81,10 @@ public ref struct ImapReader
             }
         }
 
+        // The keyword must end where a word ends: "FLAGS" does not match "FLAGS.SILENT", nor "BODY" "BODYSTRUCTURE",
+        // but "BODY" matches "BODY[" and "FLAGS" matches "FLAGS)".
         var end = _position + keyword.Length;
-        if (end < _text.Length && IsAtomChar(_text[end]) && IsAtomChar((byte)keyword[^1]))
+        if (end < _text.Length && IsWordChar(_text[end]) && IsWordChar((byte)keyword[^1]))
         {
             return false;
         }
@@ -451,6 +453,8 @@ public ref struct ImapReader
     /// <summary>ATOM-CHAR = &lt;any CHAR except atom-specials&gt; (RFC 9051 §9).</summary>
     public static bool IsAtomChar(byte b) =>
         b > 0x20 && b < 0x7f && b is not ((byte)'(' or (byte)')' or (byte)'{' or (byte)'%' or (byte)'*' or (byte)'"' or (byte)'\\' or (byte)']');
+
+    private static bool IsWordChar(byte b) => b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'.' or (byte)'-' or (byte)'=';
 
     /// <summary>ASTRING-CHAR = ATOM-CHAR / resp-specials ("]").</summary>
     public static bool IsAstringChar(byte b) => IsAtomChar(b) || b == ']';

@@ -51,7 +51,9 @@ public sealed class MailKitSessionTests(ImapServer server) : IClassFixture<ImapS
         Assert.Equal("text/plain", summary.Body!.ContentType.MimeType);
 
         using var expected = new MemoryStream();
-        await original.WriteToAsync(FormatOptions.Default, expected);
+        var crlf = FormatOptions.Default.Clone();
+        crlf.NewLineFormat = NewLineFormat.Dos;
+        await original.WriteToAsync(crlf, expected);
         using var fetched = await folder.GetStreamAsync(uid.Value, string.Empty);
         using var actual = new MemoryStream();
         await fetched.CopyToAsync(actual);
