@@ -114,6 +114,12 @@ internal static class EdgeMailConfiguration
             throw new ConfigurationException(throttle.Failures.First());
         }
 
+        var imap = new ImapOptionsValidator().Validate(null, s.Imap);
+        if (imap.Failed)
+        {
+            throw new ConfigurationException("Imap: " + imap.Failures.First());
+        }
+
         var store = new StoreOptionsValidator().Validate(null, s.Storage);
         if (store.Failed)
         {

@@ -6,17 +6,7 @@ namespace EdgeMail.Imap.Tests.Session;
 
 public sealed class MailKitSessionTests(ImapServer server) : IClassFixture<ImapServer>
 {
-    private static MimeMessage NewMessage(string subject, string body = "Hello there.\r\n")
-    {
-        var message = new MimeMessage();
-        message.From.Add(new MailboxAddress("Bob Sender", "bob@example.org"));
-        message.To.Add(new MailboxAddress("Ann", ImapServer.User));
-        message.Subject = subject;
-        message.Date = new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2));
-        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("example.org");
-        message.Body = new TextPart("plain") { Text = body };
-        return message;
-    }
+    private static MimeMessage NewMessage(string subject, string body = "Hello there.\r\n") => TestMessages.Text(subject, body);
 
     [Fact]
     public async Task Login_lists_the_default_mailboxes_with_their_special_use()
