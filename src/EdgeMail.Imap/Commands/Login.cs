@@ -27,17 +27,17 @@ internal static class Login
         {
             // CVE-2011-0411: commands sent before the handshake must not be run inside TLS.
             session.State = ImapState.Logout;
-            return CommandResult.Done();
+            return CommandResult.AlreadyAnswered;
         }
         catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
         {
             session.State = ImapState.Logout;
-            return CommandResult.Done();
+            return CommandResult.AlreadyAnswered;
         }
 
         // The pipes were replaced by the TLS ones.
         session.Writer.Output = session.Connection.Output;
-        return CommandResult.Done();
+        return CommandResult.AlreadyAnswered;
     }
 
     public static async Task<CommandResult> LoginAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
