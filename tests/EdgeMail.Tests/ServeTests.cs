@@ -1,3 +1,4 @@
+using MailKit;
 using System.Diagnostics;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -40,7 +41,23 @@ public sealed class ServeTests : IDisposable
             Assert.True(tls.SslProtocol >= System.Security.Authentication.SslProtocols.Tls12);
             Assert.Equal(fingerprint!.Replace(":", string.Empty, StringComparison.Ordinal), seen);
             using var reader = new StreamReader(tls);
-            Assert.StartsWith("* BYE", await reader.ReadLineAsync(), StringComparison.Ordinal);
+            Assert.StartsWith("* OK [CAPABILITY IMAP4rev1 IMAP4rev2", await reader.ReadLineAsync(), StringComparison.Ordinal);
+        }
+
+        // A user added while the service runs logs in over IMAPS at once and finds the default mailboxes.
+        var added = await EdgeMailProcess.RunAsync(["user", "add", "ann@edgemail.local", "--password-stdin", "--data", _data.Path], stdin: "s3cret words\n");
+        Assert.Equal(0, added.ExitCode);
+        using (var imap = new MailKit.Net.Imap.ImapClient { ServerCertificateValidationCallback = (_, _, _, _) => true })
+        {
+            await imap.ConnectAsync("127.0.0.1", imaps, MailKit.Security.SecureSocketOptions.SslOnConnect);
+            await imap.AuthenticateAsync("ann@edgemail.local", "s3cret words");
+            var message = new MimeKit.MimeMessage { Subject = "hello", Body = new MimeKit.TextPart("plain") { Text = "hi" } };
+            message.From.Add(new MimeKit.MailboxAddress("Bob", "bob@example.org"));
+            var uid = await imap.Inbox.AppendAsync(message);
+            Assert.NotNull(uid);
+            await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
+            Assert.Equal(1, imap.Inbox.Count);
+            await imap.DisconnectAsync(true);
         }
 
         // A second service on the same data folder is refused.
