@@ -69,7 +69,10 @@ internal static class Fetch
 
         var wanted = new HashSet<uint>(uids);
         var failed = false;
-        await foreach (var message in session.Store.EnumerateAsync(selected.Id, uids[0], uids[^1], cancellationToken).ConfigureAwait(false))
+        IAsyncEnumerable<(MessageRecord Record, MessageSummary? Summary)> messages = request.NeedsSummary
+            ? (IAsyncEnumerable<(MessageRecord, MessageSummary?)>)session.Store.EnumerateWithSummariesAsync(selected.Id, uids[0], uids[^1], cancellationToken)
+            : WithoutSummaries(session.Store.EnumerateAsync(selected.Id, uids[0], uids[^1], cancellationToken));
+        await foreach (var (message, summary) in messages.ConfigureAwait(false))
         {
             if (!wanted.Contains(message.Uid) || (request.ChangedSince is { } since && message.ModSeq <= since))
             {
@@ -77,7 +80,7 @@ internal static class Fetch
             }
 
             var seq = selected.SequenceOf(message.Uid);
-            if (!await WriteMessageAsync(session, request, message, seq, seenChanged.Contains(message.Uid), cancellationToken).ConfigureAwait(false))
+            if (!await WriteMessageAsync(session, request, message, summary, seq, seenChanged.Contains(message.Uid), cancellationToken).ConfigureAwait(false))
             {
                 failed = true;
             }
@@ -93,7 +96,7 @@ internal static class Fetch
             : CommandResult.Done("FETCH completed");
     }
 
-    private static async Task<bool> WriteMessageAsync(ImapSession session, FetchRequest request, MessageRecord message, int seq, bool seenChanged, CancellationToken cancellationToken)
+    private static async Task<bool> WriteMessageAsync(ImapSession session, FetchRequest request, MessageRecord message, MessageSummary? summary, int seq, bool seenChanged, CancellationToken cancellationToken)
     {
         var w = session.Writer;
         var ok = true;
@@ -137,12 +140,6 @@ internal static class Fetch
         {
             Next();
             w.Raw("MODSEQ (").Number(message.ModSeq).Raw(")");
-        }
-
-        MessageSummary? summary = null;
-        if (request.NeedsSummary)
-        {
-            summary = await session.Store.GetSummaryAsync(message.BodyId, cancellationToken).ConfigureAwait(false);
         }
 
         if (request.Envelope)
@@ -262,6 +259,14 @@ internal static class Fetch
         w.Space();
         await w.LiteralAsync(body, count, binary: false, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    private static async IAsyncEnumerable<(MessageRecord Record, MessageSummary? Summary)> WithoutSummaries(IAsyncEnumerable<MessageRecord> records)
+    {
+        await foreach (var record in records.ConfigureAwait(false))
+        {
+            yield return (record, null);
+        }
     }
 
     /// <summary>RFC 9051 §6.4.5: &lt;origin.count&gt; past the end gives an empty string; a short tail gives what there is.</summary>
