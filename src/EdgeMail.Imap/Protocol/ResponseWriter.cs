@@ -78,11 +78,7 @@ public sealed class ResponseWriter(PipeWriter output)
         if (CanQuote(value))
         {
             Raw("\""u8);
-            foreach (var chunk in value.Split('"', '\\').Length == 1 ? [value] : Escape(value))
-            {
-                Raw(chunk);
-            }
-
+            Raw(value.AsSpan().IndexOfAny('"', '\\') < 0 ? value : Escape(value));
             return Raw("\""u8);
         }
 
@@ -149,7 +145,8 @@ public sealed class ResponseWriter(PipeWriter output)
         return true;
     }
 
-    private static IEnumerable<string> Escape(string value)
+    /// <summary>quoted-specials (RFC 9051 §9) get a backslash.</summary>
+    private static string Escape(string value)
     {
         var builder = new StringBuilder(value.Length + 4);
         foreach (var c in value)
@@ -162,6 +159,6 @@ public sealed class ResponseWriter(PipeWriter output)
             builder.Append(c);
         }
 
-        yield return builder.ToString();
+        return builder.ToString();
     }
 }
