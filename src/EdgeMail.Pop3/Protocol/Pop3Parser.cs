@@ -50,7 +50,7 @@ internal static class Pop3Parser
 
     /// <summary>PASS string (RFC 1939 §7): the whole rest of the line after one space.</summary>
     public static Pop3Command? Pass(ref Pop3Reader reader, string keyword) =>
-        reader.TryReadSpace() && reader.TryReadRest(out var password)
+        reader.TryReadSingleSpace() && reader.TryReadRest(out var password)
             ? new PassCommand(password)
             : null;
 

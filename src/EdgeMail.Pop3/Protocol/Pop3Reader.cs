@@ -66,6 +66,18 @@ internal ref struct Pop3Reader
         return _position > start;
     }
 
+    /// <summary>Exactly one space (RFC 1939 §3), where what follows may itself start with a space (PASS).</summary>
+    public bool TryReadSingleSpace()
+    {
+        if (_position < _line.Length && _line[_position] == (byte)' ')
+        {
+            _position++;
+            return true;
+        }
+
+        return false;
+    }
+
     /// <summary>
     /// Trailing spaces before the end of the line. Tolerance: some clients send "STAT " or "LIST 1 ".
     /// </summary>
