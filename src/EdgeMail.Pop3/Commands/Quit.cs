@@ -48,10 +48,12 @@ internal static class Quit
         {
             // RFC 1939 §6: if removing fails, say so; the session still ends and releases the maildrop.
             Log.UpdateFailed(session.Logger, session.Account!.Address, ex);
+            session.ReleaseMaildrop();
             session.Reply(Pop3Replies.SomeNotRemoved);
             return;
         }
 
+        session.ReleaseMaildrop();
         session.Reply(Pop3Replies.Goodbye);
     }
 }

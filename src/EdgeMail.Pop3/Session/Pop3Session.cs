@@ -77,6 +77,16 @@ internal sealed class Pop3Session
         State = Pop3State.Transaction;
     }
 
+    /// <summary>
+    /// RFC 1939 §6: after UPDATE the lock is released; done before the QUIT reply, so that a client that reconnects
+    /// at once finds the maildrop free.
+    /// </summary>
+    public void ReleaseMaildrop()
+    {
+        Lease?.Dispose();
+        Lease = null;
+    }
+
     public async Task RunAsync(CancellationToken stopping)
     {
         try
@@ -92,8 +102,7 @@ internal sealed class Pop3Session
         }
         finally
         {
-            Lease?.Dispose();
-            Lease = null;
+            ReleaseMaildrop();
         }
     }
 

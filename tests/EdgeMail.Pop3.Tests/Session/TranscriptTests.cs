@@ -199,7 +199,7 @@ public sealed class TranscriptTests
         }
 
         // The lock is released when the server notices; the next session then sees the message.
-        await using var again = await LoginWhenFreeAsync(server.Port);
+        await using var again = await RawClient.LoginWhenFreeAsync(server.Port);
         await again.ExpectAsync("STAT", "+OK 1 *");
         Assert.Single(await server.InboxAsync());
     }
@@ -254,7 +254,7 @@ public sealed class TranscriptTests
             await client.ExpectAsync("QUIT", "+OK*");
         }
 
-        await using var next = await LoginWhenFreeAsync(server.Port);
+        await using var next = await RawClient.LoginWhenFreeAsync(server.Port);
         await next.ExpectAsync("STAT", "+OK 2 *");
     }
 
@@ -337,29 +337,5 @@ public sealed class TranscriptTests
         await client.ExpectAsync("USER " + Pop3Server.User, "+OK*");
         await client.ExpectAsync("PASS " + Pop3Server.Password, "+OK*");
         await client.ExpectAsync("UTF8", "-ERR command not valid in this state");
-    }
-
-    internal static async Task<RawClient> LoginWhenFreeAsync(int port)
-    {
-        // The server releases the lock when it sees the close; give it a moment.
-        for (var attempt = 0; ; attempt++)
-        {
-            var client = await RawClient.ConnectAsync(port);
-            await client.ExpectLineAsync("+OK*");
-            await client.ExpectAsync("USER " + Pop3Server.User, "+OK*");
-            var reply = await client.ExpectAsync("PASS " + Pop3Server.Password, "*");
-            if (reply.StartsWith("+OK", StringComparison.Ordinal))
-            {
-                return client;
-            }
-
-            await client.DisposeAsync();
-            if (attempt == 50 || !reply.Contains("[IN-USE]", StringComparison.Ordinal))
-            {
-                throw new Xunit.Sdk.XunitException("login failed: " + reply);
-            }
-
-            await Task.Delay(100);
-        }
     }
 }

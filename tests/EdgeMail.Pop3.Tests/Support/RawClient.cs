@@ -48,6 +48,31 @@ internal sealed class RawClient : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Logs in, retrying while the previous session still holds the maildrop (it releases it when it sees the close).</summary>
+    public static async Task<RawClient> LoginWhenFreeAsync(int port)
+    {
+        // The server releases the lock when it sees the close; give it a moment.
+        for (var attempt = 0; ; attempt++)
+        {
+            var client = await ConnectAsync(port);
+            await client.ExpectLineAsync("+OK*");
+            await client.ExpectAsync("USER " + Pop3Server.User, "+OK*");
+            var reply = await client.ExpectAsync("PASS " + Pop3Server.Password, "*");
+            if (reply.StartsWith("+OK", StringComparison.Ordinal))
+            {
+                return client;
+            }
+
+            await client.DisposeAsync();
+            if (attempt == 50 || !reply.Contains("[IN-USE]", StringComparison.Ordinal))
+            {
+                throw new Xunit.Sdk.XunitException("login failed: " + reply);
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     public async Task StartTlsAsync()
     {
         var tls = new SslStream(_stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
