@@ -15,16 +15,7 @@ public sealed class Pop3ConnectionHandler(MailStore store, Authenticator authent
         ArgumentNullException.ThrowIfNull(connection);
 
         // CONVENTIONS §2.7: one snapshot of the options per session.
-        var snapshot = new Pop3Options
-        {
-            Port = options.Port,
-            TlsPort = options.TlsPort,
-            DeleteMode = options.DeleteMode,
-            ExpireDays = options.ExpireDays,
-            MaxLineBytes = options.MaxLineBytes,
-            MaxBadCommands = options.MaxBadCommands,
-            IdleTimeout = options.IdleTimeout,
-        };
+        var snapshot = options.Snapshot();
         return new Pop3Session(connection, store, authenticator, snapshot, time, logger).RunAsync(stopping);
     }
 

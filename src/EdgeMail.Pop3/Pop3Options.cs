@@ -41,6 +41,9 @@ public sealed class Pop3Options : IValidatableObject
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>A copy for one session, so that a session never sees its limits change under it.</summary>
+    internal Pop3Options Snapshot() => (Pop3Options)MemberwiseClone();
+
     // The checks live here, as in NetOptions, so that each message names the configuration key and no bound is
     // converted by reflection. Pop3OptionsValidator ([OptionsValidator]) calls this without reflection.
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)

@@ -29,7 +29,7 @@ internal sealed class Maildrop
         var messages = new List<MaildropMessage>();
         await foreach (var record in store.EnumerateAsync(inbox.Id, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var size = await sizes.GetAsync(store, record.BodyId, cancellationToken).ConfigureAwait(false);
+            var size = await sizes.GetAsync(store, inbox.UidValidity, record, cancellationToken).ConfigureAwait(false);
             if (size is { } octets)
             {
                 messages.Add(new MaildropMessage(record, octets, Protocol.UniqueId.For(inbox.UidValidity, record.Uid)));

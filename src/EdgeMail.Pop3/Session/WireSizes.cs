@@ -3,13 +3,16 @@ using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using EdgeMail.Pop3.Protocol;
 using EdgeMail.Store;
+using EdgeMail.Store.Messages;
 
 namespace EdgeMail.Pop3.Session;
 
 /// <summary>
 /// The octet count RETR sends for a stored body (RFC 1939 §5: CRLF line ends, before byte-stuffing). The store
-/// keeps bodies as received, so a body with bare LFs is longer on the wire than on disk; each body is measured
-/// once by reading it, and kept by body id (bodies never change) for every later session of this process.
+/// keeps bodies as received, so a body with bare LFs is longer on the wire than on disk; each message is measured
+/// once by reading it, and kept for every later session of this process. The key is mailbox, UIDVALIDITY and UID,
+/// which name one message for good (RFC 9051 §2.3.1.1); a body id would not do, since SQLite may hand the id of a
+/// deleted body to a new one.
 /// </summary>
 internal sealed class WireSizes
 {
@@ -20,15 +23,16 @@ internal sealed class WireSizes
 
     private static readonly ConditionalWeakTable<MailStore, WireSizes> PerStore = [];
 
-    private readonly ConcurrentDictionary<long, long> _sizes = new();
+    private readonly ConcurrentDictionary<(long MailboxId, uint UidValidity, uint Uid), long> _sizes = new();
 
     /// <summary>The cache shared by every session on this store (the pop3 and pop3s endpoints alike).</summary>
     public static WireSizes For(MailStore store) => PerStore.GetValue(store, static _ => new WireSizes());
 
     /// <summary>The size, or null when the body is gone (expunged since the listing).</summary>
-    public async ValueTask<long?> GetAsync(MailStore store, long bodyId, CancellationToken cancellationToken)
+    public async ValueTask<long?> GetAsync(MailStore store, uint uidValidity, MessageRecord message, CancellationToken cancellationToken)
     {
-        if (_sizes.TryGetValue(bodyId, out var known))
+        var key = (message.MailboxId, uidValidity, message.Uid);
+        if (_sizes.TryGetValue(key, out var known))
         {
             return known;
         }
@@ -36,7 +40,7 @@ internal sealed class WireSizes
         Stream body;
         try
         {
-            body = await store.OpenBodyAsync(bodyId, cancellationToken).ConfigureAwait(false);
+            body = await store.OpenBodyAsync(message.BodyId, cancellationToken).ConfigureAwait(false);
         }
         catch (StoreException ex) when (ex.Error == StoreError.NotFound)
         {
@@ -61,7 +65,7 @@ internal sealed class WireSizes
                     _sizes.Clear();
                 }
 
-                _sizes[bodyId] = encoder.Length;
+                _sizes[key] = encoder.Length;
                 return encoder.Length;
             }
         }

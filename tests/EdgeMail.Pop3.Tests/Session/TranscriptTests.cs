@@ -105,6 +105,23 @@ public sealed class TranscriptTests
     }
 
     [Fact]
+    public async Task Dot_stuffing_round_trips_the_stored_bytes()
+    {
+        await using var server = await Pop3Server.StartAsync();
+        var stored = "Subject: round trip\r\n\r\n.\r\n..\r\n...three\r\n. space\r\nmiddle . dot\r\n.\r\n"u8.ToArray();
+        await server.DeliverAsync(stored);
+        await using var client = await RawClient.LoginAsync(server.Port);
+        await client.ExpectAsync("RETR 1", "+OK*");
+        var wire = await client.ReadMultiLineBytesAsync();
+
+        // RFC 1939 §3: the client removes the first "." of each line that starts with one.
+        var lines = System.Text.Encoding.ASCII.GetString(wire).Split("\r\n");
+        var unstuffed = string.Join("\r\n", lines.Select(l => l.StartsWith('.') ? l[1..] : l));
+        Assert.Equal(System.Text.Encoding.ASCII.GetString(stored), unstuffed);
+        Assert.All(lines, l => Assert.NotEqual(".", l));
+    }
+
+    [Fact]
     public async Task Top_sends_the_header_and_the_asked_body_lines()
     {
         await using var server = await Pop3Server.StartAsync();
