@@ -1,4 +1,4 @@
-// RFC 1939 §4 AUTHORIZATION state, §7 USER and PASS; RFC 2449 §8.1.1 IN-USE; RFC 3206 §4 SYS/TEMP and AUTH;
+// RFC 1939 §4 AUTHORIZATION state, §7 USER and PASS; RFC 2449 §8.1.2 IN-USE; RFC 3206 §4 SYS/TEMP, §5 AUTH;
 // RFC 2595 §2 and RFC 8314 §3: no plaintext passwords without TLS.
 using System.Globalization;
 using EdgeMail.Auth.Login;
@@ -57,7 +57,7 @@ internal static class Authorization
 
         var account = result.Account!;
 
-        // RFC 2449 §8.1.1: the credentials were right, but another session has the maildrop; the client stays
+        // RFC 2449 §8.1.2: the credentials were right, but another session has the maildrop; the client stays
         // in AUTHORIZATION and may try again later.
         var lease = MaildropLocks.For(session.Store).TryAcquire(account.Id);
         if (lease is null)

@@ -1,4 +1,4 @@
-// RFC 2449 §5 CAPA, §6 the capabilities; RFC 2595 §4 STLS; RFC 5034 §6 SASL; RFC 3206 §5 AUTH-RESP-CODE;
+// RFC 2449 §5 CAPA, §6 the capabilities; RFC 2595 §4 STLS; RFC 5034 §3 SASL; RFC 3206 §6 AUTH-RESP-CODE;
 // RFC 6856 §2 UTF8.
 using System.Globalization;
 using EdgeMail.Pop3.Protocol;
@@ -25,9 +25,9 @@ internal static class Capa
     {
         var authorization = session.State == Pop3State.Authorization;
         yield return "TOP"; // RFC 2449 §6.1
-        yield return "UIDL"; // RFC 2449 §6.4
-        yield return "RESP-CODES"; // RFC 2449 §6.5
-        yield return "AUTH-RESP-CODE"; // RFC 3206 §5
+        yield return "UIDL"; // RFC 2449 §6.8
+        yield return "RESP-CODES"; // RFC 2449 §6.4
+        yield return "AUTH-RESP-CODE"; // RFC 3206 §6
         yield return "PIPELINING"; // RFC 2449 §6.6
 
         // RFC 2449 §6.7: days a retrieved message stays, or NEVER.
@@ -37,7 +37,7 @@ internal static class Capa
 
         if (authorization)
         {
-            // RFC 2449 §6.3 USER, RFC 5034 §6 SASL: only mechanisms the client may use now. Plaintext ones
+            // RFC 2449 §6.2 USER, RFC 5034 §3 SASL: only mechanisms the client may use now. Plaintext ones
             // (USER/PASS, PLAIN, LOGIN) need TLS or loopback (RFC 2595 §2, RFC 8314 §3).
             if (session.AllowsPlaintext)
             {

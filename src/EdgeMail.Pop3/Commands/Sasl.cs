@@ -1,5 +1,5 @@
 // RFC 5034 §4 AUTH; RFC 4422 §3 the exchange, §5 additional data with success sent as a challenge;
-// RFC 3206 §4 AUTH and SYS/TEMP codes.
+// RFC 3206 §4 SYS/TEMP and §5 AUTH codes.
 using System.Text;
 using EdgeMail.Auth.Sasl;
 using EdgeMail.Net;

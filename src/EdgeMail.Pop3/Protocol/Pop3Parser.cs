@@ -1,7 +1,7 @@
 namespace EdgeMail.Pop3.Protocol;
 
 /// <summary>
-/// Argument grammars of the commands (RFC 1939 §5–§7, RFC 2449 §5, RFC 2595 §4, RFC 5034 §4, RFC 6856 §3).
+/// Argument grammars of the commands (RFC 1939 §5–§7, RFC 2449 §5, RFC 2595 §4, RFC 5034 §4, RFC 6856 §2).
 /// Each returns the command, or null when the arguments do not parse; the keyword has already been read.
 /// </summary>
 internal static class Pop3Parser

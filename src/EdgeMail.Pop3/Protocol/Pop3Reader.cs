@@ -124,7 +124,7 @@ internal ref struct Pop3Reader
     }
 
     /// <summary>
-    /// An argument: printable characters up to the next space (RFC 1939 §3). UTF-8 is accepted, as RFC 6856 §3
+    /// An argument: printable characters up to the next space (RFC 1939 §3). UTF-8 is accepted, as RFC 6856 §2
     /// allows after the UTF8 command. Tolerance: also before it, since user names are addresses and some
     /// clients send them in UTF-8 without asking.
     /// </summary>

@@ -2,11 +2,11 @@ namespace EdgeMail.Pop3.Protocol;
 
 /// <summary>
 /// Every fixed status line the server sends, with the RFC that asks for it. Response codes: RFC 2449 §8
-/// (IN-USE, LOGIN-DELAY), RFC 3206 §4 (SYS/TEMP, SYS/PERM, AUTH), RFC 6856 §3 (UTF8).
+/// (IN-USE), RFC 3206 §4 (SYS/TEMP, SYS/PERM) and §5 (AUTH).
 /// </summary>
 internal static class Pop3Replies
 {
-    // RFC 2449 §8 registers the codes; §8.1.1 IN-USE, RFC 3206 §4 SYS/TEMP, SYS/PERM, AUTH.
+    // RFC 2449 §8.1.2 IN-USE; RFC 3206 §4 SYS/TEMP, SYS/PERM; RFC 3206 §5 AUTH.
     public const string InUseCode = "IN-USE";
     public const string SysTempCode = "SYS/TEMP";
     public const string SysPermCode = "SYS/PERM";
@@ -56,7 +56,7 @@ internal static class Pop3Replies
 
     public static readonly Pop3Reply UserFirst = Pop3Reply.Error("send USER first");
 
-    // RFC 2595 §2, RFC 8314 §3: no passwords in the clear; RFC 3206 §4 AUTH says the credentials are the issue.
+    // RFC 2595 §2, RFC 8314 §3: no passwords in the clear; RFC 3206 §5 AUTH says the credentials are the issue.
     public static readonly Pop3Reply PlaintextDisallowed = Pop3Reply.Error("plaintext authentication needs TLS (use STLS first)", AuthCode);
 
     public static readonly Pop3Reply AuthFailed = Pop3Reply.Error("authentication failed", AuthCode);
@@ -64,7 +64,7 @@ internal static class Pop3Replies
     // RFC 3206 §4: SYS/TEMP, the login throttle refused without checking; trying later may work.
     public static readonly Pop3Reply LoginLocked = Pop3Reply.Error("too many failed logins, try again later", SysTempCode);
 
-    // RFC 2449 §8.1.1: another session holds the maildrop.
+    // RFC 2449 §8.1.2: another session holds the maildrop.
     public static readonly Pop3Reply MaildropInUse = Pop3Reply.Error("maildrop is locked by another POP3 session", InUseCode);
 
     public static readonly Pop3Reply UnknownMechanism = Pop3Reply.Error("unsupported authentication mechanism");

@@ -23,7 +23,7 @@ internal static class CommandTable
         // RFC 2449 §5: CAPA in both states.
         ["CAPA"] = new(Pop3Parser.None, Any, Capa.RunAsync),
 
-        // RFC 1939 §7 USER/PASS, RFC 5034 §4 AUTH, RFC 2595 §4 STLS, RFC 6856 §3 UTF8: AUTHORIZATION only.
+        // RFC 1939 §7 USER/PASS, RFC 5034 §4 AUTH, RFC 2595 §4 STLS, RFC 6856 §2 UTF8: AUTHORIZATION only.
         ["USER"] = new(Pop3Parser.User, Auth, Authorization.UserAsync),
         ["PASS"] = new(Pop3Parser.Pass, Auth, Authorization.PassAsync),
         ["AUTH"] = new(Pop3Parser.Auth, Auth, Sasl.RunAsync),

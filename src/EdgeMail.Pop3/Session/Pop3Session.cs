@@ -50,7 +50,7 @@ internal sealed class Pop3Session
     /// <summary>The name from USER, waiting for PASS.</summary>
     public string? PendingUser { get; set; }
 
-    /// <summary>RFC 6856 §3: the client sent UTF8.</summary>
+    /// <summary>RFC 6856 §2: the client sent UTF8.</summary>
     public bool Utf8 { get; set; }
 
     public Account? Account { get; private set; }
