@@ -5,8 +5,8 @@ using EdgeMail.Store;
 namespace EdgeMail.Pop3.Session;
 
 /// <summary>
-/// The exclusive-access lock on a maildrop (RFC 1939 §8: only one POP3 session per maildrop; RFC 2449 §8.1.2
-/// IN-USE for the others). Per account, in process, shared by every POP3 endpoint on the same store. IMAP does not
+/// The exclusive-access lock on a maildrop (RFC 1939 §4: the server takes it on entering TRANSACTION;
+/// RFC 2449 §8.1.2 IN-USE for the others). Per account, in process, shared by every POP3 endpoint on the same store. IMAP does not
 /// take it: IMAP sessions keep working beside a POP3 session, and see its deletions through the change feed.
 /// </summary>
 internal sealed class MaildropLocks

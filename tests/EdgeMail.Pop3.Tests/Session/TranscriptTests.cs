@@ -260,6 +260,22 @@ public sealed class TranscriptTests
     }
 
     [Fact]
+    public async Task Maildrop_lock_spans_both_endpoints_and_is_per_account()
+    {
+        await using var server = await Pop3Server.StartAsync();
+        await server.Fixture.AddUserAsync("bob@example.org", "bobs password");
+        await using var alice = await RawClient.LoginAsync(server.Port);
+
+        await using var aliceOverTls = await RawClient.ConnectAsync(server.TlsPort, implicitTls: true);
+        await aliceOverTls.ExpectLineAsync("+OK*");
+        await aliceOverTls.ExpectAsync("USER " + Pop3Server.User, "+OK*");
+        await aliceOverTls.ExpectAsync("PASS " + Pop3Server.Password, "-ERR [IN-USE] *");
+
+        await using var bob = await RawClient.LoginAsync(server.Port, "bob@example.org", "bobs password");
+        await bob.ExpectAsync("STAT", "+OK 0 0");
+    }
+
+    [Fact]
     public async Task Mail_delivered_during_a_session_appears_in_the_next()
     {
         await using var server = await Pop3Server.StartAsync();
