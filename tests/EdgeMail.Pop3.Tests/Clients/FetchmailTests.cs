@@ -65,7 +65,7 @@ public sealed class FetchmailTests
         await File.WriteAllTextAsync(rc, $"""
             set no bouncemail
             poll 127.0.0.1 protocol POP3 port {port} auth password uidl
-                user "{Pop3Server.User}" there with password "{Pop3Server.Password}" is "root" here
+                user "{Pop3Server.User}" there with password "{Pop3Server.Password}" is "{Environment.UserName}" here
                 sslproto '' {(keep ? "keep" : "nokeep")}
                 mda "/bin/sh -c 'cat >> {mbox}; echo {Separator} >> {mbox}'"
 

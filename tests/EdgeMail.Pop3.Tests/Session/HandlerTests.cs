@@ -55,17 +55,20 @@ public sealed class HandlerTests
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var server = await Pop3Server.StartAsync(time: clock);
         await server.DeliverAsync(Pop3Server.Message("a"));
+
+        // The fixture's own timers (certificate renewal, ...); the session's read deadline comes on top.
+        var baseline = clock.PendingTimers;
         var (client, run, _) = Start(server, new IPEndPoint(IPAddress.Loopback, 1), clock);
         await client.ExpectLineAsync("+OK");
         await client.ExpectAsync("USER " + Pop3Server.User, "+OK");
         await client.ExpectAsync("PASS " + Pop3Server.Password, "+OK");
         await client.ExpectAsync("DELE 1", "+OK");
-        await WaitForTimerAsync(clock);
+        await WaitForReadDeadlineAsync(clock, baseline);
 
         // RFC 1939 §3: the timer is at least 10 minutes; a minute short of it, the session lives.
         clock.Advance(TimeSpan.FromMinutes(9));
         await client.ExpectAsync("NOOP", "+OK");
-        await WaitForTimerAsync(clock);
+        await WaitForReadDeadlineAsync(clock, baseline);
         clock.Advance(TimeSpan.FromMinutes(10));
         await run.WaitAsync(TimeSpan.FromSeconds(10));
         await client.Connection.DisposeAsync();
@@ -140,11 +143,14 @@ public sealed class HandlerTests
         return (client, run, stopping);
     }
 
-    private static async Task WaitForTimerAsync(ManualTimeProvider clock)
+    // The session arms its read deadline when it waits for the next line, and disarms it while a command runs.
+    private static async Task WaitForReadDeadlineAsync(ManualTimeProvider clock, int baseline)
     {
-        for (var i = 0; i < 200 && clock.PendingTimers == 0; i++)
+        for (var i = 0; i < 500 && clock.PendingTimers <= baseline; i++)
         {
             await Task.Delay(10);
         }
+
+        Assert.True(clock.PendingTimers > baseline, "the session never armed its idle timeout");
     }
 }
