@@ -64,6 +64,13 @@ internal sealed class Database
             uid INTEGER NOT NULL,
             modseq INTEGER NOT NULL,
             PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID;
+        -- When a message was first retrieved over POP3, for Pop3:ExpireDays (RFC 2449 §6.7 EXPIRE).
+        CREATE TABLE IF NOT EXISTS retrieved(
+            mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+            uid INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS retrieved_at ON retrieved(mailbox_id, at);
         """;
 
     public Database(string path)

@@ -120,6 +120,12 @@ internal static class EdgeMailConfiguration
             throw new ConfigurationException("Imap: " + imap.Failures.First());
         }
 
+        var pop3 = new Pop3OptionsValidator().Validate(null, s.Pop3);
+        if (pop3.Failed)
+        {
+            throw new ConfigurationException(pop3.Failures.First());
+        }
+
         var store = new StoreOptionsValidator().Validate(null, s.Storage);
         if (store.Failed)
         {
