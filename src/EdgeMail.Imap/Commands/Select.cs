@@ -54,7 +54,7 @@ internal static class Select
                 ?? throw ImapException.No("NONEXISTENT", "no such mailbox");
             var uids = await session.Store.ListUidsAsync(mailbox.Id, cancellationToken).ConfigureAwait(false);
             var firstUnseen = await session.Store.FirstUnseenUidAsync(mailbox.Id, cancellationToken).ConfigureAwait(false);
-            var selected = new SelectedMailbox(mailbox, readOnly, [.. uids], changes);
+            var selected = new SelectedMailbox(mailbox, readOnly, new UidMap(uids), changes);
             session.Select(selected);
             var w = session.Writer;
             w.Raw("* ").Number(uids.Length).Raw(" EXISTS\r\n");

@@ -8,7 +8,7 @@ namespace EdgeMail.Imap.Session;
 /// last told to the client, and the change-feed subscription that brings what other sessions did.
 /// A message leaves the map only when its EXPUNGE (or VANISHED) has been sent.
 /// </summary>
-internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly, List<uint> uids, ChangeSubscription changes) : IDisposable
+internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly, UidMap uids, ChangeSubscription changes) : IDisposable
 {
     public MailboxInfo Info { get; set; } = info;
 
@@ -17,7 +17,7 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly, List<uint
     public bool ReadOnly { get; } = readOnly;
 
     /// <summary>UIDs by sequence number minus one.</summary>
-    public List<uint> Uids { get; } = uids;
+    public UidMap Uids { get; } = uids;
 
     public ChangeSubscription Changes { get; } = changes;
 
@@ -36,7 +36,7 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly, List<uint
     /// <summary>The result of the last SEARCH ... RETURN (SAVE) as UIDs (RFC 5182 §2.1).</summary>
     public IReadOnlyList<uint> SavedSearch { get; set; } = [];
 
-    public uint MaxUid => Uids.Count == 0 ? 0 : Uids[^1];
+    public uint MaxUid => Uids.MaxUid;
 
     public int Count => Uids.Count;
 
