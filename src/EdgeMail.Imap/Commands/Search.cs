@@ -44,7 +44,7 @@ internal static class Search
                 continue;
             }
 
-            var context = new Candidate(message, seq, selected);
+            await using var context = new Candidate(message, seq, selected);
             if (depth != Content.None)
             {
                 await context.LoadAsync(session, depth, cancellationToken).ConfigureAwait(false);
@@ -133,8 +133,10 @@ internal static class Search
         Full,
     }
 
-    private sealed class Candidate(MessageRecord record, int sequence, SelectedMailbox selected)
+    private sealed class Candidate(MessageRecord record, int sequence, SelectedMailbox selected) : IAsyncDisposable
     {
+        private Stream? _body;
+
         public MessageRecord Record { get; } = record;
 
         public int Sequence { get; } = sequence;
@@ -147,16 +149,27 @@ internal static class Search
 
         public async Task LoadAsync(ImapSession session, Content depth, CancellationToken cancellationToken)
         {
-            await using var body = await session.Store.OpenBodyAsync(Record.BodyId, cancellationToken).ConfigureAwait(false);
+            _body = await session.Store.OpenBodyAsync(Record.BodyId, cancellationToken).ConfigureAwait(false);
             var options = new ParserOptions { MaxMimeDepth = 64 };
             if (depth == Content.Headers)
             {
-                Headers = await HeaderList.LoadAsync(options, body, cancellationToken).ConfigureAwait(false);
+                Headers = await HeaderList.LoadAsync(options, _body, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                Message = await MimeMessage.LoadAsync(options, body, persistent: false, cancellationToken).ConfigureAwait(false);
+                // Persistent: the parts stay on the stored file, so an attachment is never read into memory;
+                // only text parts are decoded when TEXT or BODY looks into them.
+                Message = await MimeMessage.LoadAsync(options, _body, persistent: true, cancellationToken).ConfigureAwait(false);
                 Headers = Message.Headers;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Message?.Dispose();
+            if (_body is not null)
+            {
+                await _body.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
