@@ -59,11 +59,18 @@ public sealed class SmtpOptions
     [Range(1, 1000)]
     public int MaxBadCommands { get; set; } = 20;
 
+    /// <summary>The trusted networks when none are configured: loopback only, as Postfix's mynetworks_style=host.</summary>
+    public static readonly IReadOnlyList<string> DefaultTrustedNetworks = ["127.0.0.0/8", "::1/128"];
+
     /// <summary>
     /// Client networks (CIDR) that may relay to outside domains without AUTH: the LAN's scanners and scripts.
-    /// Loopback only by default, as Postfix's mynetworks_style=host; never an open relay.
+    /// Unset means <see cref="DefaultTrustedNetworks"/>; when set it replaces them (configuration binding appends to
+    /// a non-empty default array, hence no default here). Never an open relay.
     /// </summary>
-    public string[] TrustedNetworks { get; set; } = ["127.0.0.0/8", "::1/128"];
+    public string[]? TrustedNetworks { get; set; }
+
+    /// <summary>The networks in force.</summary>
+    public IReadOnlyList<string> EffectiveTrustedNetworks => TrustedNetworks is { Length: > 0 } list ? list : DefaultTrustedNetworks;
 
     /// <summary>An authenticated user may only use their own address as the envelope sender (RFC 6409 §6.1).</summary>
     public bool RestrictSenderToAccount { get; set; } = true;

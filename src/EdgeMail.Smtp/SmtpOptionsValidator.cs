@@ -21,7 +21,7 @@ public sealed partial class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             return "Smtp:CommandTimeout and Smtp:DataBlockTimeout must be positive";
         }
 
-        foreach (var network in options.TrustedNetworks)
+        foreach (var network in options.EffectiveTrustedNetworks)
         {
             if (!System.Net.IPNetwork.TryParse(network, out _))
             {

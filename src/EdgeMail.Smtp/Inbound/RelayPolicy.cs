@@ -24,7 +24,7 @@ public sealed class RelayPolicy
         _domains = domains;
         _smtp = smtp;
         _relay = relay;
-        _trusted = smtp.TrustedNetworks.Select(n => IPNetwork.Parse(n)).ToArray();
+        _trusted = smtp.EffectiveTrustedNetworks.Select(n => IPNetwork.Parse(n)).ToArray();
     }
 
     public LocalDomains Domains => _domains;
