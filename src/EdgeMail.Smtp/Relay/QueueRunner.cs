@@ -46,7 +46,7 @@ public sealed class QueueRunner : BackgroundService
         _hostName = string.IsNullOrWhiteSpace(smtp.HostName) ? Environment.MachineName : smtp.HostName.Trim();
     }
 
-    /// <summary>Completed passes over the queue, for tests that wait for the runner.</summary>
+    /// <summary>Passes over the queue that ended waiting (their timer armed), for tests that step a manual clock.</summary>
     public long Passes => Interlocked.Read(ref _passes);
 
     private long _passes;
@@ -77,7 +77,6 @@ public sealed class QueueRunner : BackgroundService
                 Log.RunnerFailed(_logger, ex);
             }
 
-            Interlocked.Increment(ref _passes);
             var delay = _options.ScanInterval;
             var next = await _store.GetNextQueueDueAsync(stoppingToken).ConfigureAwait(false);
             var now = _time.GetUtcNow();
@@ -91,13 +90,17 @@ public sealed class QueueRunner : BackgroundService
                 delay = _options.ProbeInterval;
             }
 
-            if (delay > TimeSpan.Zero)
+            if (delay <= TimeSpan.Zero)
             {
-                using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                var sleep = Task.Delay(delay, _time, cancel.Token);
-                await Task.WhenAny(wake, sleep).ConfigureAwait(false);
-                await cancel.CancelAsync().ConfigureAwait(false);
+                Interlocked.Increment(ref _passes);
+                continue;
             }
+
+            using var cancel = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            var sleep = Task.Delay(delay, _time, cancel.Token);
+            Interlocked.Increment(ref _passes);
+            await Task.WhenAny(wake, sleep).ConfigureAwait(false);
+            await cancel.CancelAsync().ConfigureAwait(false);
         }
     }
 

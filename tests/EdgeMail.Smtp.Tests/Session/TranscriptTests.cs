@@ -83,7 +83,7 @@ public sealed class TranscriptTests
     [Fact]
     public async Task Relay_from_a_trusted_client_is_queued_and_allowed_domains_are_enforced()
     {
-        await using var server = await SmtpServer.StartAsync(relay: new Relay.RelayOptions { AllowedDomains = ["example.net"] });
+        await using var server = await SmtpServer.StartAsync(relay: new EdgeMail.Smtp.Relay.RelayOptions { AllowedDomains = ["example.net"] });
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
         await c.ExpectAsync("EHLO cron.lan", "250 *");
         await c.ExpectAsync("MAIL FROM:<root@cron.lan>", "250 *");
