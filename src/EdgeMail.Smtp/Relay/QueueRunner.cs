@@ -113,16 +113,45 @@ public sealed class QueueRunner : BackgroundService
         }
 
         var now = _time.GetUtcNow();
+        var wasDown = _upstreamDown;
+        var unreachableInThisPass = false;
         foreach (var message in await _store.GetDueQueueAsync(now, cancellationToken).ConfigureAwait(false))
         {
+            if (unreachableInThisPass && now < message.Expires)
+            {
+                // One unanswered connect is enough: the rest wait for the probe instead of each timing out in turn.
+                await DeferUnattemptedAsync(message, now, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             await AttemptAsync(message, cancellationToken).ConfigureAwait(false);
+            unreachableInThisPass = _upstreamDown;
             var after = await _store.GetQueuedAsync(message.Id, cancellationToken).ConfigureAwait(false);
             if (after is { IsFinished: true })
             {
                 await FinishAsync(after, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        if (wasDown && !_upstreamDown)
+        {
+            // The upstream answered a fresh message: what waited for it goes now, not at the end of its backoff.
+            var count = await _store.FlushQueueAsync(onlyUnreachable: true, cancellationToken).ConfigureAwait(false);
+            if (count > 0)
+            {
+                Log.UpstreamBack(_logger, count);
+                _signal.Notify();
+            }
+        }
     }
+
+    private Task DeferUnattemptedAsync(QueuedMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.RecordOutcomesAsync(
+            message.Recipients
+                .Where(r => r.State == RecipientState.Queued && r.NextAttempt <= now)
+                .Select(r => new RecipientOutcome(r.Id, RecipientState.Queued, r.LastError ?? "upstream unreachable", now + Backoff.After(Math.Max(1, r.Attempts), _options), Unreachable: true))
+                .ToList(),
+            cancellationToken);
 
     /// <summary>A TCP connect to the upstream; when it answers, everything waiting for it is due now.</summary>
     internal async Task ProbeAsync(CancellationToken cancellationToken)
