@@ -59,6 +59,14 @@ public sealed class QueueRunner : BackgroundService
             Log.Requeued(_logger, requeued);
         }
 
+        // Mail that waited for an unreachable upstream before a restart: probe at once rather than wait out its backoff.
+        var waiting = await _store.ListQueueAsync(stoppingToken).ConfigureAwait(false);
+        if (waiting.Any(m => m.Recipients.Any(r => r.State == RecipientState.Queued && r.Unreachable)))
+        {
+            _upstreamDown = true;
+            _lastProbe = DateTimeOffset.MinValue;
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             // Taken before the pass, so mail queued during it wakes the next wait.
