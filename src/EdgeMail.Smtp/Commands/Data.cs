@@ -85,7 +85,7 @@ internal sealed partial class SmtpSession
 
     public async Task BdatAsync(ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
     {
-        var reader = new SmtpCommandReader(arguments.Span);
+        var reader = new SmtpCommandReader(arguments);
         if (!reader.TryReadBdat(out var bdat))
         {
             // RFC 3030 §2: without a size the chunk cannot be skipped, so the connection cannot stay in step.

@@ -14,7 +14,7 @@ internal sealed partial class SmtpSession
             throw new ProtocolException(SmtpReplies.AuthRequired);
         }
 
-        var reader = new SmtpCommandReader(arguments.Span);
+        var reader = new SmtpCommandReader(arguments);
         if (!reader.TryReadMailFrom(out var mail, out var badParameter) || mail is null)
         {
             throw new ProtocolException(badParameter ? SmtpReplies.BadParameter : SmtpReplies.SyntaxError.With("Syntax: MAIL FROM:<address> [parameters]"));
@@ -40,7 +40,7 @@ internal sealed partial class SmtpSession
 
     public async Task RcptAsync(ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
     {
-        var reader = new SmtpCommandReader(arguments.Span);
+        var reader = new SmtpCommandReader(arguments);
         if (!reader.TryReadRcptTo(out var rcpt, out var badParameter) || rcpt is null)
         {
             throw new ProtocolException(badParameter ? SmtpReplies.BadParameter : SmtpReplies.SyntaxError.With("Syntax: RCPT TO:<address> [parameters]"));

@@ -11,8 +11,8 @@ internal ref struct SmtpCommandReader
 {
     private SequenceReader<byte> _reader;
 
-    public SmtpCommandReader(ReadOnlySpan<byte> line)
-        : this(new ReadOnlySequence<byte>(line.ToArray()))
+    public SmtpCommandReader(ReadOnlyMemory<byte> line)
+        : this(new ReadOnlySequence<byte>(line))
     {
     }
 

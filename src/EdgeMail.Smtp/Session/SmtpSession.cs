@@ -120,7 +120,7 @@ internal sealed partial class SmtpSession
 
     private async Task DispatchAsync(ReadOnlyMemory<byte> line, CancellationToken stopping)
     {
-        var verb = ReadVerb(line.Span, out var argumentsStart);
+        var verb = ReadVerb(line, out var argumentsStart);
         var command = verb is null ? null : CommandTable.Find(verb);
         try
         {
@@ -153,7 +153,7 @@ internal sealed partial class SmtpSession
         }
     }
 
-    private static string? ReadVerb(ReadOnlySpan<byte> line, out int argumentsStart)
+    private static string? ReadVerb(ReadOnlyMemory<byte> line, out int argumentsStart)
     {
         var reader = new SmtpCommandReader(line);
         argumentsStart = 0;

@@ -24,7 +24,7 @@ public sealed class SmtpCommandReaderTests
     [Fact]
     public void Mail_parameters_are_read()
     {
-        var reader = new SmtpCommandReader("FROM:<a@b.test> SIZE=1000 BODY=8BITMIME RET=HDRS ENVID=QQ314159 SMTPUTF8"u8);
+        var reader = new SmtpCommandReader("FROM:<a@b.test> SIZE=1000 BODY=8BITMIME RET=HDRS ENVID=QQ314159 SMTPUTF8"u8.ToArray());
         Assert.True(reader.TryReadMailFrom(out var mail, out _));
         Assert.Equal(new MailCommand("a@b.test", 1000, true, true, "HDRS", "QQ314159"), mail);
     }

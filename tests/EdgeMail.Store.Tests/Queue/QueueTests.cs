@@ -103,4 +103,31 @@ public sealed class QueueTests
         Assert.Single(report.Appended);
         Assert.Empty(await h.Store.ListQueueAsync());
     }
+
+    [Fact]
+    public async Task Concurrent_deliveries_share_commits()
+    {
+        await using var h = await StoreHarness.CreateAsync();
+        var before = h.Store.WriteCounters;
+
+        await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(() => h.Store.DeliverAsync(new DeliveryRequest(new MemoryStream(Body), [h.InboxId], Envelope("x@example.net"))))));
+
+        var after = h.Store.WriteCounters;
+        Assert.Equal(50, after.Writes - before.Writes);
+        Assert.True(after.Batches - before.Batches < 50, $"{after.Batches - before.Batches} commits for 50 deliveries");
+        Assert.Equal(50, (await h.Store.ListQueueAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_message_larger_than_the_inline_limit_is_staged_and_delivered_whole()
+    {
+        await using var h = await StoreHarness.CreateAsync(configure: o => o.InlineBodyMaxBytes = 1024);
+        var big = StoreHarness.Message(200_000);
+
+        var result = await h.Store.DeliverAsync(new DeliveryRequest(new MemoryStream(big), [h.InboxId], Envelope("x@example.net")));
+
+        Assert.Equal(big.Length, result.Size);
+        var queued = (await h.Store.GetQueuedAsync(result.QueueId!.Value))!;
+        Assert.Equal(big, await h.ReadBodyAsync(queued.BodyId));
+    }
 }
