@@ -72,6 +72,12 @@ public sealed class SmtpOptions
     /// <summary>The networks in force.</summary>
     public IReadOnlyList<string> EffectiveTrustedNetworks => TrustedNetworks is { Length: > 0 } list ? list : DefaultTrustedNetworks;
 
+    /// <summary>
+    /// The account that receives mail for postmaster (RFC 5321 §4.5.1) when no account is named postmaster@ a local
+    /// domain; when empty, the oldest account.
+    /// </summary>
+    public string? PostmasterAccount { get; set; }
+
     /// <summary>An authenticated user may only use their own address as the envelope sender (RFC 6409 §6.1).</summary>
     public bool RestrictSenderToAccount { get; set; } = true;
 }

@@ -49,12 +49,22 @@ public sealed class RelayPolicy
     /// <summary>Decides one RCPT; throws the reply that refuses it.</summary>
     internal async Task<RecipientTarget> CheckRecipientAsync(ClientTrust client, string address, CancellationToken cancellationToken)
     {
-        var domain = LocalDomains.DomainOf(address);
+        var postmaster = !address.Contains('@', StringComparison.Ordinal);
+        var domain = postmaster ? _domains.All.First() : LocalDomains.DomainOf(address);
         if (_domains.Contains(domain))
         {
-            // RFC 5321 §3.6.2 / §4.5.1: local recipients need an account; unknown ones are refused now, not bounced later.
-            var account = await _store.FindAccountAsync(AddressRules.Normalize(address), cancellationToken).ConfigureAwait(false)
-                ?? throw new ProtocolException(SmtpReplies.NoSuchUser);
+            // RFC 5321 §3.6.2: local recipients need an account; unknown ones are refused now, not bounced later.
+            var account = await _store.FindAccountAsync(AddressRules.Normalize(postmaster ? $"postmaster@{domain}" : address), cancellationToken).ConfigureAwait(false);
+            if (account is null && (postmaster || address.StartsWith("postmaster@", StringComparison.OrdinalIgnoreCase)))
+            {
+                account = await FindPostmasterAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (account is null)
+            {
+                throw new ProtocolException(SmtpReplies.NoSuchUser);
+            }
+
             var inbox = await _store.GetMailboxAsync(account.Id, "INBOX", cancellationToken).ConfigureAwait(false)
                 ?? throw new ProtocolException(SmtpReplies.LocalError, clientFault: false);
             return new RecipientTarget(address, inbox.Id);
@@ -71,6 +81,18 @@ public sealed class RelayPolicy
         }
 
         return new RecipientTarget(address, null);
+    }
+
+    /// <summary>RFC 5321 §4.5.1: every domain must accept mail for postmaster; it goes to a chosen or the oldest account.</summary>
+    private async Task<Account?> FindPostmasterAsync(CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(_smtp.PostmasterAccount))
+        {
+            return await _store.FindAccountAsync(_smtp.PostmasterAccount, cancellationToken).ConfigureAwait(false);
+        }
+
+        var accounts = await _store.ListAccountsAsync(cancellationToken).ConfigureAwait(false);
+        return accounts.OrderBy(a => a.Created).ThenBy(a => a.Id).FirstOrDefault();
     }
 
     private static bool IsSameOrSubdomain(string domain, string allowed)

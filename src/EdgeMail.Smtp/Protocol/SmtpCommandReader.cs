@@ -118,6 +118,14 @@ internal ref struct SmtpCommandReader
             return true;
         }
 
+        if (!allowNull && text.Equals("Postmaster", StringComparison.OrdinalIgnoreCase))
+        {
+            // RFC 5321 §4.1.1.3: "<Postmaster>" without a domain is a valid forward-path.
+            mailbox = "Postmaster";
+            _reader = copy;
+            return true;
+        }
+
         if (text[0] == '@')
         {
             // A-d-l: "@one,@two:" before the mailbox; ignored (RFC 5321 §4.1.1.3).

@@ -244,4 +244,21 @@ public sealed class TranscriptTests
         await c.ExpectAsync("220 2.0.0 *");
         Assert.True(await c.ClosedAsync());
     }
+
+    [Fact]
+    public async Task Postmaster_is_always_accepted_and_goes_to_the_oldest_account()
+    {
+        await using var server = await SmtpServer.StartAsync();
+        await server.AddUserAsync("admin");
+        await server.AddUserAsync("bob");
+        await using var c = await SmtpTranscript.ConnectAsync(server.Port);
+        await c.ExpectAsync("EHLO x", "250 *");
+        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
+        await c.ExpectAsync("RCPT TO:<Postmaster>", "250 *");
+        await c.ExpectAsync("RCPT TO:<postmaster@edgemail.local>", "250 *");
+        await c.ExpectAsync("DATA", "354 *");
+        await c.ExpectAsync("Subject: hello postmaster\r\n\r\nhi\r\n.", "250 *");
+        Assert.Single(await server.InboxAsync("admin"));
+        Assert.Empty(await server.InboxAsync("bob"));
+    }
 }
