@@ -71,6 +71,39 @@ internal sealed class Database
             at INTEGER NOT NULL,
             PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS retrieved_at ON retrieved(mailbox_id, at);
+        -- The relay queue (EdgeMail.Smtp Relay/): a message waiting for the upstream, with one row per
+        -- recipient and its own state (0 queued, 1 sending, 2 delivered, 3 failed) and retry time.
+        -- The body is an ordinary bodies row, shared with local copies of the same message.
+        CREATE TABLE IF NOT EXISTS queue_messages(
+            id INTEGER PRIMARY KEY,
+            sender TEXT NOT NULL,
+            account_id INTEGER,
+            created INTEGER NOT NULL,
+            expires INTEGER NOT NULL,
+            body_id INTEGER NOT NULL REFERENCES bodies(id),
+            size INTEGER NOT NULL,
+            envid TEXT,
+            ret INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX IF NOT EXISTS queue_messages_body ON queue_messages(body_id);
+        CREATE TABLE IF NOT EXISTS queue_recipients(
+            id INTEGER PRIMARY KEY,
+            message_id INTEGER NOT NULL REFERENCES queue_messages(id) ON DELETE CASCADE,
+            address TEXT NOT NULL,
+            orcpt TEXT,
+            notify INTEGER NOT NULL DEFAULT 0,
+            state INTEGER NOT NULL DEFAULT 0,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_attempt INTEGER NOT NULL,
+            last_attempt INTEGER,
+            last_error TEXT,
+            unreachable INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX IF NOT EXISTS queue_recipients_message ON queue_recipients(message_id);
+        CREATE INDEX IF NOT EXISTS queue_recipients_due ON queue_recipients(state, next_attempt);
+        -- A body the queue still needs outlives the expunge of its local copies: the delete of its row is
+        -- skipped (so it is not reclaimed either) until the queue lets go of it.
+        CREATE TRIGGER IF NOT EXISTS bodies_kept_for_queue BEFORE DELETE ON bodies
+            WHEN EXISTS(SELECT 1 FROM queue_messages WHERE body_id = OLD.id)
+            BEGIN SELECT RAISE(IGNORE); END;
         """;
 
     public Database(string path)

@@ -5,7 +5,7 @@ using EdgeMail.Store;
 namespace EdgeMail;
 
 /// <summary>
-/// The command line: serve, user add|list|remove|passwd, status. Exit codes: 0 ok, 1 failure,
+/// The command line: serve, user add|list|remove|passwd, status, queue list|flush|delete, sendmail. Exit codes: 0 ok, 1 failure,
 /// 2 bad usage; an error is one line on stderr.
 /// </summary>
 internal static class Cli
@@ -22,12 +22,28 @@ internal static class Cli
           user remove ADDRESS
           user passwd ADDRESS [--password-stdin]
           status [--json]
+          queue list | queue flush | queue delete ID
+          sendmail [-t] [-i] [-f SENDER] [-F NAME] [RECIPIENT ...] < message
         """;
 
     public static async Task<int> RunAsync(string[] args)
     {
         try
         {
+            // Installed as /usr/sbin/sendmail (a link to edgemail), the program takes sendmail's command line.
+            if (SendmailCommand.IsInvokedAsSendmail())
+            {
+                args = ["sendmail", .. args];
+            }
+
+            if (args.Length > 0 && args[0] == "sendmail")
+            {
+                var (own, sendmailArgs) = SendmailCommand.SplitArguments(args[1..]);
+                var sendmailCli = CliArguments.Parse(own);
+                var sendmailSettings = EdgeMailConfiguration.Bind(EdgeMailConfiguration.Build(sendmailCli));
+                return await SendmailCommand.RunAsync(sendmailArgs, sendmailSettings, Console.OpenStandardInput()).ConfigureAwait(false);
+            }
+
             var cli = CliArguments.Parse(args);
             if (cli.Words.Count == 0 || cli.Words[0] is "help" or "-h")
             {
@@ -42,6 +58,7 @@ internal static class Cli
                 "serve" => await ServeCommand.RunAsync(cli, configuration, settings).ConfigureAwait(false),
                 "user" => await UserCommands.RunAsync(cli, settings).ConfigureAwait(false),
                 "status" => await StatusCommand.RunAsync(cli, settings).ConfigureAwait(false),
+                "queue" => await QueueCommands.RunAsync(cli, settings).ConfigureAwait(false),
                 _ => throw new UsageException($"unknown command '{cli.Words[0]}'"),
             };
         }

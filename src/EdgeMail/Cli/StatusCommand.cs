@@ -16,10 +16,12 @@ internal static class StatusCommand
         Cli.ExpectWords(cli, 1);
         await using var store = MailStore.Open(settings.Storage, StoreOpenMode.Admin);
         var accounts = await store.ListAccountsAsync().ConfigureAwait(false);
+        var queue = await store.GetQueueCountsAsync().ConfigureAwait(false);
         var report = new StatusReport
         {
             DataPath = store.DataPath,
             Accounts = accounts.Count,
+            Queue = new QueueStatus { Messages = queue.Messages, Recipients = queue.Recipients, Deferred = queue.Deferred },
             Domains = settings.Domains,
             TlsFingerprintSha256 = CertificateProvider.ReadFingerprint(settings.Tls, store.DataPath),
             Bind = settings.Network.Bind,
@@ -45,6 +47,7 @@ internal static class StatusCommand
         Console.WriteLine($"data folder:     {report.DataPath}");
         Console.WriteLine($"accounts:        {report.Accounts}");
         Console.WriteLine($"domains:         {string.Join(", ", report.Domains)}");
+        Console.WriteLine($"relay queue:     {report.Queue.Messages} message(s), {report.Queue.Recipients} recipient(s) to send, {report.Queue.Deferred} deferred");
         Console.WriteLine($"TLS certificate: {report.TlsFingerprintSha256 ?? "not generated yet (created at the first start of serve)"}");
         Console.WriteLine($"listening on:    {report.Bind}");
         foreach (var (name, port) in report.Ports)
@@ -62,6 +65,8 @@ internal sealed class StatusReport
 
     public int Accounts { get; set; }
 
+    public QueueStatus Queue { get; set; } = new();
+
     public string[] Domains { get; set; } = [];
 
     public string? TlsFingerprintSha256 { get; set; }
@@ -69,6 +74,16 @@ internal sealed class StatusReport
     public string Bind { get; set; } = "";
 
     public Dictionary<string, int> Ports { get; set; } = [];
+}
+
+/// <summary>The relay queue: messages, recipients still to send, and of those the ones already retried.</summary>
+internal sealed class QueueStatus
+{
+    public int Messages { get; set; }
+
+    public int Recipients { get; set; }
+
+    public int Deferred { get; set; }
 }
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]

@@ -1,5 +1,7 @@
 using EdgeMail.Imap;
 using EdgeMail.Pop3;
+using EdgeMail.Smtp;
+using EdgeMail.Smtp.Relay;
 using EdgeMail.Auth.Throttling;
 using EdgeMail.Net;
 using EdgeMail.Store;
@@ -65,7 +67,8 @@ internal static class EdgeMailConfiguration
             Throttle = configuration.GetSection(LoginThrottleOptions.SectionName).Get<LoginThrottleOptions>() ?? new LoginThrottleOptions(),
             Imap = configuration.GetSection("Imap").Get<ImapOptions>() ?? new ImapOptions(),
             Pop3 = configuration.GetSection("Pop3").Get<Pop3Options>() ?? new Pop3Options(),
-            Smtp = configuration.GetSection("Smtp").Get<SmtpOptions>() ?? new SmtpOptions(),
+            Smtp = configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions(),
+            Relay = configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions(),
             Web = configuration.GetSection("Web").Get<WebOptions>() ?? new WebOptions(),
         };
         var domains = configuration.GetSection("Domains");
@@ -76,6 +79,18 @@ internal static class EdgeMailConfiguration
         }
 
         settings.Domains = list is { Length: > 0 } ? list : ["edgemail.local"];
+
+        // A list may also be given as one comma-separated value (--Smtp:TrustedNetworks=192.168.1.0/24,::1/128).
+        if (configuration.GetSection("Smtp:TrustedNetworks").Value is { } networks)
+        {
+            settings.Smtp.TrustedNetworks = networks.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        if (configuration.GetSection("Relay:AllowedDomains").Value is { } allowed)
+        {
+            settings.Relay.AllowedDomains = allowed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
         Validate(settings);
         return settings;
     }
@@ -124,6 +139,16 @@ internal static class EdgeMailConfiguration
         if (pop3.Failed)
         {
             throw new ConfigurationException(pop3.Failures.First());
+        }
+
+        if (SmtpOptionsValidator.FirstProblem(s.Smtp) is { } smtpProblem)
+        {
+            throw new ConfigurationException(smtpProblem);
+        }
+
+        if (RelayOptionsValidator.FirstProblem(s.Relay) is { } relayProblem)
+        {
+            throw new ConfigurationException(relayProblem);
         }
 
         var store = new StoreOptionsValidator().Validate(null, s.Storage);

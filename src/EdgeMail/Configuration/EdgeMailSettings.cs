@@ -1,5 +1,7 @@
 using EdgeMail.Imap;
 using EdgeMail.Pop3;
+using EdgeMail.Smtp;
+using EdgeMail.Smtp.Relay;
 using EdgeMail.Auth.Throttling;
 using EdgeMail.Net;
 using EdgeMail.Store;
@@ -22,6 +24,8 @@ internal sealed class EdgeMailSettings
     public Pop3Options Pop3 { get; set; } = new();
 
     public SmtpOptions Smtp { get; set; } = new();
+
+    public RelayOptions Relay { get; set; } = new();
 
     public WebOptions Web { get; set; } = new();
 

@@ -1,5 +1,8 @@
 using EdgeMail.Imap;
 using EdgeMail.Pop3;
+using EdgeMail.Smtp;
+using EdgeMail.Smtp.Inbound;
+using EdgeMail.Smtp.Relay;
 using System.Net;
 using EdgeMail.Auth.Login;
 using EdgeMail.Auth.Throttling;
@@ -62,15 +65,23 @@ internal static class ServeCommand
         builder.Services.AddSingleton<ImapConnectionHandler>();
         builder.Services.AddSingleton(settings.Pop3);
         builder.Services.AddSingleton<Pop3ConnectionHandler>();
+        builder.Services.AddSingleton(settings.Smtp);
+        builder.Services.AddSingleton(settings.Relay);
+        builder.Services.AddSingleton(new LocalDomains(settings.Domains));
+        builder.Services.AddSingleton<RelayQueueSignal>();
+        builder.Services.AddSingleton<RelayPolicy>();
+        builder.Services.AddSingleton<MailIntake>();
+        builder.Services.AddSingleton<SmtpConnectionHandler>();
+        builder.Services.AddHostedService<QueueRunner>();
         foreach (var address in settings.Network.GetBindAddresses())
         {
             AddEndpoint(builder.Services, "imap", address, settings.Imap.Port, TlsMode.None, Handler<ImapConnectionHandler>);
             AddEndpoint(builder.Services, "imaps", address, settings.Imap.TlsPort, TlsMode.Implicit, Handler<ImapConnectionHandler>);
             AddEndpoint(builder.Services, "pop3", address, settings.Pop3.Port, TlsMode.None, Handler<Pop3ConnectionHandler>);
             AddEndpoint(builder.Services, "pop3s", address, settings.Pop3.TlsPort, TlsMode.Implicit, Handler<Pop3ConnectionHandler>);
-            AddEndpoint(builder.Services, "smtp", address, settings.Smtp.Port, TlsMode.None, Fixed(UnavailableProtocolHandler.Smtp));
-            AddEndpoint(builder.Services, "submission", address, settings.Smtp.SubmissionPort, TlsMode.None, Fixed(UnavailableProtocolHandler.Smtp));
-            AddEndpoint(builder.Services, "submissions", address, settings.Smtp.TlsPort, TlsMode.Implicit, Fixed(UnavailableProtocolHandler.Smtp));
+            AddEndpoint(builder.Services, "smtp", address, settings.Smtp.Port, TlsMode.None, Handler<SmtpConnectionHandler>);
+            AddEndpoint(builder.Services, "submission", address, settings.Smtp.SubmissionPort, TlsMode.None, Handler<SmtpConnectionHandler>);
+            AddEndpoint(builder.Services, "submissions", address, settings.Smtp.TlsPort, TlsMode.Implicit, Handler<SmtpConnectionHandler>);
         }
 
         using var host = builder.Build();
@@ -103,6 +114,4 @@ internal static class ServeCommand
 
     private static IConnectionHandler Handler<T>(IServiceProvider services)
         where T : IConnectionHandler => services.GetRequiredService<T>();
-
-    private static Func<IServiceProvider, IConnectionHandler> Fixed(IConnectionHandler handler) => _ => handler;
 }

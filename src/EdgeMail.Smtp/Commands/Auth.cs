@@ -1,0 +1,140 @@
+// RFC 4954 §4 (AUTH, 334 challenges, "*" cancels, "=" is an empty initial response), §6 (status codes);
+// RFC 4422 §3 (SASL); the mechanisms and the throttle are EdgeMail.Auth's, shared with IMAP and POP3.
+using System.Buffers.Text;
+using System.Text;
+using EdgeMail.Auth.Login;
+using EdgeMail.Auth.Sasl;
+using EdgeMail.Net;
+using EdgeMail.Smtp.Protocol;
+
+namespace EdgeMail.Smtp.Session;
+
+internal sealed partial class SmtpSession
+{
+    public async Task AuthAsync(ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
+    {
+        if (_accountId is not null)
+        {
+            throw new ProtocolException(SmtpReplies.AlreadyAuthenticated);
+        }
+
+        if (!_connection.IsSecure && !_connection.IsLoopback)
+        {
+            throw new ProtocolException(SmtpReplies.EncryptionRequired);
+        }
+
+        var parts = ArgumentText(arguments).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length is < 1 or > 2)
+        {
+            throw new ProtocolException(SmtpReplies.SyntaxError.With("Syntax: AUTH mechanism [initial-response]"));
+        }
+
+        var mechanism = _authenticator.CreateMechanism(parts[0]) ?? throw new ProtocolException(SmtpReplies.UnknownMechanism);
+        var remote = _connection.RemoteEndPoint.Address;
+        if (!await _authenticator.AdmitAsync(remote, null, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ProtocolException(SmtpReplies.AuthLocked, clientFault: false);
+        }
+
+        ReadOnlyMemory<byte>? response = null;
+        if (parts.Length == 2)
+        {
+            response = parts[1] == "=" ? ReadOnlyMemory<byte>.Empty : Decode(parts[1]);
+            if (response is null)
+            {
+                await _authenticator.CompleteAsync(remote, SaslStep.Fail(null, malformed: true), cancellationToken).ConfigureAwait(false);
+                throw new ProtocolException(SmtpReplies.AuthMalformed);
+            }
+        }
+
+        var step = await mechanism.StepAsync(response, cancellationToken).ConfigureAwait(false);
+        while (step.Kind == SaslStepKind.Challenge)
+        {
+            var answer = await ReadAuthLineAsync(step.Data, cancellationToken).ConfigureAwait(false);
+            if (answer is null)
+            {
+                return;
+            }
+
+            if (answer == "*")
+            {
+                throw new ProtocolException(SmtpReplies.AuthCancelled);
+            }
+
+            var decoded = Decode(answer);
+            if (decoded is null)
+            {
+                await _authenticator.CompleteAsync(remote, SaslStep.Fail(null, malformed: true), cancellationToken).ConfigureAwait(false);
+                throw new ProtocolException(SmtpReplies.AuthMalformed);
+            }
+
+            step = await mechanism.StepAsync(decoded, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (step.Kind == SaslStepKind.Success && step.Data is { Length: > 0 })
+        {
+            // RFC 4954 §4: additional data with success goes in a 334, answered by an empty line, then 235.
+            var answer = await ReadAuthLineAsync(step.Data, cancellationToken).ConfigureAwait(false);
+            if (answer is null)
+            {
+                return;
+            }
+
+            if (answer.Length != 0)
+            {
+                await _authenticator.CompleteAsync(remote, SaslStep.Fail(step.UserName, malformed: true), cancellationToken).ConfigureAwait(false);
+                throw new ProtocolException(answer == "*" ? SmtpReplies.AuthCancelled : SmtpReplies.AuthMalformed);
+            }
+        }
+
+        var result = await _authenticator.CompleteAsync(remote, step, cancellationToken).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case LoginOutcome.Success:
+                _accountId = result.Account!.Id;
+                _accountAddress = result.Account.Address;
+                Log.Authenticated(_logger, _connection.Id, result.Account.Address);
+                Write(SmtpReplies.AuthSucceeded);
+                return;
+            case LoginOutcome.Locked:
+                throw new ProtocolException(SmtpReplies.AuthLocked, clientFault: false);
+            case LoginOutcome.Malformed:
+                throw new ProtocolException(SmtpReplies.AuthMalformed);
+            default:
+                throw new ProtocolException(SmtpReplies.AuthFailed);
+        }
+    }
+
+    /// <summary>Sends a 334 challenge and reads the answer line; null when the session ends meanwhile.</summary>
+    private async Task<string?> ReadAuthLineAsync(byte[]? challenge, CancellationToken cancellationToken)
+    {
+        Write(new SmtpReply(334, "", challenge is null ? "" : Convert.ToBase64String(challenge)));
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        var line = await _connection.Lines.ReadLineAsync(_options.MaxCommandLineBytes, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        switch (line.Status)
+        {
+            case LineReadStatus.Line:
+                return Encoding.ASCII.GetString(line.Line.Span).Trim();
+            case LineReadStatus.TooLong:
+                throw new ProtocolException(SmtpReplies.LineTooLong);
+            case LineReadStatus.TimedOut:
+                await SayGoodbyeAsync(SmtpReplies.Timeout).ConfigureAwait(false);
+                return null;
+            default:
+                _quit = true;
+                return null;
+        }
+    }
+
+    private static byte[]? Decode(string base64)
+    {
+        var bytes = Encoding.ASCII.GetBytes(base64);
+        if (!Base64.IsValid(bytes, out var length))
+        {
+            return null;
+        }
+
+        var buffer = new byte[length];
+        return Convert.TryFromBase64String(base64, buffer, out var written) ? buffer[..written] : null;
+    }
+}

@@ -1,0 +1,9 @@
+using System.Net;
+
+namespace EdgeMail.Smtp.Inbound;
+
+/// <summary>Who the client is, as the relay policy needs it: its address and the account it authenticated as.</summary>
+internal sealed record ClientTrust(IPAddress Address, long? AccountId, string? AccountAddress)
+{
+    public bool IsAuthenticated => AccountId is not null;
+}

@@ -1,0 +1,9 @@
+using EdgeMail.Store.Queue;
+
+namespace EdgeMail.Smtp.Inbound;
+
+/// <summary>An accepted recipient: a local INBOX, or the relay queue with its DSN parameters.</summary>
+internal sealed record RecipientTarget(string Address, long? LocalMailboxId, DsnNotify Notify = DsnNotify.Default, string? OriginalRecipient = null)
+{
+    public bool IsLocal => LocalMailboxId is not null;
+}

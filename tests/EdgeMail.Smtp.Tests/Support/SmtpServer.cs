@@ -1,0 +1,103 @@
+using EdgeMail.Net;
+using EdgeMail.Smtp.Inbound;
+using EdgeMail.Smtp.Relay;
+using EdgeMail.Store.Messages;
+using EdgeMail.Testing;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeMail.Smtp.Tests.Support;
+
+/// <summary>The real SMTP handler on the three endpoints of a <see cref="ServerFixture"/>, with an optional queue runner.</summary>
+internal sealed class SmtpServer : IAsyncDisposable
+{
+    public const string Domain = "edgemail.local";
+    public const string Password = "correct horse battery";
+
+    private SmtpServer(ServerFixture fixture, SmtpOptions smtp, RelayOptions relay, RelayQueueSignal signal, TimeProvider time)
+    {
+        Fixture = fixture;
+        Smtp = smtp;
+        Relay = relay;
+        Signal = signal;
+        Time = time;
+    }
+
+    public ServerFixture Fixture { get; }
+
+    public SmtpOptions Smtp { get; }
+
+    public RelayOptions Relay { get; }
+
+    public RelayQueueSignal Signal { get; }
+
+    public TimeProvider Time { get; }
+
+    public QueueRunner? Runner { get; private set; }
+
+    public int Port => Fixture.Ports["smtp"];
+
+    public int SubmissionPort => Fixture.Ports["submission"];
+
+    public int TlsPort => Fixture.Ports["submissions"];
+
+    public static async Task<SmtpServer> StartAsync(SmtpOptions? smtp = null, RelayOptions? relay = null, TimeProvider? time = null)
+    {
+        smtp ??= new SmtpOptions { HostName = "mx.test" };
+        relay ??= new RelayOptions();
+        time ??= TimeProvider.System;
+        var signal = new RelayQueueSignal();
+        var fixture = await ServerFixture.StartAsync(
+            s =>
+            {
+                var domains = new LocalDomains([Domain]);
+                var policy = new RelayPolicy(s.Store, domains, smtp, relay);
+                var intake = new MailIntake(s.Store, relay, signal, s.Time);
+                var handler = new SmtpConnectionHandler(s.Store, smtp, policy, intake, s.Authenticator, s.Time, s.Logs.CreateLogger<SmtpConnectionHandler>());
+                return
+                [
+                    new FixtureEndpoint("smtp", TlsMode.None, handler),
+                    new FixtureEndpoint("submission", TlsMode.None, handler),
+                    new FixtureEndpoint("submissions", TlsMode.Implicit, handler),
+                ];
+            },
+            time: time);
+        return new SmtpServer(fixture, smtp, relay, signal, time);
+    }
+
+    /// <summary>Starts the queue runner as the host would (a hosted service).</summary>
+    public async Task<QueueRunner> StartRunnerAsync()
+    {
+        Runner = new QueueRunner(Fixture.Store, Relay, Smtp, new LocalDomains([Domain]), Signal, Time, Fixture.Logs.CreateLogger<QueueRunner>());
+        await Runner.StartAsync(CancellationToken.None);
+        return Runner;
+    }
+
+    public Task AddUserAsync(string localPart) => Fixture.AddUserAsync($"{localPart}@{Domain}", Password);
+
+    /// <summary>The messages in a user's INBOX with their bytes.</summary>
+    public async Task<List<(MessageRecord Record, string Text)>> InboxAsync(string localPart)
+    {
+        var account = (await Fixture.Store.FindAccountAsync($"{localPart}@{Domain}"))!;
+        var inbox = (await Fixture.Store.GetMailboxAsync(account.Id, "INBOX"))!;
+        var result = new List<(MessageRecord, string)>();
+        await foreach (var record in Fixture.Store.EnumerateAsync(inbox.Id))
+        {
+            await using var body = await Fixture.Store.OpenBodyAsync(record.BodyId);
+            using var reader = new StreamReader(body, leaveOpen: true);
+            result.Add((record, await reader.ReadToEndAsync()));
+        }
+
+        return result;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Runner is not null)
+        {
+            await Runner.StopAsync(CancellationToken.None);
+            Runner.Dispose();
+        }
+
+        await Fixture.DisposeAsync();
+    }
+}
