@@ -28,6 +28,14 @@ public sealed class SmtpOptions
     [Range(1024, long.MaxValue)]
     public long MaxMessageBytes { get; set; } = 10_240_000;
 
+    /// <summary>The same limit under the name the product documents (Smtp:MaxMessageSize, in bytes).</summary>
+    [Range(1024, long.MaxValue)]
+    public long MaxMessageSize
+    {
+        get => MaxMessageBytes;
+        set => MaxMessageBytes = value;
+    }
+
     /// <summary>
     /// Recipients per message. RFC 5321 §4.5.3.1.8 asks for at least 100; Postfix's smtpd_recipient_limit is 1000,
     /// far more than a LAN scanner or a family ever needs.

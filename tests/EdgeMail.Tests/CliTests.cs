@@ -68,6 +68,17 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_misspelt_setting_fails_naming_it_instead_of_being_ignored()
+    {
+        var file = Path.Combine(_data.Path, "edgemail.json");
+        await File.WriteAllTextAsync(file, """{ "Pop3": { "DeleteMdoe": "Keep" } }""");
+        var result = await EdgeMailProcess.RunAsync(["status", "--data", _data.Path]);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Pop3:DeleteMdoe", result.Stderr, StringComparison.Ordinal);
+        Assert.Single(result.Stderr.Trim().Split('\n'));
+    }
+
+    [Fact]
     public async Task Configuration_precedence_is_defaults_then_file_then_environment_then_command_line()
     {
         var file = Path.Combine(_data.Path, "edgemail.json");

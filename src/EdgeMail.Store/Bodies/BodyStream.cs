@@ -12,6 +12,7 @@ internal sealed class BodyStream : Stream
     private readonly long _start;
     private readonly long _length;
     private readonly Action? _onDispose;
+    private int _disposed;
     private long _position;
 
     public BodyStream(SafeFileHandle handle, long start, long length, Action? onDispose)
@@ -99,7 +100,8 @@ internal sealed class BodyStream : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        // Idempotent: the open-bodies count must drop once, however often the stream is disposed.
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
             _handle.Dispose();
             _onDispose?.Invoke();

@@ -57,28 +57,13 @@ internal static class EdgeMailConfiguration
         }
     }
 
+    /// <summary>A key the options do not know is a mistake (a typo would otherwise be ignored silently).</summary>
+    private static readonly Action<BinderOptions> Strict = o => o.ErrorOnUnknownConfiguration = true;
+
     public static EdgeMailSettings Bind(IConfiguration configuration)
     {
-        var settings = new EdgeMailSettings
-        {
-            Storage = configuration.GetSection(StoreOptions.SectionName).Get<StoreOptions>() ?? new StoreOptions(),
-            Network = configuration.GetSection("Network").Get<NetOptions>() ?? new NetOptions(),
-            Tls = configuration.GetSection("Tls").Get<TlsOptions>() ?? new TlsOptions(),
-            Throttle = configuration.GetSection(LoginThrottleOptions.SectionName).Get<LoginThrottleOptions>() ?? new LoginThrottleOptions(),
-            Imap = configuration.GetSection("Imap").Get<ImapOptions>() ?? new ImapOptions(),
-            Pop3 = configuration.GetSection("Pop3").Get<Pop3Options>() ?? new Pop3Options(),
-            Smtp = configuration.GetSection(SmtpOptions.SectionName).Get<SmtpOptions>() ?? new SmtpOptions(),
-            Relay = configuration.GetSection(RelayOptions.SectionName).Get<RelayOptions>() ?? new RelayOptions(),
-            Web = configuration.GetSection("Web").Get<WebOptions>() ?? new WebOptions(),
-        };
-        var domains = configuration.GetSection("Domains");
-        var list = domains.Get<string[]>();
-        if (list is null && domains.Value is { } single)
-        {
-            list = single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        }
-
-        settings.Domains = list is { Length: > 0 } ? list : ["edgemail.local"];
+        var settings = BindSections(configuration);
+        settings.Domains = BindDomains(configuration);
 
         // A list may also be given as one comma-separated value (--Smtp:TrustedNetworks=192.168.1.0/24,::1/128).
         if (configuration.GetSection("Smtp:TrustedNetworks").Value is { } networks)
@@ -93,6 +78,47 @@ internal static class EdgeMailConfiguration
 
         Validate(settings);
         return settings;
+    }
+
+    private static EdgeMailSettings BindSections(IConfiguration configuration) =>
+        new()
+        {
+            Storage = Section(configuration, StoreOptions.SectionName, c => c.Get<StoreOptions>(Strict)),
+            Network = Section(configuration, "Network", c => c.Get<NetOptions>(Strict)),
+            Tls = Section(configuration, "Tls", c => c.Get<TlsOptions>(Strict)),
+            Throttle = Section(configuration, LoginThrottleOptions.SectionName, c => c.Get<LoginThrottleOptions>(Strict)),
+            Imap = Section(configuration, "Imap", c => c.Get<ImapOptions>(Strict)),
+            Pop3 = Section(configuration, "Pop3", c => c.Get<Pop3Options>(Strict)),
+            Smtp = Section(configuration, SmtpOptions.SectionName, c => c.Get<SmtpOptions>(Strict)),
+            Relay = Section(configuration, RelayOptions.SectionName, c => c.Get<RelayOptions>(Strict)),
+            Web = Section(configuration, "Web", c => c.Get<WebOptions>(Strict)),
+        };
+
+    /// <summary>Binds one section; an unknown key fails with a line that names it.</summary>
+    private static T Section<T>(IConfiguration configuration, string name, Func<IConfigurationSection, T?> bind)
+        where T : new()
+    {
+        try
+        {
+            return bind(configuration.GetSection(name)) ?? new T();
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("ErrorOnUnknownConfiguration", StringComparison.Ordinal))
+        {
+            var unknown = ex.Message[(ex.Message.LastIndexOf(": ", StringComparison.Ordinal) + 2)..].Replace("'", string.Empty, StringComparison.Ordinal);
+            throw new ConfigurationException($"{name}: unknown setting {string.Join(", ", unknown.Split(", ").Select(k => $"{name}:{k}"))}");
+        }
+    }
+
+    private static string[] BindDomains(IConfiguration configuration)
+    {
+        var domains = configuration.GetSection("Domains");
+        var list = domains.Get<string[]>();
+        if (list is null && domains.Value is { } single)
+        {
+            list = single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        return list is { Length: > 0 } ? list : ["edgemail.local"];
     }
 
     /// <summary>Validation at start: the first problem, as one line that names the key.</summary>
