@@ -70,7 +70,11 @@ internal sealed class EdgeMailPop3Server : IPop3Server
         }
         catch
         {
-            process.Kill();
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
             process.Dispose();
             throw;
         }
