@@ -169,7 +169,7 @@ internal static class ServeBenchmark
     }
 
     /// <summary>The Release build output of src/EdgeMail in this checkout: a native publish first, else edgemail.dll.</summary>
-    private static string? FindBuilt()
+    internal static string? FindBuilt()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -9,6 +9,9 @@ internal static partial class Libc
     // arm64), so a directory is opened read-only without it.
     private const int ORdonly = 0;
 
+    // _SC_CLK_TCK is 2 in glibc and musl on every architecture.
+    private const int ScClkTck = 2;
+
     public const int Sigterm = 15;
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -22,6 +25,12 @@ internal static partial class Libc
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "sysconf")]
+    private static partial long Sysconf(int name);
+
+    /// <summary>The unit of utime and stime in /proc/PID/stat (USER_HZ, 100 on Linux).</summary>
+    public static long ClockTicksPerSecond => Sysconf(ScClkTck) is > 0 and var ticks ? ticks : 100;
 
     /// <summary>Makes a directory's entries (a created or renamed file) durable.</summary>
     public static void FsyncDirectory(string path)
