@@ -185,6 +185,23 @@ public sealed class LineReader : IDisposable
         }
     }
 
+    /// <summary>
+    /// True when a whole line is already buffered (a pipelining client sent its next command). The protocol can then
+    /// answer it before flushing, so a burst of pipelined commands costs one write, not one per command.
+    /// </summary>
+    public bool HasBufferedLine()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_input.TryRead(out var result))
+        {
+            return false;
+        }
+
+        var found = !_discarding && result.Buffer.PositionOf((byte)'\n') is not null;
+        _input.AdvanceTo(result.Buffer.Start);
+        return found;
+    }
+
     /// <summary>Returns the last line's buffer to the pool and stops the timer.</summary>
     public void Dispose()
     {

@@ -27,6 +27,22 @@ public sealed class LineReaderTests
     }
 
     [Fact]
+    public async Task A_buffered_pipelined_line_is_seen_without_being_consumed()
+    {
+        using var reader = new LineReader(_pipe.Reader, _clock);
+        await WriteAsync("a1 NOOP\r\na2 NO");
+        Assert.True(reader.HasBufferedLine());
+        Assert.Equal("a1 NOOP", Text(await reader.ReadLineAsync(64, LineTimeout)));
+
+        // Half a line is not a command yet: the answer must be flushed now.
+        Assert.False(reader.HasBufferedLine());
+        await WriteAsync("OP\r\n");
+        Assert.True(reader.HasBufferedLine());
+        Assert.Equal("a2 NOOP", Text(await reader.ReadLineAsync(64, LineTimeout)));
+        Assert.False(reader.HasBufferedLine());
+    }
+
+    [Fact]
     public async Task Overlong_line_is_reported_once_and_the_next_line_is_read()
     {
         using var reader = new LineReader(_pipe.Reader, _clock);

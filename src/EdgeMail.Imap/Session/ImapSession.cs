@@ -228,7 +228,12 @@ internal sealed partial class ImapSession
         }
 
         Writer.Raw(result.Text).Crlf();
-        await Writer.FlushAsync(stopping).ConfigureAwait(false);
+
+        // Pipelined commands (RFC 9051 §5.5) are answered together: flush when nothing more is waiting.
+        if (!_connection.Lines.HasBufferedLine() || Writer.Unflushed > 64 * 1024)
+        {
+            await Writer.FlushAsync(stopping).ConfigureAwait(false);
+        }
     }
 
     private async Task BadAsync(string tag, string text, string? command)

@@ -151,7 +151,11 @@ internal sealed class Pop3Session
                 return;
             }
 
-            await Connection.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            // RFC 2449 §6.6 PIPELINING: answers to commands already received go out together.
+            if (!Connection.Lines.HasBufferedLine())
+            {
+                await Connection.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
 
             if (stopping.IsCancellationRequested)
             {
