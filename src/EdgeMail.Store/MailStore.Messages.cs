@@ -29,13 +29,35 @@ public sealed partial class MailStore
 
         var keywords = NormalizeKeywords(request.Keywords);
         var internalDate = request.InternalDate ?? _time.GetUtcNow();
+        using var prepared = await PrepareBodyAsync(request.Body, cancellationToken).ConfigureAwait(false);
+        var summaryBytes = prepared.SummaryBytes;
+        var size = prepared.Size;
+        var op = new WriteOp<AppendResult>((tx, op) =>
+        {
+            var location = op.Location!.Value;
+            var mailbox = FindMailbox(tx, mailboxId) ?? throw new StoreException(StoreError.NotFound, "no such mailbox");
+            var bodyId = InsertBody(tx, location, summaryBytes);
+            var (uid, modseq) = AllocateUids(tx, mailbox, 1);
+            InsertMessage(tx, mailboxId, uid, modseq, request.Flags, keywords, internalDate, size, bodyId);
+            op.Changes.Add(new MailboxChange(ChangeKind.Appended, mailbox.AccountId, mailboxId, uid, modseq, request.Flags, keywords));
+            return new AppendResult(mailboxId, mailbox.UidValidity, uid, modseq, size);
+        });
+        prepared.HandTo(op);
+        return await _writes.Enqueue(op).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Reads a body once: up to InlineBodyMaxBytes into a pooled buffer, beyond that into a staged file fsynced
+    /// here; and computes its MIME summary, so that the writer loop does no parsing.
+    /// </summary>
+    private async Task<PreparedBody> PrepareBodyAsync(Stream body, CancellationToken cancellationToken)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(_options.InlineBodyMaxBytes + 1);
-        var handedOver = false;
         try
         {
             var filled = 0;
             int read;
-            while (filled < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            while (filled < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
             {
                 filled += read;
             }
@@ -49,34 +71,42 @@ public sealed partial class MailStore
             }
             else
             {
-                staged = await _bodies.StageAsync(buffer.AsMemory(0, filled), request.Body, _options.MaxMessageBytes, cancellationToken).ConfigureAwait(false);
+                staged = await _bodies!.StageAsync(buffer.AsMemory(0, filled), body, _options.MaxMessageBytes, cancellationToken).ConfigureAwait(false);
                 await using var file = new FileStream(staged.TempFile, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024);
                 summary = MimeSummarizer.Summarize(file, ParserOptionsFor(), cancellationToken);
             }
 
             var summaryBytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(summary, SummaryJsonContext.Default.MessageSummary);
-            var size = staged?.Length ?? filled;
-            var op = new WriteOp<AppendResult>((tx, op) =>
-            {
-                var location = op.Location!.Value;
-                var mailbox = FindMailbox(tx, mailboxId) ?? throw new StoreException(StoreError.NotFound, "no such mailbox");
-                var bodyId = InsertBody(tx, location, summaryBytes);
-                var (uid, modseq) = AllocateUids(tx, mailbox, 1);
-                InsertMessage(tx, mailboxId, uid, modseq, request.Flags, keywords, internalDate, size, bodyId);
-                op.Changes.Add(new MailboxChange(ChangeKind.Appended, mailbox.AccountId, mailboxId, uid, modseq, request.Flags, keywords));
-                return new AppendResult(mailboxId, mailbox.UidValidity, uid, modseq, size);
-            })
-            {
-                Inline = staged is null ? buffer : null,
-                InlineLength = staged is null ? filled : 0,
-                Staged = staged,
-            };
-            handedOver = staged is null;
-            return await _writes.Enqueue(op).ConfigureAwait(false);
+            return new PreparedBody(buffer, filled, staged, summaryBytes);
         }
-        finally
+        catch
         {
-            if (!handedOver)
+            ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+    }
+
+    /// <summary>A body read and summarized, waiting to be handed to its write; its pooled buffer goes back unless handed over.</summary>
+    private sealed class PreparedBody(byte[] buffer, int filled, StagedBody? staged, byte[] summaryBytes) : IDisposable
+    {
+        private bool _handedOver;
+
+        public byte[] SummaryBytes { get; } = summaryBytes;
+
+        public long Size => staged?.Length ?? filled;
+
+        /// <summary>The writer loop appends the inline bytes (and returns the buffer) or moves the staged file into place.</summary>
+        public void HandTo(WriteOp op)
+        {
+            op.Inline = staged is null ? buffer : null;
+            op.InlineLength = staged is null ? filled : 0;
+            op.Staged = staged;
+            _handedOver = staged is null;
+        }
+
+        public void Dispose()
+        {
+            if (!_handedOver)
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
@@ -87,15 +117,32 @@ public sealed partial class MailStore
     /// Streams a mailbox's messages in UID order, a page of rows at a time, so that a 100,000-message
     /// mailbox is never in memory at once. Each page is read in its own short read transaction.
     /// </summary>
-    public async IAsyncEnumerable<MessageRecord> EnumerateAsync(long mailboxId, uint fromUid = 1, uint toUid = uint.MaxValue, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<MessageRecord> EnumerateAsync(long mailboxId, uint fromUid = 1, uint toUid = uint.MaxValue, CancellationToken cancellationToken = default) =>
+        PageAsync(
+            """
+            SELECT mailbox_id, uid, modseq, flags, keywords, internal_date, size, body_id FROM messages
+            WHERE mailbox_id = $m AND uid >= $from AND uid <= $to ORDER BY uid LIMIT $n
+            """,
+            mailboxId,
+            fromUid,
+            toUid,
+            reader =>
+            {
+                var record = ReadMessage(reader);
+                return (record, record.Uid);
+            },
+            cancellationToken);
+
+    /// <summary>
+    /// Runs a query over a mailbox's messages a page of <see cref="EnumeratePageRows"/> rows at a time, in UID
+    /// order; the query takes $m, $from, $to and $n. Each page is its own short read transaction.
+    /// </summary>
+    private async IAsyncEnumerable<T> PageAsync<T>(string sql, long mailboxId, uint fromUid, uint toUid, Func<SqliteDataReader, (T Item, uint Uid)> read, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var next = (long)fromUid;
         await using var connection = OpenReader();
         await using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT mailbox_id, uid, modseq, flags, keywords, internal_date, size, body_id FROM messages
-            WHERE mailbox_id = $m AND uid >= $from AND uid <= $to ORDER BY uid LIMIT $n
-            """;
+        command.CommandText = sql;
         var from = command.Parameters.Add("$from", SqliteType.Integer);
         command.Parameters.AddWithValue("$m", mailboxId);
         command.Parameters.AddWithValue("$to", (long)toUid);
@@ -108,10 +155,10 @@ public sealed partial class MailStore
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    var record = ReadMessage(reader);
-                    next = (long)record.Uid + 1;
+                    var (item, uid) = read(reader);
+                    next = (long)uid + 1;
                     rows++;
-                    yield return record;
+                    yield return item;
                 }
             }
 

@@ -32,71 +32,34 @@ public sealed partial class MailStore
         }
 
         var internalDate = request.InternalDate ?? _time.GetUtcNow();
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.InlineBodyMaxBytes + 1);
-        var handedOver = false;
-        try
+        using var prepared = await PrepareBodyAsync(request.Body, cancellationToken).ConfigureAwait(false);
+        var summaryBytes = prepared.SummaryBytes;
+        var size = prepared.Size;
+        var mailboxIds = request.MailboxIds.ToArray();
+        var relay = request.Relay;
+        var op = new WriteOp<DeliveryResult>((tx, op) =>
         {
-            var filled = 0;
-            int read;
-            while (filled < buffer.Length && (read = await request.Body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            var bodyId = InsertBody(tx, op.Location!.Value, summaryBytes);
+            var appended = new List<AppendResult>(mailboxIds.Length);
+            foreach (var mailboxId in mailboxIds)
             {
-                filled += read;
+                var mailbox = FindMailbox(tx, mailboxId) ?? throw new StoreException(StoreError.NotFound, "no such mailbox");
+                var (uid, modseq) = AllocateUids(tx, mailbox, 1);
+                InsertMessage(tx, mailboxId, uid, modseq, MessageFlags.None, [], internalDate, size, bodyId);
+                op.Changes.Add(new MailboxChange(ChangeKind.Appended, mailbox.AccountId, mailboxId, uid, modseq, MessageFlags.None, []));
+                appended.Add(new AppendResult(mailboxId, mailbox.UidValidity, uid, modseq, size));
             }
 
-            StagedBody? staged = null;
-            MessageSummary summary;
-            if (filled <= _options.InlineBodyMaxBytes)
+            long? queueId = relay is null ? null : InsertQueued(tx, relay, bodyId, size, internalDate);
+            if (request.CompletesQueueMessage is { } finished)
             {
-                using var memory = new MemoryStream(buffer, 0, filled, writable: false);
-                summary = MimeSummarizer.Summarize(memory, ParserOptionsFor(), cancellationToken);
-            }
-            else
-            {
-                staged = await _bodies.StageAsync(buffer.AsMemory(0, filled), request.Body, _options.MaxMessageBytes, cancellationToken).ConfigureAwait(false);
-                await using var file = new FileStream(staged.TempFile, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024);
-                summary = MimeSummarizer.Summarize(file, ParserOptionsFor(), cancellationToken);
+                RemoveQueued(tx, op, finished);
             }
 
-            var summaryBytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(summary, SummaryJsonContext.Default.MessageSummary);
-            var size = staged?.Length ?? filled;
-            var mailboxIds = request.MailboxIds.ToArray();
-            var relay = request.Relay;
-            var op = new WriteOp<DeliveryResult>((tx, op) =>
-            {
-                var bodyId = InsertBody(tx, op.Location!.Value, summaryBytes);
-                var appended = new List<AppendResult>(mailboxIds.Length);
-                foreach (var mailboxId in mailboxIds)
-                {
-                    var mailbox = FindMailbox(tx, mailboxId) ?? throw new StoreException(StoreError.NotFound, "no such mailbox");
-                    var (uid, modseq) = AllocateUids(tx, mailbox, 1);
-                    InsertMessage(tx, mailboxId, uid, modseq, MessageFlags.None, [], internalDate, size, bodyId);
-                    op.Changes.Add(new MailboxChange(ChangeKind.Appended, mailbox.AccountId, mailboxId, uid, modseq, MessageFlags.None, []));
-                    appended.Add(new AppendResult(mailboxId, mailbox.UidValidity, uid, modseq, size));
-                }
-
-                long? queueId = relay is null ? null : InsertQueued(tx, relay, bodyId, size, internalDate);
-                if (request.CompletesQueueMessage is { } finished)
-                {
-                    RemoveQueued(tx, op, finished);
-                }
-
-                return new DeliveryResult(appended, queueId, size);
-            })
-            {
-                Inline = staged is null ? buffer : null,
-                InlineLength = staged is null ? filled : 0,
-                Staged = staged,
-            };
-            handedOver = staged is null;
-            return await _writes.Enqueue(op).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (!handedOver)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
+            return new DeliveryResult(appended, queueId, size);
+        });
+        prepared.HandTo(op);
+        return await _writes.Enqueue(op).ConfigureAwait(false);
     }
 
     /// <summary>Every queued message with its recipients, oldest first.</summary>

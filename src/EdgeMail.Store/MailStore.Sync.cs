@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using EdgeMail.Store.Messages;
 using EdgeMail.Store.Mime;
 using Microsoft.Data.Sqlite;
@@ -67,40 +66,21 @@ public sealed partial class MailStore
     /// Like <see cref="EnumerateAsync"/>, with each message's envelope and part tree read in the same query
     /// (FETCH ENVELOPE or BODYSTRUCTURE over a whole mailbox costs one query per page, not one per message).
     /// </summary>
-    public async IAsyncEnumerable<(MessageRecord Record, MessageSummary Summary)> EnumerateWithSummariesAsync(long mailboxId, uint fromUid = 1, uint toUid = uint.MaxValue, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var next = (long)fromUid;
-        await using var connection = OpenReader();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """
+    public IAsyncEnumerable<(MessageRecord Record, MessageSummary Summary)> EnumerateWithSummariesAsync(long mailboxId, uint fromUid = 1, uint toUid = uint.MaxValue, CancellationToken cancellationToken = default) =>
+        PageAsync(
+            """
             SELECT m.mailbox_id, m.uid, m.modseq, m.flags, m.keywords, m.internal_date, m.size, m.body_id, b.summary
             FROM messages m JOIN bodies b ON b.id = m.body_id
             WHERE m.mailbox_id = $m AND m.uid >= $from AND m.uid <= $to ORDER BY m.uid LIMIT $n
-            """;
-        var from = command.Parameters.Add("$from", SqliteType.Integer);
-        command.Parameters.AddWithValue("$m", mailboxId);
-        command.Parameters.AddWithValue("$to", (long)toUid);
-        command.Parameters.AddWithValue("$n", EnumeratePageRows);
-        while (true)
-        {
-            from.Value = next;
-            var rows = 0;
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            """,
+            mailboxId,
+            fromUid,
+            toUid,
+            reader =>
             {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var record = ReadMessage(reader);
-                    var summary = System.Text.Json.JsonSerializer.Deserialize((byte[])reader.GetValue(8), SummaryJsonContext.Default.MessageSummary)!;
-                    next = (long)record.Uid + 1;
-                    rows++;
-                    yield return (record, summary);
-                }
-            }
-
-            if (rows < EnumeratePageRows)
-            {
-                yield break;
-            }
-        }
-    }
+                var record = ReadMessage(reader);
+                var summary = System.Text.Json.JsonSerializer.Deserialize((byte[])reader.GetValue(8), SummaryJsonContext.Default.MessageSummary)!;
+                return ((record, summary), record.Uid);
+            },
+            cancellationToken);
 }

@@ -11,12 +11,12 @@ namespace EdgeMail.Store.Data;
 internal abstract class WriteOp
 {
     /// <summary>A small body to append to the shared segment (exact length in <see cref="InlineLength"/>).</summary>
-    public byte[]? Inline { get; init; }
+    public byte[]? Inline { get; set; }
 
-    public int InlineLength { get; init; }
+    public int InlineLength { get; set; }
 
     /// <summary>A large body already staged and fsynced by the caller.</summary>
-    public StagedBody? Staged { get; init; }
+    public StagedBody? Staged { get; set; }
 
     /// <summary>Where the loop put the body, for <see cref="Execute"/> to record.</summary>
     public BodyLocation? Location { get; set; }
