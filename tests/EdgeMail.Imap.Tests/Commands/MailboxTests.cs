@@ -96,6 +96,48 @@ public sealed class MailboxTests(ImapServer server) : IClassFixture<ImapServer>
     }
 
     [Fact]
+    public async Task Renaming_inbox_moves_its_messages_and_leaves_an_empty_inbox()
+    {
+        // A fresh account, so that other tests' messages do not interfere.
+        await server.Server.AddUserAsync("renamer@edgemail.local", "rename me please");
+        using var client = new ImapClient { Timeout = 20_000 };
+        await client.ConnectAsync("127.0.0.1", server.Port, MailKit.Security.SecureSocketOptions.None);
+        await client.AuthenticateAsync("renamer@edgemail.local", "rename me please");
+        await client.Inbox.AppendAsync(TestMessages.Text("first"));
+        await client.Inbox.AppendAsync(TestMessages.Text("second"));
+
+        // MailKit will not rename INBOX itself, so the command goes over a plain socket.
+        using (var raw = new System.Net.Sockets.TcpClient())
+        {
+            await raw.ConnectAsync("127.0.0.1", server.Port);
+            using var stream = raw.GetStream();
+            using var reader = new StreamReader(stream);
+            using var writer = new StreamWriter(stream) { NewLine = "\r\n", AutoFlush = true };
+            await reader.ReadLineAsync();
+            await writer.WriteLineAsync("a1 LOGIN renamer@edgemail.local \"rename me please\"");
+            while ((await reader.ReadLineAsync())?.StartsWith("a1 ", StringComparison.Ordinal) == false)
+            {
+            }
+
+            await writer.WriteLineAsync("a2 RENAME INBOX \"Old Inbox\"");
+            string? line;
+            while ((line = await reader.ReadLineAsync())?.StartsWith("a2 ", StringComparison.Ordinal) == false)
+            {
+            }
+
+            Assert.StartsWith("a2 OK", line);
+        }
+
+        // RFC 9051 §6.3.6: the messages move to the new mailbox and INBOX stays, empty.
+        var old = await client.GetFolderAsync("Old Inbox");
+        await old.StatusAsync(StatusItems.Count);
+        Assert.Equal(2, old.Count);
+        var inbox = await client.GetFolderAsync("INBOX");
+        await inbox.StatusAsync(StatusItems.Count);
+        Assert.Equal(0, inbox.Count);
+    }
+
+    [Fact]
     public async Task Id_answers_with_the_server_name()
     {
         using var client = await server.ConnectAsync();
