@@ -214,7 +214,9 @@ public sealed partial class MailStore
                 location = new BodyLocation(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.IsDBNull(3) ? null : reader.GetString(3));
             }
 
-            return BodyFiles.OpenRead(_bodiesPath, location, () => _openBodies.Leave(bodyId));
+            return _bodies is { } bodies
+                ? bodies.OpenRead(location, () => _openBodies.Leave(bodyId))
+                : BodyFiles.OpenRead(_bodiesPath, location, () => _openBodies.Leave(bodyId));
         }
         catch
         {

@@ -21,6 +21,7 @@ internal sealed class BodyFiles : IDisposable
     private const long BlockSize = 4096;
 
     private readonly long _segmentMaxBytes;
+    private readonly SegmentReaders _readers;
     private SafeFileHandle? _active;
     private long _activeId;
     private long _activeLength;
@@ -32,6 +33,7 @@ internal sealed class BodyFiles : IDisposable
         BodiesPath = System.IO.Path.Combine(dataPath, FolderName);
         TempPath = System.IO.Path.Combine(dataPath, "tmp");
         _segmentMaxBytes = segmentMaxBytes;
+        _readers = new SegmentReaders(SegmentPath);
         Directory.CreateDirectory(BodiesPath);
         Directory.CreateDirectory(TempPath);
     }
@@ -175,6 +177,22 @@ internal sealed class BodyFiles : IDisposable
     }
 
     /// <summary>Opens a body for reading; static, because readers (the CLI included) need no writer state.</summary>
+    /// <summary>Opens a body for reading; segment bodies share one cached handle per segment (service mode).</summary>
+    public Stream OpenRead(BodyLocation location, Action? onDispose)
+    {
+        if (location.Segment is not { } segment)
+        {
+            return OpenRead(BodiesPath, location, onDispose);
+        }
+
+        var lease = _readers.Acquire(segment);
+        return new BodyStream(lease.Handle, location.Offset, location.Length, () =>
+        {
+            lease.Dispose();
+            onDispose?.Invoke();
+        }, ownsHandle: false);
+    }
+
     public static Stream OpenRead(string bodiesPath, BodyLocation location, Action? onDispose)
     {
         var path = System.IO.Path.Combine(bodiesPath, location.File ?? SegmentName(location.Segment!.Value));
@@ -204,6 +222,7 @@ internal sealed class BodyFiles : IDisposable
             return;
         }
 
+        _readers.Forget(id);
         TryDelete(SegmentPath(id));
     }
 
@@ -285,6 +304,7 @@ internal sealed class BodyFiles : IDisposable
     {
         _active?.Dispose();
         _active = null;
+        _readers.Dispose();
     }
 
     private void OpenSegment(long id, bool create)

@@ -12,12 +12,15 @@ internal sealed class BodyStream : Stream
     private readonly long _start;
     private readonly long _length;
     private readonly Action? _onDispose;
+    private readonly bool _ownsHandle;
     private int _disposed;
     private long _position;
 
-    public BodyStream(SafeFileHandle handle, long start, long length, Action? onDispose)
+    /// <param name="ownsHandle">False for a shared segment handle, which the stream must not close.</param>
+    public BodyStream(SafeFileHandle handle, long start, long length, Action? onDispose, bool ownsHandle = true)
     {
         _handle = handle;
+        _ownsHandle = ownsHandle;
         _start = start;
         _length = length;
         _onDispose = onDispose;
@@ -103,7 +106,11 @@ internal sealed class BodyStream : Stream
         // Idempotent: the open-bodies count must drop once, however often the stream is disposed.
         if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            _handle.Dispose();
+            if (_ownsHandle)
+            {
+                _handle.Dispose();
+            }
+
             _onDispose?.Invoke();
         }
 
