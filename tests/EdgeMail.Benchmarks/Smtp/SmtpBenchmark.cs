@@ -36,8 +36,8 @@ internal static class SmtpBenchmark
     {
         var binary = c.Arg(0) ?? Environment.GetEnvironmentVariable("EDGEMAIL_BINARY") ?? ServeBenchmark.FindBuilt();
         var count = c.IntArg(1, 2000);
-        var relayCount = c.IntArg(2, 1000);
-        var runs = c.IntArg(3, 3);
+        var relayCount = c.IntArg(2, 500);
+        var runs = c.IntArg(3, 2);
         var sessions = c.IntArg(4, 20);
         if (binary is null || !File.Exists(binary))
         {
@@ -310,6 +310,7 @@ internal static class SmtpBenchmark
         AddRow(local, measurements, Local, "accepted msg/s", m => m.AcceptedPerSecond);
         AddRow(local, measurements, Local, "delivered msg/s (in the mailbox)", m => m.DonePerSecond ?? double.NaN);
         AddRow(local, measurements, Local, "write_bytes KiB/msg (server processes)", m => m.KiB(m.WriteBytes));
+        AddRow(local, measurements, Local, "write_bytes - cancelled KiB/msg (reaches the disk)", m => m.KiB(m.WriteBytes - m.CancelledBytes));
         AddRow(local, measurements, Local, "device KiB/msg (whole disk)", m => m.KiB(m.DeviceBytes));
         AddRow(local, measurements, Local, "CPU us/msg (server processes)", m => m.CpuSeconds * 1e6 / m.Count);
         local.Note("Same durability: EdgeMail fsyncs the body and commits SQLite (synchronous=FULL) before 250; Postfix fsyncs its queue file before 250 and Dovecot fsyncs the Maildir file before LMTP's 250.");
@@ -321,6 +322,7 @@ internal static class SmtpBenchmark
         AddRow(relay, measurements, Relay, "drained msg/s (first submission to last at the sink)", m => m.DonePerSecond ?? double.NaN);
         AddRow(relay, measurements, Relay, "seconds after acceptance until drained", m => (m.DoneSeconds ?? double.NaN) - m.AcceptSeconds);
         AddRow(relay, measurements, Relay, "write_bytes KiB/msg (server processes)", m => m.KiB(m.WriteBytes));
+        AddRow(relay, measurements, Relay, "write_bytes - cancelled KiB/msg (reaches the disk)", m => m.KiB(m.WriteBytes - m.CancelledBytes));
         AddRow(relay, measurements, Relay, "CPU us/msg (server processes)", m => m.CpuSeconds * 1e6 / m.Count);
         relay.Note("Both queues drain while smtp-source still submits; the sink stores nothing. Postfix relays with relayhost = [127.0.0.1]:sink.");
         c.Report.Add(relay);
