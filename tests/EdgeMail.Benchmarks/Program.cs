@@ -2,6 +2,7 @@ using EdgeMail.Benchmarks;
 using EdgeMail.Benchmarks.Host;
 using EdgeMail.Benchmarks.Output;
 using EdgeMail.Benchmarks.Pop3;
+using EdgeMail.Benchmarks.Smtp;
 using EdgeMail.Benchmarks.Store;
 
 // EdgeMail's benchmarks (an executable, not part of CI): dotnet run -c Release --project tests/EdgeMail.Benchmarks -- <name> [args] [--json]
@@ -14,6 +15,7 @@ Benchmark[] benchmarks =
     new("layout", "[dir] [count]", "body layout decision: one file per message against the store's segment files, same durability", LayoutBenchmark.RunAsync),
     new("serve", "[binary]", "the real program: start-to-listening time, idle RSS/PSS, exit code on SIGTERM", ServeBenchmark.RunAsync),
     new("pop3", "[binary] [messages] [runs] [window]", "POP3 RETR of every message (pipelined and one at a time), EdgeMail beside Dovecot: msg/s, MB/s, server CPU", Pop3Benchmark.RunAsync),
+    new("smtp", "[binary] [messages] [relay] [runs] [sessions]", "SMTP intake of 10 KiB messages from smtp-source (local delivery and relay to smtp-sink), EdgeMail beside Postfix+Dovecot: msg/s, bytes written/msg", SmtpBenchmark.RunAsync),
 ];
 
 var json = args.Contains("--json");

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using EdgeMail.Benchmarks.Interop;
+
+namespace EdgeMail.Benchmarks.Smtp;
+
+/// <summary>
+/// A private Dovecot (Debian's dovecot-core and dovecot-lmtpd) serving only LMTP on 127.0.0.1, delivering every
+/// recipient into ~/Maildir of a home under the benchmark's folder, as nobody (Dovecot refuses uid 0). Its own
+/// base_dir and instance name, so that neither the system's Dovecot nor another benchmark's is touched.
+/// mail_fsync = optimized (the default, stated) fsyncs each saved message before LMTP's 250.
+/// </summary>
+internal sealed class DovecotLmtp : IAsyncDisposable
+{
+    public const string Packages = "dovecot-core dovecot-lmtpd";
+    private const int MailUid = 65534; // nobody
+    private const int MailGid = 65534; // nogroup
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly Task<string[]> _output;
+
+    private DovecotLmtp(Process process, int port, string maildir, string command)
+    {
+        _process = process;
+        Port = port;
+        Maildir = maildir;
+        Command = command;
+        _output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
+    }
+
+    public int Port { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>ann's Maildir, where delivered messages appear in new/.</summary>
+    public string Maildir { get; }
+
+    public string Command { get; }
+
+    public static bool Installed => File.Exists("/usr/sbin/dovecot") && File.Exists("/usr/lib/dovecot/lmtp");
+
+    public static async Task<DovecotLmtp> StartAsync(string folder, int port)
+    {
+        Directory.CreateDirectory(folder);
+        var home = Path.Combine(folder, "home");
+        Directory.CreateDirectory(home);
+        Chown(home);
+        var users = Path.Combine(folder, "users");
+        await File.WriteAllTextAsync(users, "ann:{PLAIN}unused-password::::::\n");
+        var config = Path.Combine(folder, "dovecot.conf");
+        var log = Path.Combine(folder, "dovecot.log");
+        await File.WriteAllTextAsync(config, Config(folder, home, users, log, port));
+
+        var info = new ProcessStartInfo("/usr/sbin/dovecot", ["-F", "-c", config]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var process = Process.Start(info)!;
+        var server = new DovecotLmtp(process, port, Path.Combine(home, "ann", "Maildir"), $"/usr/sbin/dovecot -F -c {config}");
+        try
+        {
+            await server.WaitListeningAsync(log);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>The whole configuration: nothing from /etc/dovecot is read.</summary>
+    public static string Config(string folder, string home, string users, string log, int port) => $$"""
+        # Written by EdgeMail.Benchmarks (smtp): LMTP only, on 127.0.0.1:{{port}}, every user into {{home}}/<user>/Maildir.
+        instance_name = edgemail-smtpbench
+        base_dir = {{Path.Combine(folder, "run")}}
+        state_dir = {{Path.Combine(folder, "state")}}
+        log_path = {{log}}
+        protocols = lmtp
+        listen = 127.0.0.1
+        ssl = no
+        mail_fsync = optimized
+        passdb {
+          driver = passwd-file
+          args = scheme=PLAIN {{users}}
+        }
+        userdb {
+          driver = static
+          args = uid={{MailUid}} gid={{MailGid}} home={{home}}/%n allow_all_users=yes
+        }
+        mail_location = maildir:~/Maildir
+        service lmtp {
+          inet_listener lmtp {
+            address = 127.0.0.1
+            port = {{port}}
+          }
+        }
+        """;
+
+    /// <summary>Messages delivered so far (files in new/ and cur/).</summary>
+    public long Delivered()
+    {
+        long count = 0;
+        foreach (var sub in (string[])["new", "cur"])
+        {
+            var dir = Path.Combine(Maildir, sub);
+            count += Directory.Exists(dir) ? Directory.EnumerateFiles(dir).LongCount() : 0;
+        }
+
+        return count;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Libc.Signal(_process.Id, Libc.Sigterm);
+        }
+
+        using var cts = new CancellationTokenSource(Timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        await _output;
+        _process.Dispose();
+    }
+
+    private static void Chown(string path)
+    {
+        using var chown = Process.Start(new ProcessStartInfo("chown", ["-R", $"{MailUid}:{MailGid}", path]) { UseShellExecute = false })!;
+        chown.WaitForExit();
+        if (chown.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"chown -R {MailUid}:{MailGid} {path} failed (exit {chown.ExitCode}); the Dovecot run needs root");
+        }
+    }
+
+    private async Task WaitListeningAsync(string log)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                var output = string.Join(' ', await _output);
+                throw new InvalidOperationException($"dovecot exited (code {_process.ExitCode}): {output} {(File.Exists(log) ? await File.ReadAllTextAsync(log) : "")}");
+            }
+
+            try
+            {
+                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port));
+                return;
+            }
+            catch (SocketException) when (stopwatch.Elapsed < Timeout)
+            {
+                await Task.Delay(50);
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using EdgeMail.Benchmarks.Interop;
+using EdgeMail.Benchmarks.Output;
+using EdgeMail.Store;
+using EdgeMail.Testing;
+
+namespace EdgeMail.Benchmarks.Smtp;
+
+/// <summary>
+/// The real edgemail program under `serve` with only SMTP listening on 127.0.0.1 (loopback is a trusted network
+/// by default, so it may relay), one account made with `edgemail user add`, and the relay pointed at the sink
+/// without TLS. EdgeMail answers 250 only after the message is committed to the store (CONVENTIONS §2.8), so
+/// an accepted local message is a delivered one; the mailbox and the relay queue are counted after it stops,
+/// since the store is locked while the service runs.
+/// </summary>
+internal sealed class EdgeMailSmtpServer : ISmtpServer
+{
+    public const string Password = "smtp-bench-password";
+    private const string ListeningMarker = "EdgeMail serving";
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    private readonly Process _process;
+    private readonly Task<string[]> _output;
+
+    private EdgeMailSmtpServer(string name, Process process, int port, string data, List<string> commands, Task<string[]> output)
+    {
+        Name = name;
+        _process = process;
+        Port = port;
+        Data = data;
+        Commands = commands;
+        _output = output;
+    }
+
+    public string Name { get; }
+
+    public int Port { get; }
+
+    public string Data { get; }
+
+    public IReadOnlyCollection<int> ProcessRoots => [_process.Id];
+
+    public IReadOnlyList<string> Commands { get; }
+
+    public long? Delivered() => null;
+
+    /// <summary>Creates a data folder with ann@edgemail.local and starts `edgemail serve` on it with <paramref name="extra"/> options.</summary>
+    public static async Task<EdgeMailSmtpServer> StartAsync(string name, string binary, string folder, int sinkPort, IEnumerable<string> extra)
+    {
+        var data = Path.Combine(folder, "data");
+        List<string> userAdd = ["user", "add", SmtpTools.LocalRecipient, "--password-stdin", "--data", data];
+        var (exit, _, error) = await RunAsync(binary, userAdd, Password + "\n");
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"edgemail user add failed (exit {exit}): {error}");
+        }
+
+        var port = EdgeMailProcess.FreePort();
+        List<string> serve = ["serve", "--data", data, $"--Smtp:Port={port}", "--Smtp:SubmissionPort=0", "--Smtp:TlsPort=0",
+            "--Imap:Port=0", "--Imap:TlsPort=0", "--Pop3:Port=0", "--Pop3:TlsPort=0", "--Web:Port=0",
+            "--Relay:Host=127.0.0.1", $"--Relay:Port={sinkPort}", "--Relay:Security=None", .. extra];
+        List<string> commands = [$"echo {Password} | {SmtpTools.CommandLine(binary, userAdd)}", SmtpTools.CommandLine(binary, serve)];
+        var process = Process.Start(StartInfo(binary, serve))!;
+        process.StandardInput.Close();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(Timeout);
+        var lines = new List<string>();
+        try
+        {
+            while (true)
+            {
+                var line = await process.StandardOutput.ReadLineAsync(cts.Token)
+                    ?? throw new InvalidOperationException($"edgemail exited before listening: {await stderr} {string.Join('\n', lines)}");
+                lines.Add(line);
+                if (line.Contains(ListeningMarker, StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+        }
+        catch
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            process.Dispose();
+            throw;
+        }
+
+        // Keep draining the output, so that the service never blocks on a full pipe; its log is searched for warnings at the end.
+        var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), stderr);
+        return new EdgeMailSmtpServer(name, process, port, data, commands, output);
+    }
+
+    /// <summary>The lines of the service's log at warning level or above (Microsoft.Extensions.Logging's "warn:", "fail:", "crit:").</summary>
+    public string[] Problems { get; private set; } = [];
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Libc.Signal(_process.Id, Libc.Sigterm);
+        }
+
+        using var cts = new CancellationTokenSource(Timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        var output = await _output;
+        Problems = output.SelectMany(o => o.Split('\n'))
+            .Where(l => l.Contains(" warn: ", StringComparison.Ordinal) || l.Contains(" fail: ", StringComparison.Ordinal) || l.Contains(" crit: ", StringComparison.Ordinal))
+            .ToArray();
+        _process.Dispose();
+    }
+
+    /// <summary>After DisposeAsync: the INBOX's message count and the relay queue's counts, read from the store.</summary>
+    public async Task<(long Inbox, int Queued)> CountAsync()
+    {
+        await using var store = MailStore.Open(new StoreOptions { Path = Data });
+        var account = await store.FindAccountAsync(SmtpTools.LocalRecipient) ?? throw new InvalidOperationException("the account is gone");
+        var inbox = await store.GetMailboxAsync(account.Id, "INBOX") ?? throw new InvalidOperationException("the account has no INBOX");
+        var status = await store.GetStatusAsync(inbox.Id);
+        var queue = await store.GetQueueCountsAsync();
+        Report.Progress($"smtp: {Name}: INBOX holds {status.Messages} messages ({status.Size} octets); relay queue: {queue}");
+        return (status.Messages, queue.Messages);
+    }
+
+    private static ProcessStartInfo StartInfo(string binary, IEnumerable<string> args)
+    {
+        var native = !binary.EndsWith(".dll", StringComparison.Ordinal);
+        var info = new ProcessStartInfo(native ? binary : "dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (!native)
+        {
+            info.ArgumentList.Add(binary);
+        }
+
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return info;
+    }
+
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string binary, IEnumerable<string> args, string stdin)
+    {
+        using var process = Process.Start(StartInfo(binary, args))!;
+        await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(Timeout);
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}
