@@ -17,12 +17,13 @@ public sealed class ConnectionLimiter
     private int _total;
 
     public ConnectionLimiter(IOptions<NetOptions> options)
-        : this(options.Value.MaxConnections, options.Value.MaxConnectionsPerAddress)
+        : this(options.Value.MaxConnections, options.Value.MaxConnectionsPerAddress, options.Value.LoopbackExemptFromAddressLimit)
     {
     }
 
-    public ConnectionLimiter(int maxConnections, int maxConnectionsPerAddress)
+    public ConnectionLimiter(int maxConnections, int maxConnectionsPerAddress, bool loopbackExempt = false)
     {
+        LoopbackExempt = loopbackExempt;
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConnections, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConnectionsPerAddress, 1);
         MaxConnections = maxConnections;
@@ -32,6 +33,9 @@ public sealed class ConnectionLimiter
     public int MaxConnections { get; }
 
     public int MaxConnectionsPerAddress { get; }
+
+    /// <summary>Loopback clients (sendmail, local scripts) count towards the total only.</summary>
+    public bool LoopbackExempt { get; }
 
     /// <summary>Connections open now, across all endpoints.</summary>
     public int Count
@@ -66,7 +70,7 @@ public sealed class ConnectionLimiter
             }
 
             _perAddress.TryGetValue(key, out int count);
-            if (count >= MaxConnectionsPerAddress)
+            if (count >= MaxConnectionsPerAddress && !(LoopbackExempt && IPAddress.IsLoopback(address)))
             {
                 reason = RejectReason.TooManyConnectionsFromAddress;
                 return false;

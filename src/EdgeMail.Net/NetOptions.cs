@@ -30,6 +30,13 @@ public sealed class NetOptions : IValidatableObject
     public int MaxConnectionsPerAddress { get; set; } = 20;
 
     /// <summary>
+    /// Loopback clients are held to <see cref="MaxConnections"/> only, as Postfix exempts mynetworks
+    /// (smtpd_client_event_limit_exceptions): they are processes on the appliance itself (sendmail from cron,
+    /// scripts), which open a connection per message and reconnect before the last one is counted out.
+    /// </summary>
+    public bool LoopbackExemptFromAddressLimit { get; set; } = true;
+
+    /// <summary>
     /// Time allowed for a TLS handshake (implicit TLS or STARTTLS). Kestrel's default is 10s, tuned for browsers;
     /// Postfix allows up to 300s (smtpd_starttls_timeout). 30s lets a phone on a poor mobile link finish, while a
     /// client that stalls mid-handshake loses its connection slot soon.

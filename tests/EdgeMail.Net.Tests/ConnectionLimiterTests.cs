@@ -72,4 +72,20 @@ public sealed class ConnectionLimiterTests
         Assert.False(limiter.TryAcquire(IPAddress.Parse("2001:db8:1:2:1234:5678:9abc:def0"), out _));
         Assert.True(limiter.TryAcquire(IPAddress.Parse("2001:db8:1:3::1"), out _));
     }
+
+    [Fact]
+    public void Loopback_can_be_exempt_from_the_per_address_limit_but_not_from_the_total()
+    {
+        var limiter = new ConnectionLimiter(maxConnections: 3, maxConnectionsPerAddress: 1, loopbackExempt: true);
+        Assert.True(limiter.TryAcquire(System.Net.IPAddress.Loopback, out _));
+        Assert.True(limiter.TryAcquire(System.Net.IPAddress.Loopback, out _));
+        Assert.True(limiter.TryAcquire(System.Net.IPAddress.Parse("192.0.2.1"), out _));
+        Assert.False(limiter.TryAcquire(System.Net.IPAddress.Parse("192.0.2.2"), out var reason));
+        Assert.Equal(RejectReason.TooManyConnections, reason);
+
+        var strict = new ConnectionLimiter(maxConnections: 3, maxConnectionsPerAddress: 1, loopbackExempt: false);
+        Assert.True(strict.TryAcquire(System.Net.IPAddress.Loopback, out _));
+        Assert.False(strict.TryAcquire(System.Net.IPAddress.Loopback, out reason));
+        Assert.Equal(RejectReason.TooManyConnectionsFromAddress, reason);
+    }
 }
