@@ -31,7 +31,8 @@ public sealed class QueueRunner : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<QueueRunner> _logger;
     private readonly string _hostName;
-    private bool _upstreamDown;
+    // Written by parallel deliveries; a stale read only delays a probe or a flush by one pass.
+    private volatile bool _upstreamDown;
     private DateTimeOffset _lastProbe;
 
     public QueueRunner(MailStore store, RelayOptions options, SmtpOptions smtp, LocalDomains domains, RelayQueueSignal signal, TimeProvider time, ILogger<QueueRunner> logger)
@@ -122,24 +123,29 @@ public sealed class QueueRunner : BackgroundService
 
         var now = _time.GetUtcNow();
         var wasDown = _upstreamDown;
-        var unreachableInThisPass = false;
-        foreach (var message in await _store.GetDueQueueAsync(now, cancellationToken).ConfigureAwait(false))
+        var unreachableInThisPass = 0;
+        var due = await _store.GetDueQueueAsync(now, cancellationToken).ConfigureAwait(false);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxParallelDeliveries), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(due, parallel, async (message, token) =>
         {
-            if (unreachableInThisPass && now < message.Expires)
+            if (Volatile.Read(ref unreachableInThisPass) != 0 && now < message.Expires)
             {
                 // One unanswered connect is enough: the rest wait for the probe instead of each timing out in turn.
-                await DeferUnattemptedAsync(message, now, cancellationToken).ConfigureAwait(false);
-                continue;
+                await DeferUnattemptedAsync(message, now, token).ConfigureAwait(false);
+                return;
             }
 
-            await AttemptAsync(message, cancellationToken).ConfigureAwait(false);
-            unreachableInThisPass = _upstreamDown;
-            var after = await _store.GetQueuedAsync(message.Id, cancellationToken).ConfigureAwait(false);
+            if (await AttemptAsync(message, token).ConfigureAwait(false))
+            {
+                Volatile.Write(ref unreachableInThisPass, 1);
+            }
+
+            var after = await _store.GetQueuedAsync(message.Id, token).ConfigureAwait(false);
             if (after is { IsFinished: true })
             {
-                await FinishAsync(after, cancellationToken).ConfigureAwait(false);
+                await FinishAsync(after, token).ConfigureAwait(false);
             }
-        }
+        }).ConfigureAwait(false);
 
         if (wasDown && !_upstreamDown)
         {
@@ -187,20 +193,21 @@ public sealed class QueueRunner : BackgroundService
         Log.UpstreamBack(_logger, count);
     }
 
-    private async Task AttemptAsync(QueuedMessage message, CancellationToken cancellationToken)
+    /// <summary>One attempt for the message's due recipients; true when the upstream did not answer.</summary>
+    private async Task<bool> AttemptAsync(QueuedMessage message, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var due = message.Recipients.Where(r => r.State == RecipientState.Queued && r.NextAttempt <= now).ToList();
         if (due.Count == 0)
         {
-            return;
+            return false;
         }
 
         if (now >= message.Expires)
         {
             // RFC 3463 §3.5 4.4.7: the message stayed in the queue too long.
             await _store.RecordOutcomesAsync(due.Select(r => new RecipientOutcome(r.Id, RecipientState.Failed, "4.4.7 delivery time expired: " + (r.LastError ?? "not attempted"), now)).ToList(), cancellationToken).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         // Recorded before the attempt: after a crash these show as interrupted, never as untouched.
@@ -212,6 +219,8 @@ public sealed class QueueRunner : BackgroundService
             var recipient = due.First(r => r.Id == outcome.RecipientId);
             Log.RelayOutcome(_logger, message.Id, recipient.Address, outcome.State == RecipientState.Queued ? $"deferred: {outcome.Error}" : outcome.State == RecipientState.Failed ? $"failed: {outcome.Error}" : "delivered");
         }
+
+        return outcomes.Any(o => o.Unreachable);
     }
 
     private async Task<List<RecipientOutcome>> SendAsync(QueuedMessage message, List<QueuedRecipient> due, CancellationToken cancellationToken)

@@ -45,6 +45,13 @@ public sealed class RelayOptions
     /// <summary>Connect and command timeout towards the upstream. MailKit's default is 2 minutes; RFC 5321 §4.5.3.2 allows 5.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Messages sent to the upstream at once, each over its own connection. Postfix allows 20 per destination
+    /// (default_destination_concurrency_limit); 4 keeps a Pi's CPU and a home uplink from being swamped while a
+    /// backlog drains several times faster than one at a time.
+    /// </summary>
+    public int MaxParallelDeliveries { get; set; } = 4;
+
     /// <summary>Accept an upstream certificate that does not validate (a LAN relay with a self-signed certificate).</summary>
     public bool TrustAnyCertificate { get; set; }
 }
