@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -25,10 +24,10 @@ public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
         return data;
     }
 
-    private static byte[] Load(string name) => File.ReadAllBytes(Path.Combine(CorpusFolder, name + ".eml"));
+    internal static byte[] Load(string name) => File.ReadAllBytes(Path.Combine(CorpusFolder, name + ".eml"));
 
     /// <summary>APPENDs the bytes as they are (a LITERAL+ literal) and returns the new UID from APPENDUID.</summary>
-    private static async Task<uint> AppendAsync(Transcript t, byte[] message)
+    internal static async Task<uint> AppendAsync(Transcript t, byte[] message)
     {
         var create = await t.CommandAsync("c CREATE Corpus");
         Assert.Matches("^c (OK|NO \\[ALREADYEXISTS\\])", create[^1]);
@@ -42,7 +41,7 @@ public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
     }
 
     /// <summary>The value of one FETCH item (as the server wrote it, literals inline) from UID FETCH.</summary>
-    private static async Task<string> FetchItemAsync(Transcript t, uint uid, string item, string responseItem)
+    internal static async Task<string> FetchItemAsync(Transcript t, uint uid, string item, string responseItem)
     {
         var reply = await t.CommandAsync($"f UID FETCH {uid} ({item})");
         Assert.True(reply[^1].StartsWith("f OK", StringComparison.Ordinal), string.Join("\n", reply));
@@ -98,7 +97,7 @@ public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
     }
 
     /// <summary>The data of a literal value ("{n}\r\n" + n octets), as octets.</summary>
-    private static byte[] LiteralBytes(string value)
+    internal static byte[] LiteralBytes(string value)
     {
         var m = Regex.Match(value, @"^~?\{(\d+)\}\r\n");
         Assert.True(m.Success, "not a literal: " + value[..Math.Min(value.Length, 80)]);
@@ -112,7 +111,7 @@ public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
         return Encoding.Latin1.GetString(File.ReadAllBytes(path)).TrimEnd('\r', '\n');
     }
 
-    private async Task<byte[]> FetchSectionAsync(uint uid, string section, int? offset = null, int? count = null)
+    internal static async Task<byte[]> FetchSectionAsync(ImapServer server, uint uid, string section, int? offset = null, int? count = null)
     {
         using var client = await server.ConnectAsync();
         var folder = await client.GetFolderAsync("Corpus");
@@ -126,8 +125,6 @@ public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
         return copy.ToArray();
     }
 
-    private static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);
-
     [Theory]
     [MemberData(nameof(Messages))]
     public async Task Corpus_message_round_trips_byte_exactly_through_append_and_fetch_body(string name)
@@ -135,7 +132,7 @@ public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
         var original = Load(name);
         await using var t = await Transcript.ConnectAsync(server);
         var uid = await AppendAsync(t, original);
-        Assert.Equal(original, await FetchSectionAsync(uid, string.Empty));
+        Assert.Equal(original, await FetchSectionAsync(server, uid, string.Empty));
         Assert.Equal($"{original.Length}", await FetchItemAsync(t, uid, "RFC822.SIZE", "RFC822.SIZE"));
     }
 
