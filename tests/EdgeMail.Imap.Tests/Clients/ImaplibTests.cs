@@ -128,5 +128,7 @@ public sealed class ImaplibTests(ImapServer server) : IClassFixture<ImapServer>
         Assert.Contains("((\"\" \"/\")) NIL NIL", Step(r, "namespace"));
         Assert.Contains("\"name\"", Step(r, "id"));
         Assert.Equal("BYE", r.GetProperty("logout")[0].GetString());
+        AssertOk(r, "authenticate_plain");
+        AssertOk(r, "authenticated_select");
     }
 }

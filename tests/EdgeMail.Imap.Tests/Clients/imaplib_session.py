@@ -100,4 +100,10 @@ def id_command():
 step("id", id_command)
 step("unselect", lambda: M.unselect())
 step("logout", lambda: M.logout())
+
+# imaplib's AUTHENTICATE sends no initial response and waits for the server's empty challenge.
+M2 = imaplib.IMAP4("127.0.0.1", port)
+step("authenticate_plain", lambda: M2.authenticate("PLAIN", lambda _: ("\0" + user + "\0" + password).encode()))
+step("authenticated_select", lambda: M2.select("INBOX", readonly=True))
+M2.logout()
 print(json.dumps(results))
