@@ -96,6 +96,18 @@ public sealed class MalformedCommandTests(ImapServer server) : IClassFixture<Ima
     }
 
     [Fact]
+    public async Task Nonsynchronizing_literal_over_the_append_limit_closes_with_BYE_TOOBIG()
+    {
+        // RFC 7888 §4: the octets are already on their way and cannot be told apart from commands, so the session ends.
+        await using var t = await Transcript.ConnectAsync(server);
+        await t.SendAsync("a1 APPEND INBOX {" + (server.Options.MaxAppendBytes + 1) + "+}\r\n" + new string('x', 4096));
+        var bye = await t.ReadLineAsync();
+        Assert.NotNull(bye);
+        Assert.StartsWith("* BYE [TOOBIG]", bye);
+        Assert.True(await t.IsClosedAsync());
+    }
+
+    [Fact]
     public async Task Login_with_the_password_as_a_synchronizing_literal_succeeds()
     {
         await using var t = await Transcript.ConnectAsync(server, login: false);
