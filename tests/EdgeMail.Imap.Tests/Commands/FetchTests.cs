@@ -85,6 +85,28 @@ public sealed class FetchTests(ImapServer server) : IClassFixture<ImapServer>
     }
 
     [Fact]
+    public async Task Body_of_a_message_with_a_NUL_sends_no_NUL_in_its_literal_but_binary_returns_it_in_a_literal8()
+    {
+        // RFC 3516 §4.4: APPEND takes literal8, so a message may hold NUL octets.
+        var message = "Subject: nul\r\n\r\nb\0c\r\n"u8.ToArray();
+        await using var t = await Transcript.ConnectAsync(server);
+        Assert.Matches("^c (OK|NO)", (await t.CommandAsync("c CREATE Corpus"))[^1]);
+        await t.SendAsync([.. Encoding.ASCII.GetBytes($"a APPEND Corpus ~{{{message.Length}}}\r\n")]);
+        Assert.StartsWith("+", await t.ReadLineAsync());
+        await t.SendAsync([.. message, (byte)'\r', (byte)'\n']);
+        var uid = System.Text.RegularExpressions.Regex.Match((await t.ReadUntilTaggedAsync("a"))[^1], @"APPENDUID \d+ (\d+)").Groups[1].Value;
+        Assert.StartsWith("s OK", (await t.CommandAsync("s SELECT Corpus"))[^1]);
+
+        // RFC 9051 §9: a literal is made of CHAR8, which excludes NUL; only literal8 may carry it (RFC 3516 §4.2).
+        var body = await CorpusTests.FetchItemAsync(t, uint.Parse(uid, System.Globalization.CultureInfo.InvariantCulture), "BODY.PEEK[]", "BODY[]");
+        Assert.StartsWith($"{{{message.Length}}}\r\n", body);
+        Assert.DoesNotContain('\0', body);
+        Assert.EndsWith("b\u0080c\r\n", body);
+        var binary = await CorpusTests.FetchItemAsync(t, uint.Parse(uid, System.Globalization.CultureInfo.InvariantCulture), "BINARY.PEEK[]", "BINARY[]");
+        Assert.Equal($"~{{{message.Length}}}\r\n" + Encoding.Latin1.GetString(message), binary);
+    }
+
+    [Fact]
     public async Task Large_base64_attachment_round_trips_and_binary_returns_the_original_octets()
     {
         // A few MB of incompressible data, base64 in 76-character lines (RFC 2045 §6.8), generated here.
