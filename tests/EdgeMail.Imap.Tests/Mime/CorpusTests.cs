@@ -145,4 +145,33 @@ public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
         Assert.Equal(Expected(name, "bodystructure"), await FetchItemAsync(t, uid, "BODYSTRUCTURE", "BODYSTRUCTURE"));
         Assert.Equal(Expected(name, "envelope"), await FetchItemAsync(t, uid, "ENVELOPE", "ENVELOPE"));
     }
+
+    [Theory]
+    [InlineData("nested", "Quarterly report", "Alice Example", "report.pdf", "Hello Ann,")]
+    [InlineData("forwarded", "Fwd: Lunch", "Dave", null, "See below.")]
+    [InlineData("broken", "broken", "Mallory", null, "first part")]
+    [InlineData("eightbit", "Grüße aus Köln", "Jörg Müller", null, "Schöne Grüße")]
+    [InlineData("encoded-words", "Émélie and café", "François", "resume.txt", "Café au lait.")]
+    public async Task Corpus_message_in_MailKit_shows_its_subject_sender_attachment_and_text(string name, string subject, string sender, string? attachment, string text)
+    {
+        uint uid;
+        await using (var t = await Transcript.ConnectAsync(server))
+        {
+            uid = await AppendAsync(t, Load(name));
+        }
+
+        using var client = await server.ConnectAsync();
+        var folder = await client.GetFolderAsync("Corpus");
+        await folder.OpenAsync(FolderAccess.ReadOnly);
+        var summary = (await folder.FetchAsync([new UniqueId(uid)], MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure)).Single();
+        Assert.Equal(subject, summary.Envelope!.Subject);
+        Assert.Equal(sender, summary.Envelope.From.Mailboxes.Single().Name);
+        Assert.Equal(attachment is null ? [] : [attachment], summary.Attachments.Select(a => a.FileName));
+
+        // The text a mail client shows: found from BODYSTRUCTURE, fetched by section, decoded.
+        var part = summary.TextBody ?? summary.BodyParts.First(p => p.ContentType.IsMimeType("text", "*"));
+        var entity = (TextPart)await folder.GetBodyPartAsync(new UniqueId(uid), part);
+        Assert.StartsWith(text, entity.Text);
+        await client.DisconnectAsync(true);
+    }
 }
