@@ -98,4 +98,37 @@ public sealed class LiveUpdateTests(ImapServer server) : IClassFixture<ImapServe
         var again = await b.CommandAsync("x NOOP");
         Assert.Equal(["x OK NOOP completed"], again.Select(l => l.StartsWith("x OK", StringComparison.Ordinal) ? "x OK NOOP completed" : l));
     }
+
+    [Fact]
+    public async Task Delete_of_the_mailbox_another_session_has_selected_ends_that_session_with_BYE()
+    {
+        await using var a = await Transcript.ConnectAsync(server);
+        await using var b = await Transcript.ConnectAsync(server);
+        var name = await PrepareAsync(a, "live3");
+        Assert.StartsWith("s OK", (await b.CommandAsync($"s SELECT {name}"))[^1]);
+        Assert.StartsWith("d OK", (await a.CommandAsync($"d DELETE {name}"))[^1]);
+        await Task.Delay(300);
+
+        await b.SendAsync("n NOOP\r\n");
+        var bye = await b.ReadLineAsync();
+        Assert.NotNull(bye);
+        Assert.StartsWith("* BYE [UNAVAILABLE]", bye);
+        Assert.True(await b.IsClosedAsync());
+    }
+
+    [Fact]
+    public async Task Rename_of_the_mailbox_another_session_has_selected_keeps_that_session_working()
+    {
+        await using var a = await Transcript.ConnectAsync(server);
+        await using var b = await Transcript.ConnectAsync(server);
+        var name = await PrepareAsync(a, "live4");
+        Assert.StartsWith("s OK", (await b.CommandAsync($"s SELECT {name}"))[^1]);
+        Assert.StartsWith("r OK", (await a.CommandAsync($"r RENAME {name} live4-renamed"))[^1]);
+        await Task.Delay(300);
+
+        Assert.StartsWith("n OK", (await b.CommandAsync("n NOOP"))[^1]);
+        var fetch = await b.CommandAsync("f FETCH 1:* (UID)");
+        Assert.Equal(4, fetch.Count);
+        Assert.Contains("* STATUS live4-renamed (MESSAGES 3)", await b.CommandAsync("t STATUS live4-renamed (MESSAGES)"));
+    }
 }
