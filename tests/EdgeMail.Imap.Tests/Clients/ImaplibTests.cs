@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace EdgeMail.Imap.Tests.Clients;
 
-/// <summary>Python's imaplib (python3, apt package python3-minimal) in a scripted session against the plain port.</summary>
+/// <summary>Python's imaplib (python3, apt package python3) in a scripted session against the plain port.</summary>
 public sealed class ImaplibTests(ImapServer server) : IClassFixture<ImapServer>
 {
     /// <summary>Every string in a step's result, one per line (JSON escapes undone).</summary>
@@ -35,14 +35,14 @@ public sealed class ImaplibTests(ImapServer server) : IClassFixture<ImapServer>
     public async Task Imaplib_scripted_session_sees_the_mailboxes_messages_flags_and_searches_it_made()
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Clients", "imaplib_session.py");
-        var run = await Tool.RunAsync("python3", "python3-minimal", [script, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ImapServer.User, ImapServer.Password], TimeSpan.FromSeconds(30));
+        var run = await Tool.RunAsync("python3", "python3", [script, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ImapServer.User, ImapServer.Password], TimeSpan.FromSeconds(30));
         Assert.True(run.ExitCode == 0, run.ToString());
         var r = JsonDocument.Parse(run.Stdout).RootElement;
         try
         {
             AssertSession(r);
         }
-        catch (Exception e) when (e is not Xunit.Sdk.XunitException || e.Message.Length > 0)
+        catch (Exception e)
         {
             // Show the whole session with the failure: one step's answer often explains another's.
             throw new Xunit.Sdk.XunitException(e.Message + "\nimaplib saw:\n" + run.Stdout);
