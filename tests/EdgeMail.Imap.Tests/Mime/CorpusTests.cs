@@ -163,7 +163,8 @@ public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
         using var client = await server.ConnectAsync();
         var folder = await client.GetFolderAsync("Corpus");
         await folder.OpenAsync(FolderAccess.ReadOnly);
-        var summary = (await folder.FetchAsync([new UniqueId(uid)], MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure)).Single();
+        var summary = (await folder.FetchAsync([new UniqueId(uid)], MessageSummaryItems.Envelope | MessageSummaryItems.BodyStructure | MessageSummaryItems.PreviewText)).Single();
+        Assert.StartsWith(text, summary.PreviewText);
         Assert.Equal(subject, summary.Envelope!.Subject);
         Assert.Equal(sender, summary.Envelope.From.Mailboxes.Single().Name);
         Assert.Equal(attachment is null ? [] : [attachment], summary.Attachments.Select(a => a.FileName));
