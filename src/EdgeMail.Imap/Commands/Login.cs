@@ -35,9 +35,10 @@ internal static class Login
             return CommandResult.Done();
         }
 
-        // The pipes were replaced by the TLS ones.
+        // The pipes were replaced by the TLS ones. The tagged OK went out in the clear above; nothing more is sent
+        // until the client's next command (RFC 9051 §6.2.1).
         session.Writer.Output = session.Connection.Output;
-        return CommandResult.Done();
+        return CommandResult.AlreadyAnswered();
     }
 
     public static async Task<CommandResult> LoginAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)

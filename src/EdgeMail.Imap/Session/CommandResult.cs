@@ -1,9 +1,14 @@
 namespace EdgeMail.Imap.Session;
 
-/// <summary>The tagged completion of a command: OK or NO, with an optional response code.</summary>
-internal readonly record struct CommandResult(bool Ok, string? Code, string Text)
+/// <summary>
+/// The tagged completion of a command: OK or NO, with an optional response code. Answered: the handler already sent
+/// its tagged reply itself (STARTTLS, which must answer before the handshake).
+/// </summary>
+internal readonly record struct CommandResult(bool Ok, string? Code, string Text, bool Answered = false)
 {
     public static CommandResult Done(string text = "done") => new(true, null, text);
+
+    public static CommandResult AlreadyAnswered() => new(true, null, string.Empty, Answered: true);
 
     public static CommandResult WithCode(string code, string text) => new(true, code, text);
 

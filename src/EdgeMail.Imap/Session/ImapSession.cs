@@ -214,7 +214,7 @@ internal sealed partial class ImapSession
             result = CommandResult.No("SERVERBUG", "internal error; the mailbox is unchanged unless stated otherwise");
         }
 
-        if (State == ImapState.Logout)
+        if (State == ImapState.Logout || result.Answered)
         {
             await Writer.FlushAsync(stopping).ConfigureAwait(false);
             return;
