@@ -130,5 +130,8 @@ public sealed class ImaplibTests(ImapServer server) : IClassFixture<ImapServer>
         Assert.Equal("BYE", r.GetProperty("logout")[0].GetString());
         AssertOk(r, "authenticate_plain");
         AssertOk(r, "authenticated_select");
+        AssertOk(r, "starttls");
+        AssertOk(r, "starttls_login");
+        AssertOk(r, "starttls_select");
     }
 }

@@ -4,6 +4,7 @@
 import datetime
 import imaplib
 import json
+import ssl
 import sys
 
 port, user, password = int(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -106,4 +107,14 @@ M2 = imaplib.IMAP4("127.0.0.1", port)
 step("authenticate_plain", lambda: M2.authenticate("PLAIN", lambda _: ("\0" + user + "\0" + password).encode()))
 step("authenticated_select", lambda: M2.select("INBOX", readonly=True))
 M2.logout()
+
+# STARTTLS on the plain port (the test server's certificate is self-signed), then LOGIN inside TLS.
+M3 = imaplib.IMAP4("127.0.0.1", port)
+context = ssl.create_default_context()
+context.check_hostname = False
+context.verify_mode = ssl.CERT_NONE
+step("starttls", lambda: M3.starttls(context))
+step("starttls_login", lambda: M3.login(user, password))
+step("starttls_select", lambda: M3.select("INBOX", readonly=True))
+M3.logout()
 print(json.dumps(results))
