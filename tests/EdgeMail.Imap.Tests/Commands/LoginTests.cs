@@ -36,4 +36,18 @@ public sealed class LoginTests(ImapServer server) : IClassFixture<ImapServer>
 
         Assert.StartsWith("a3 OK", (await t.CommandAsync($"a3 AUTHENTICATE PLAIN {PlainResponse(ImapServer.Password)}"))[^1]);
     }
+
+    [Fact]
+    public async Task Login_with_user_and_password_both_as_synchronizing_literals_continues_twice_then_logs_in()
+    {
+        await using var t = await Transcript.ConnectAsync(server, login: false);
+        var user = Encoding.UTF8.GetBytes(ImapServer.User);
+        var password = Encoding.UTF8.GetBytes(ImapServer.Password);
+        await t.SendAsync($"a1 LOGIN {{{user.Length}}}\r\n");
+        Assert.StartsWith("+", await t.ReadLineAsync());
+        await t.SendAsync([.. user, .. Encoding.ASCII.GetBytes($" {{{password.Length}}}\r\n")]);
+        Assert.StartsWith("+", await t.ReadLineAsync());
+        await t.SendAsync([.. password, (byte)'\r', (byte)'\n']);
+        Assert.StartsWith("a1 OK", (await t.ReadUntilTaggedAsync("a1"))[^1]);
+    }
 }
