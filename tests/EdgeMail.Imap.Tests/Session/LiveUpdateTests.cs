@@ -131,4 +131,25 @@ public sealed class LiveUpdateTests(ImapServer server) : IClassFixture<ImapServe
         Assert.Equal(4, fetch.Count);
         Assert.Contains("* STATUS live4-renamed (MESSAGES 3)", await b.CommandAsync("t STATUS live4-renamed (MESSAGES)"));
     }
+
+    [Fact]
+    public async Task Expunge_by_another_session_is_sent_at_once_during_idle()
+    {
+        await using var a = await Transcript.ConnectAsync(server);
+        await using var b = await Transcript.ConnectAsync(server);
+        var name = await PrepareAsync(a, "live5");
+        Assert.StartsWith("s OK", (await b.CommandAsync($"s SELECT {name}"))[^1]);
+        await b.SendAsync("i IDLE\r\n");
+        Assert.StartsWith("+", await b.ReadLineAsync());
+
+        // RFC 2177: while idling, the server sends untagged responses as they happen, EXPUNGE included.
+        Assert.StartsWith("s OK", (await a.CommandAsync($"s SELECT {name}"))[^1]);
+        Assert.StartsWith("d OK", (await a.CommandAsync("d STORE 2 +FLAGS.SILENT (\\Deleted)"))[^1]);
+        Assert.Equal("* 2 FETCH (UID 2 FLAGS (\\Deleted))", await b.ReadLineAsync());
+        Assert.StartsWith("e OK", (await a.CommandAsync("e EXPUNGE"))[^1]);
+        Assert.Equal("* 2 EXPUNGE", await b.ReadLineAsync());
+
+        await b.SendAsync("DONE\r\n");
+        Assert.Equal(["i OK IDLE terminated"], await b.ReadUntilTaggedAsync("i"));
+    }
 }
