@@ -125,6 +125,8 @@ public sealed class FetchTests(ImapServer server) : IClassFixture<ImapServer>
         Assert.Equal("3000000", await CorpusTests.FetchItemAsync(t, uid, "BINARY.SIZE[2]", "BINARY.SIZE[2]"));
         Assert.Equal(attachment.AsSpan(1_000_000, 1000).ToArray(), await BinaryAsync(t, uid, "2", "<1000000.1000>"));
         Assert.Equal(base64[..76], Text(await CorpusTests.FetchSectionAsync(server, uid, "2", 0, 76)));
+        Assert.Equal(message.AsSpan(2_000_000, 100).ToArray(), await CorpusTests.FetchSectionAsync(server, uid, string.Empty, 2_000_000, 100));
+        Assert.Equal(message.AsSpan(message.Length - 10).ToArray(), await CorpusTests.FetchSectionAsync(server, uid, string.Empty, message.Length - 10, 100));
         Assert.Contains($"\"base64\" {base64.Length} NIL", await CorpusTests.FetchItemAsync(t, uid, "BODYSTRUCTURE", "BODYSTRUCTURE"));
     }
 }
