@@ -85,6 +85,17 @@ public sealed class FetchTests(ImapServer server) : IClassFixture<ImapServer>
     }
 
     [Fact]
+    public async Task Parts_of_a_multipart_without_its_closing_boundary_end_where_the_message_ends()
+    {
+        var (t, uid) = await AppendAsync(CorpusTests.Load("broken"));
+        await using var _ = t;
+        Assert.Equal("first part", Text(await CorpusTests.FetchSectionAsync(server, uid, "1")));
+        Assert.Equal("AAECAwQF\r\n", Text(await CorpusTests.FetchSectionAsync(server, uid, "2")));
+        Assert.Equal(new byte[] { 0, 1, 2, 3, 4, 5 }, await BinaryAsync(t, uid, "2"));
+        Assert.Equal("Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n", Text(await CorpusTests.FetchSectionAsync(server, uid, "2.MIME")));
+    }
+
+    [Fact]
     public async Task Body_of_a_message_with_a_NUL_sends_no_NUL_in_its_literal_but_binary_returns_it_in_a_literal8()
     {
         // RFC 3516 §4.4: APPEND takes literal8, so a message may hold NUL octets.
