@@ -62,7 +62,7 @@ internal static class Fetch
             var stored = await session.Store.StoreFlagsAsync(selected.Id, uids, FlagOperation.Add, MessageFlags.Seen, cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var change in stored.Changed)
             {
-                selected.OwnModSeqs.Add(change.ModSeq);
+                selected.OwnModSeqs.Add((change.Uid, change.ModSeq));
                 seenChanged.Add(change.Uid);
             }
         }

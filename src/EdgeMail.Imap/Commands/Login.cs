@@ -35,7 +35,8 @@ internal static class Login
             return CommandResult.AlreadyAnswered;
         }
 
-        // The pipes were replaced by the TLS ones.
+        // The pipes were replaced by the TLS ones. The tagged OK went out in the clear above; nothing more is sent
+        // until the client's next command (RFC 9051 §6.2.1).
         session.Writer.Output = session.Connection.Output;
         return CommandResult.AlreadyAnswered;
     }
@@ -92,7 +93,9 @@ internal static class Login
         var response = initial;
         while (true)
         {
-            var step = await mechanism.StepAsync(response, cancellationToken).ConfigureAwait(false);
+            // A null byte[] would convert to an empty, non-null ReadOnlyMemory (an empty initial response); a missing
+            // one must reach the mechanism as null, so that it asks with an empty challenge (RFC 4422 §5, RFC 9051 §6.2.2).
+            var step = await mechanism.StepAsync(response is null ? (ReadOnlyMemory<byte>?)null : response, cancellationToken).ConfigureAwait(false);
             if (step.Kind != SaslStepKind.Challenge)
             {
                 var result = await session.Authenticator.CompleteAsync(remote, step, cancellationToken).ConfigureAwait(false);

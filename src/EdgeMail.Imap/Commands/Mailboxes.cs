@@ -47,6 +47,17 @@ internal static class Mailboxes
     public static async Task<CommandResult> DeleteAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {
         var name = ReadName(session, command);
+        if (MailboxName.TryNormalize(name, out var normalized, out _))
+        {
+            // RFC 9051 §6.3.5, §7.1: a server that does not delete a mailbox with inferiors answers NO [HASCHILDREN];
+            // checked first so that a refused DELETE leaves the selected mailbox selected.
+            var all = await session.Store.ListMailboxesAsync(session.Account!.Id, cancellationToken).ConfigureAwait(false);
+            if (all.Any(m => MailboxName.IsDescendant(m.Name, normalized)))
+            {
+                return CommandResult.No("HASCHILDREN", $"{normalized} has child mailboxes; delete them first");
+            }
+        }
+
         if (session.Selected is { } selected && selected.Info.Name == MailboxName.Normalize(name))
         {
             // Deleting the selected mailbox deselects it first (as Dovecot does).

@@ -32,7 +32,7 @@ internal static class StoreFlags
             : await session.Store.StoreFlagsAsync(selected.Id, uids, request.Operation, flags, keywords, request.UnchangedSince, cancellationToken).ConfigureAwait(false);
         foreach (var change in result.Changed)
         {
-            selected.OwnModSeqs.Add(change.ModSeq);
+            selected.OwnModSeqs.Add((change.Uid, change.ModSeq));
 
             // RFC 7162 §3.1.4: with CONDSTORE on, MODSEQ is reported even for .SILENT.
             if (request.Silent && !session.CondStore)

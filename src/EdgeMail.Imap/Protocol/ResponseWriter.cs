@@ -107,6 +107,14 @@ public sealed class ResponseWriter(PipeWriter output)
                     throw new EndOfStreamException("the stored message is shorter than its recorded size");
                 }
 
+                if (!binary)
+                {
+                    // RFC 9051 §9: a literal carries CHAR8, which excludes NUL; only a literal8 (RFC 3516) may. A
+                    // message APPENDed as a literal8 can hold NULs: as Dovecot does, BODY[] sends 0x80 in their place
+                    // (same length), and BINARY[] gives the exact octets.
+                    buffer.AsSpan(0, n).Replace((byte)0, (byte)0x80);
+                }
+
                 Raw(buffer.AsSpan(0, n));
                 remaining -= n;
                 if (Unflushed >= 64 * 1024)

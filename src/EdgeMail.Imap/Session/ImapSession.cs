@@ -420,7 +420,7 @@ internal sealed partial class ImapSession
 
                     break;
                 case ChangeKind.FlagsChanged:
-                    if (selected.OwnModSeqs.Remove(change.ModSeq) || selected.Expunged.Contains(change.Uid))
+                    if (selected.OwnModSeqs.Remove((change.Uid, change.ModSeq)) || selected.Expunged.Contains(change.Uid))
                     {
                         break;
                     }

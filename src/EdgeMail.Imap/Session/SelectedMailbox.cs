@@ -30,8 +30,11 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly, UidMap ui
     /// <summary>UIDs whose expunge is known but not yet reported; they keep their sequence numbers until then.</summary>
     public HashSet<uint> Expunged { get; } = [];
 
-    /// <summary>MODSEQs of flag changes this session made itself, already answered by its STORE.</summary>
-    public HashSet<ulong> OwnModSeqs { get; } = [];
+    /// <summary>
+    /// Flag changes this session made itself, already answered by its STORE. Keyed by UID and MODSEQ: one STORE on
+    /// several messages gives them all the same MODSEQ (RFC 7162 §3.1 asks only for one per command).
+    /// </summary>
+    public HashSet<(uint Uid, ulong ModSeq)> OwnModSeqs { get; } = [];
 
     /// <summary>The result of the last SEARCH ... RETURN (SAVE) as UIDs (RFC 5182 §2.1).</summary>
     public IReadOnlyList<uint> SavedSearch { get; set; } = [];

@@ -1,0 +1,52 @@
+namespace EdgeMail.Imap.Tests.Commands;
+
+/// <summary>STORE on several messages (RFC 9051 §6.4.6): the storing session hears once, the other session at its next command.</summary>
+public sealed class StoreFlagsTests(ImapServer server) : IClassFixture<ImapServer>
+{
+    private static async Task FillAsync(Transcript t, string name, int count)
+    {
+        Assert.StartsWith("c OK", (await t.CommandAsync($"c CREATE {name}"))[^1]);
+        for (var i = 1; i <= count; i++)
+        {
+            var body = $"Subject: s{i}\r\n\r\nbody\r\n";
+            await t.SendAsync($"p{i} APPEND {name} {{{body.Length}+}}\r\n{body}\r\n");
+            Assert.StartsWith($"p{i} OK", (await t.ReadUntilTaggedAsync($"p{i}"))[^1]);
+        }
+
+        Assert.StartsWith("s OK", (await t.CommandAsync($"s SELECT {name}"))[^1]);
+    }
+
+    private static List<string> Fetches(List<string> reply) => reply.Where(l => l.StartsWith("* ", StringComparison.Ordinal) && l.Contains(" FETCH ", StringComparison.Ordinal)).ToList();
+
+    [Fact]
+    public async Task Store_silent_on_several_messages_sends_no_fetch_now_nor_at_the_next_command()
+    {
+        await using var a = await Transcript.ConnectAsync(server);
+        await FillAsync(a, "silent", 3);
+        Assert.Empty(Fetches(await a.CommandAsync("t STORE 1:3 +FLAGS.SILENT (\\Seen)")));
+        await Task.Delay(300);
+        Assert.Empty(Fetches(await a.CommandAsync("n NOOP")));
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Seen))", "* 2 FETCH (FLAGS (\\Seen))", "* 3 FETCH (FLAGS (\\Seen))"], Fetches(await a.CommandAsync("f FETCH 1:3 (FLAGS)")));
+    }
+
+    [Fact]
+    public async Task Store_on_several_messages_answers_one_fetch_each_and_the_other_session_hears_of_each_at_noop()
+    {
+        await using var a = await Transcript.ConnectAsync(server);
+        await using var b = await Transcript.ConnectAsync(server);
+        await FillAsync(a, "loud", 3);
+        Assert.StartsWith("s OK", (await b.CommandAsync("s SELECT loud"))[^1]);
+
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged))", "* 2 FETCH (FLAGS (\\Flagged))", "* 3 FETCH (FLAGS (\\Flagged))"], Fetches(await a.CommandAsync("t STORE 1:3 +FLAGS (\\Flagged)")));
+        await Task.Delay(300);
+        Assert.Empty(Fetches(await a.CommandAsync("n NOOP")));
+        var heard = new List<string>();
+        for (var i = 0; i < 20 && heard.Count < 3; i++)
+        {
+            heard.AddRange(Fetches(await b.CommandAsync($"n{i} NOOP")));
+            await Task.Delay(heard.Count < 3 ? 100 : 0);
+        }
+
+        Assert.Equal(["* 1 FETCH (UID 1 FLAGS (\\Flagged))", "* 2 FETCH (UID 2 FLAGS (\\Flagged))", "* 3 FETCH (UID 3 FLAGS (\\Flagged))"], heard);
+    }
+}
