@@ -64,17 +64,27 @@ public sealed partial class MailStore
 
             StagedBody? staged = null;
             MessageSummary summary;
+            var lineEnds = new LineEnds();
             if (filled <= _options.InlineBodyMaxBytes)
             {
                 using var memory = new MemoryStream(buffer, 0, filled, writable: false);
                 summary = MimeSummarizer.Summarize(memory, ParserOptionsFor(), cancellationToken);
+                lineEnds.Add(buffer.AsSpan(0, filled));
             }
             else
             {
                 staged = await _bodies!.StageAsync(buffer.AsMemory(0, filled), body, _options.MaxMessageBytes, cancellationToken).ConfigureAwait(false);
-                await using var file = new FileStream(staged.TempFile, FileMode.Open, FileAccess.Read, FileShare.Read, 16 * 1024);
+                await using var file = new FileStream(staged.TempFile, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
                 summary = MimeSummarizer.Summarize(file, ParserOptionsFor(), cancellationToken);
+                file.Position = 0;
+                int n;
+                while ((n = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    lineEnds.Add(buffer.AsSpan(0, n));
+                }
             }
+
+            summary = summary with { CrlfLength = lineEnds.Complete() };
 
             var summaryBytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(summary, SummaryJsonContext.Default.MessageSummary);
             return new PreparedBody(buffer, filled, staged, summaryBytes);

@@ -27,9 +27,10 @@ internal sealed class Maildrop
         var inbox = await store.GetMailboxAsync(accountId, MailboxName.Inbox, cancellationToken).ConfigureAwait(false)
             ?? throw new StoreException(StoreError.NotFound, "the account has no INBOX");
         var messages = new List<MaildropMessage>();
-        await foreach (var record in store.EnumerateAsync(inbox.Id, cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var (record, summary) in store.EnumerateWithSummariesAsync(inbox.Id, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var size = await sizes.GetAsync(store, inbox.UidValidity, record, cancellationToken).ConfigureAwait(false);
+            // Counted at delivery; older messages are measured once by reading them.
+            var size = summary.CrlfLength ?? await sizes.GetAsync(store, inbox.UidValidity, record, cancellationToken).ConfigureAwait(false);
             if (size is { } octets)
             {
                 messages.Add(new MaildropMessage(record, octets, Protocol.UniqueId.For(inbox.UidValidity, record.Uid)));

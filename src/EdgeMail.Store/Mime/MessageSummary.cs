@@ -5,7 +5,11 @@ namespace EdgeMail.Store.Mime;
 /// part tree with byte offsets (RFC 9051 §7.5.2 ENVELOPE, BODYSTRUCTURE; §6.4.5 section numbering).
 /// Computed once with MimeKit at delivery and stored with the body.
 /// </summary>
-public sealed record MessageSummary(Envelope Envelope, BodyPart Body);
+/// <param name="CrlfLength">
+/// The message's length with every line ended by CRLF, as POP3 counts it (RFC 1939 §5); null for messages stored
+/// before it was recorded.
+/// </param>
+public sealed record MessageSummary(Envelope Envelope, BodyPart Body, long? CrlfLength = null);
 
 /// <summary>
 /// Envelope fields. Date, Subject, In-Reply-To and Message-ID are the header values as they stand
