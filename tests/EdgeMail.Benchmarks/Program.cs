@@ -1,5 +1,6 @@
 using EdgeMail.Benchmarks;
 using EdgeMail.Benchmarks.Host;
+using EdgeMail.Benchmarks.Imap;
 using EdgeMail.Benchmarks.Output;
 using EdgeMail.Benchmarks.Store;
 
@@ -12,6 +13,7 @@ Benchmark[] benchmarks =
         async c => await AppendBenchmark.RunAsync(c) | await EnumerateBenchmark.RunAsync(c)),
     new("layout", "[dir] [count]", "body layout decision: one file per message against the store's segment files, same durability", LayoutBenchmark.RunAsync),
     new("serve", "[binary]", "the real program: start-to-listening time, idle RSS/PSS, exit code on SIGTERM", ServeBenchmark.RunAsync),
+    new("imap", "[--messages N] [--seconds S] ...", "IMAP against Dovecot: SELECT/FETCH/SEARCH of a large INBOX, mixed load ops/s, memory of 1,000 IDLE connections (plain, TLS)", ImapBenchmark.RunAsync),
 ];
 
 var json = args.Contains("--json");
