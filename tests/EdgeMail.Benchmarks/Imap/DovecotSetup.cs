@@ -68,18 +68,20 @@ internal static class DovecotSetup
         return sw.Elapsed.TotalSeconds;
     }
 
-    public static async Task<ServerProcess> StartAsync(string dir)
+    /// <summary>Starts Dovecot on the filled folder; format maildir or sdbox (see dovecot.sh).</summary>
+    public static async Task<ServerProcess> StartAsync(string dir, string format)
     {
         var port = EdgeMailProcess.FreePort();
         var tlsPort = EdgeMailProcess.FreePort();
-        List<string> args = [Script, dir, port.ToString(CultureInfo.InvariantCulture), tlsPort.ToString(CultureInfo.InvariantCulture), Path.Combine(dir, "users")];
+        List<string> args = [Script, dir, port.ToString(CultureInfo.InvariantCulture), tlsPort.ToString(CultureInfo.InvariantCulture), Path.Combine(dir, "users"), format];
         Report.Progress($"imap: sh {string.Join(' ', args)}");
         var process = ServerProcess.Start("sh", args);
         var tail = new List<string>();
         var drain = ServerProcess.DrainAsync(process, tail);
         try
         {
-            await ServerProcess.WaitForPortAsync(process, port, TimeSpan.FromSeconds(60));
+            // sdbox: the first start also copies the Maildir folders (doveadm backup).
+            await ServerProcess.WaitForPortAsync(process, port, TimeSpan.FromMinutes(20));
         }
         catch (InvalidOperationException ex)
         {
@@ -87,6 +89,6 @@ internal static class DovecotSetup
             throw new InvalidOperationException($"{ex.Message}: {string.Join('\n', tail)}", ex);
         }
 
-        return new ServerProcess("Dovecot", process, port, tlsPort, drain);
+        return new ServerProcess($"Dovecot {format}", process, port, tlsPort, drain);
     }
 }

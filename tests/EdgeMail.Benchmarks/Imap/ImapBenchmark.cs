@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using EdgeMail.Benchmarks.Output;
 
@@ -5,7 +6,7 @@ namespace EdgeMail.Benchmarks.Imap;
 
 /// <summary>
 /// `imap [--messages N] [--clients C] [--seconds S] [--connections K] [--idle-messages M] [--binary PATH]
-/// [--dir DIR] [--servers edgemail,dovecot]`: the same IMAP load against the native edgemail and
+/// [--dir DIR] [--servers edgemail,dovecot] [--dovecot-format sdbox|maildir]`: the same IMAP load against the native edgemail and
 /// against Debian's Dovecot (configured by Imap/dovecot.sh), one server after the other, so ratios
 /// come from one run on one machine:
 /// 1. SELECT of an INBOX of N varied 2-10 KiB messages (first and second time), UID FETCH 1:* (FLAGS),
@@ -27,6 +28,7 @@ internal static class ImapBenchmark
         var connections = Int(options, "connections", 1000);
         var idleMessages = Int(options, "idle-messages", 100);
         var servers = options.GetValueOrDefault("servers", "edgemail,dovecot").Split(',');
+        var format = options.GetValueOrDefault("dovecot-format", "sdbox");
         var binary = options.GetValueOrDefault("binary") ?? Environment.GetEnvironmentVariable("EDGEMAIL_BINARY") ?? "/var/tmp/imapbench-x64/edgemail";
         var root = options.GetValueOrDefault("dir") ?? Path.Combine(BenchmarkContext.DefaultRoot, "imap-" + Environment.ProcessId);
         if (servers.Contains("edgemail") && !File.Exists(binary))
@@ -54,29 +56,46 @@ internal static class ImapBenchmark
                 var dir = Path.Combine(root, name);
                 Directory.CreateDirectory(dir);
                 Report.Progress($"imap: {name}: filling {messages} + {idleMessages} messages in {dir}...");
-                double fill;
-                ServerProcess server;
-                if (name == "edgemail")
+                try
                 {
-                    fill = await EdgeMailSetup.FillAsync(binary, dir, users, ImapLoad.Password);
-                    server = await EdgeMailSetup.StartAsync(binary, dir, connections);
-                }
-                else
-                {
-                    fill = DovecotSetup.Fill(dir, users, ImapLoad.Password);
-                    server = await DovecotSetup.StartAsync(dir);
-                }
+                    var edgemail = name == "edgemail";
+                    var fill = edgemail ? await EdgeMailSetup.FillAsync(binary, dir, users, ImapLoad.Password) : DovecotSetup.Fill(dir, users, ImapLoad.Password);
+                    // A fresh server for each memory measurement, so that one does not start from the heap
+                    // or processes the previous one left; the third start serves the other loads.
+                    Task<ServerProcess> StartAsync() => edgemail ? EdgeMailSetup.StartAsync(binary, dir, connections) : DovecotSetup.StartAsync(dir, format);
+                    var sw = Stopwatch.StartNew();
+                    ServerResult result;
+                    await using (var server = await StartAsync())
+                    {
+                        result = new ServerResult(server.Name, fill, sw.Elapsed.TotalSeconds) { Started = server.Measure() };
+                        results.Add(result);
+                        // A step that fails is reported, and the others still run.
+                        result.IdlePlain = await StepAsync(result, "IDLE plain", () => ImapLoad.IdleAsync(server, IdleUser, connections, tls: false));
+                    }
 
-                await using (server)
+                    await using (var server = await StartAsync())
+                    {
+                        result.IdleTls = await StepAsync(result, "IDLE TLS", () => ImapLoad.IdleAsync(server, IdleUser, connections, tls: true));
+                    }
+
+                    await using (var server = await StartAsync())
+                    {
+                        result.Commands = await StepAsync(result, "commands", () => ImapLoad.CommandsAsync(server, MessageCorpus.Address, messages)) ?? [];
+                        result.Mixed = await StepAsync(result, "mixed load", () => ImapLoad.MixedAsync(server, MessageCorpus.Address, messages, clients, TimeSpan.FromSeconds(seconds)));
+                    }
+                }
+                catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException or System.ComponentModel.Win32Exception)
                 {
-                    var result = new ServerResult(server.Name, fill);
-                    result.Started = server.Measure();
-                    results.Add(result);
-                    // A step that fails is reported, and the others still run.
-                    result.IdlePlain = await StepAsync(result, "IDLE plain", () => ImapLoad.IdleAsync(server, IdleUser, connections, tls: false));
-                    result.IdleTls = await StepAsync(result, "IDLE TLS", () => ImapLoad.IdleAsync(server, IdleUser, connections, tls: true));
-                    result.Commands = await StepAsync(result, "commands", () => ImapLoad.CommandsAsync(server, MessageCorpus.Address)) ?? [];
-                    result.Mixed = await StepAsync(result, "mixed load", () => ImapLoad.MixedAsync(server, MessageCorpus.Address, messages, clients, TimeSpan.FromSeconds(seconds)));
+                    // The server did not start (or the fill failed): say so in the report, go on with the next.
+                    Report.Progress($"imap: {name}: {ex.Message}");
+                    var failed = results.FirstOrDefault(r => r.Name.StartsWith(name, StringComparison.OrdinalIgnoreCase));
+                    if (failed is null)
+                    {
+                        failed = new ServerResult(name == "edgemail" ? "EdgeMail" : "Dovecot " + format, 0, 0);
+                        results.Add(failed);
+                    }
+
+                    failed.Failures.Add($"start: {ex.GetType().Name}: {ex.Message}");
                 }
             }
         }
@@ -127,11 +146,13 @@ internal static class ImapBenchmark
     private static int Int(Dictionary<string, string> options, string name, int fallback) =>
         options.TryGetValue(name, out var value) ? int.Parse(value.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) : fallback;
 
-    internal sealed class ServerResult(string name, double fillSeconds)
+    internal sealed class ServerResult(string name, double fillSeconds, double startSeconds)
     {
         public string Name { get; } = name;
 
         public double FillSeconds { get; } = fillSeconds;
+
+        public double StartSeconds { get; } = startSeconds;
 
         public ServerProcess.Memory? Started { get; set; }
 

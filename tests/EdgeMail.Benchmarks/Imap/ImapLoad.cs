@@ -13,9 +13,11 @@ internal static class ImapLoad
 
     /// <summary>
     /// SELECT of the large INBOX, then UID FETCH 1:* (FLAGS), FETCH 1:* (ENVELOPE) and UID SEARCH UNSEEN,
-    /// each timed to its tagged reply; then the same again on a second connection (caches warm).
+    /// each timed to its tagged reply; then the same again on a second connection (caches warm); then,
+    /// on that connection alone, the commands of the mixed load (median of 5), to tell their own cost
+    /// from queueing under load.
     /// </summary>
-    public static async Task<List<Timing>> CommandsAsync(ServerProcess server, string user)
+    public static async Task<List<Timing>> CommandsAsync(ServerProcess server, string user, int messages)
     {
         var timings = new List<Timing>();
         foreach (var round in (string[])["1st", "2nd"])
@@ -24,31 +26,71 @@ internal static class ImapLoad
             foreach (var command in (string[])["SELECT INBOX", "UID FETCH 1:* (FLAGS)", "FETCH 1:* (ENVELOPE)", "UID SEARCH UNSEEN"])
             {
                 Report.Progress($"imap: {server.Name}: {command} ({round})...");
-                using var cts = new CancellationTokenSource(CommandTimeout);
-                var bytes0 = client.BytesRead;
-                var sw = Stopwatch.StartNew();
-                string reply;
-                try
-                {
-                    reply = await client.CommandAsync(command, null, cts.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    reply = $"no reply within {CommandTimeout.TotalSeconds:F0} s";
-                }
-
-                sw.Stop();
-                timings.Add(new Timing($"{command} ({round})", sw.Elapsed.TotalMilliseconds, client.BytesRead - bytes0,
-                    reply.StartsWith("OK", StringComparison.Ordinal) ? null : reply));
-                if (!reply.StartsWith("OK", StringComparison.Ordinal) && !reply.StartsWith("NO", StringComparison.Ordinal) && !reply.StartsWith("BAD", StringComparison.Ordinal))
+                var timing = await TimeAsync(client, $"{command} ({round})", command);
+                timings.Add(timing);
+                if (timing.Error?.StartsWith("no reply", StringComparison.Ordinal) == true)
                 {
                     // The connection is in an unknown state after a timeout.
-                    break;
+                    return timings;
+                }
+            }
+
+            if (round == "2nd")
+            {
+                Report.Progress($"imap: {server.Name}: the mixed load's commands, one client...");
+                var random = new Random(12345);
+                var samples = new Dictionary<string, List<Timing>>(StringComparer.Ordinal);
+                var body = MessageCorpus.Appended(999, 0);
+                for (var rep = 0; rep < 5; rep++)
+                {
+                    var (a, b, c) = (random.Next(1, messages + 1), random.Next(1, messages + 1), random.Next(1, messages + 1));
+                    Add(samples, await TimeAsync(client, "UID FETCH 3 random (FLAGS BODY.PEEK[])", $"UID FETCH {a},{b},{c} (FLAGS BODY.PEEK[])"));
+                    Add(samples, await TimeAsync(client, "UID STORE 1 random +FLAGS (\\Seen)", $"UID STORE {random.Next(1, messages + 1)} +FLAGS (\\Seen)"));
+                    var append = await TimeAsync(client, "APPEND 10 KiB", "APPEND INBOX", body);
+                    Add(samples, append);
+                    var uid = AppendUid(append.Reply) ?? 0;
+                    Add(samples, await TimeAsync(client, "UID STORE +FLAGS.SILENT (\\Deleted)", $"UID STORE {uid} +FLAGS.SILENT (\\Deleted)"));
+                    Add(samples, await TimeAsync(client, "UID EXPUNGE 1", $"UID EXPUNGE {uid}"));
+                }
+
+                foreach (var (name, list) in samples)
+                {
+                    var median = list.OrderBy(t => t.Ms).ElementAt(list.Count / 2);
+                    timings.Add(median with { Command = name + " (1 client, median of 5)", Error = list.FirstOrDefault(t => t.Error is not null)?.Error });
                 }
             }
         }
 
         return timings;
+    }
+
+    private static void Add(Dictionary<string, List<Timing>> samples, Timing timing)
+    {
+        if (!samples.TryGetValue(timing.Command, out var list))
+        {
+            samples[timing.Command] = list = [];
+        }
+
+        list.Add(timing);
+    }
+
+    private static async Task<Timing> TimeAsync(RawImapClient client, string name, string command, byte[]? literal = null)
+    {
+        using var cts = new CancellationTokenSource(CommandTimeout);
+        var bytes0 = client.BytesRead;
+        var sw = Stopwatch.StartNew();
+        string reply;
+        try
+        {
+            reply = await client.CommandAsync(command, null, cts.Token, literal);
+        }
+        catch (OperationCanceledException)
+        {
+            reply = $"no reply within {CommandTimeout.TotalSeconds:F0} s";
+        }
+
+        sw.Stop();
+        return new Timing(name, sw.Elapsed.TotalMilliseconds, client.BytesRead - bytes0, reply.StartsWith("OK", StringComparison.Ordinal) ? null : reply, reply);
     }
 
     /// <summary>
@@ -167,11 +209,12 @@ internal static class ImapLoad
     {
         var port = tls ? server.TlsPort : server.Port;
         var transport = tls ? "TLS" : "plain";
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         // A first session, so that the mailbox's index (Dovecot) and any lazy state are there before "before".
-        await using (var warm = await RawImapClient.LoginAsync(port, tls, user, Password, CancellationToken.None))
+        await using (var warm = await RawImapClient.LoginAsync(port, tls, user, Password, limit.Token))
         {
-            await warm.CheckedAsync("SELECT INBOX", CancellationToken.None);
-            await warm.CheckedAsync("LOGOUT", CancellationToken.None);
+            await warm.CheckedAsync("SELECT INBOX", limit.Token);
+            await warm.CheckedAsync("LOGOUT", limit.Token);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(3));
@@ -180,7 +223,7 @@ internal static class ImapLoad
         var clients = new RawImapClient?[count];
         var errors = new List<string>();
         var sw = Stopwatch.StartNew();
-        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 50 }, async (i, ct) =>
+        await Parallel.ForAsync(0, count, new ParallelOptions { MaxDegreeOfParallelism = 50, CancellationToken = limit.Token }, async (i, ct) =>
         {
             try
             {
@@ -189,7 +232,7 @@ internal static class ImapLoad
                 await client.CheckedAsync("SELECT INBOX", ct);
                 await client.IdleAsync(ct);
             }
-            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException)
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
             {
                 lock (errors)
                 {
@@ -213,7 +256,7 @@ internal static class ImapLoad
         return new Idle(transport, count - errors.Count, open, before, after, errors);
     }
 
-    internal sealed record Timing(string Command, double Ms, long Bytes, string? Error);
+    internal sealed record Timing(string Command, double Ms, long Bytes, string? Error, string Reply);
 
     internal sealed record Mixed(double Seconds, long Rounds, Dictionary<string, List<double>> Latencies, List<string> Errors)
     {

@@ -148,7 +148,16 @@ internal sealed class ServerProcess(string name, Process process, int port, int 
             }
         }
 
-        await drain;
+        // A daemon left behind could hold the output pipes open forever; its output is not needed.
+        try
+        {
+            await drain.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            Output.Report.Progress($"imap: {Name}: output still open 10 s after exit; not waiting for it");
+        }
+
         process.Dispose();
     }
 
