@@ -9,6 +9,7 @@ internal static class ImapReport
     // The targets for 1,000 IDLE connections (scaled when --connections differs).
     private const double PlainTargetMiB = 5;
     private const double TlsTargetMiB = 40;
+    private const string InotifyInstances = "/proc/sys/fs/inotify/max_user_instances";
 
     public static void Write(Report report, List<ImapBenchmark.ServerResult> results, string command, int messages, int clients, int seconds, int connections, int idleMessages)
     {
@@ -105,6 +106,10 @@ internal static class ImapReport
         memory.Note("RSS sums each process's VmRSS (shared pages counted once per process); PSS (/proc/PID/smaps_rollup) divides shared pages among their users, so it is the fair sum for Dovecot's many processes.");
         memory.Note("Dovecot 2.3 defaults: one imap process per connection (imap_hibernate_timeout = 0, so no imap-hibernate); over TLS one imap-login process per connection stays as the TLS proxy (service_count = 1).");
         memory.Note("measured 5 s after the last connection entered IDLE; each transport on a freshly started server.");
+        if (File.Exists(InotifyInstances) && int.TryParse(File.ReadAllText(InotifyInstances).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var inotify) && inotify < connections)
+        {
+            memory.Note($"{InotifyInstances} is {inotify}: Dovecot's imap processes past that many fall back from inotify to polling in IDLE (it logs a warning); the kernel's inotify memory is not in RSS or PSS anyway.");
+        }
         report.Add(memory);
 
         Targets(report, e, d, connections);
