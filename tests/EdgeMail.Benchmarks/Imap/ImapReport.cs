@@ -117,8 +117,14 @@ internal static class ImapReport
 
     private static void Targets(Report report, ImapBenchmark.ServerResult? e, ImapBenchmark.ServerResult? d, int connections)
     {
+        if (e is null)
+        {
+            report.Conclusion("targets: not measured (EdgeMail was not run).");
+            return;
+        }
+
         var scale = connections / 1000.0;
-        foreach (var (idle, target, transport) in new[] { (e?.IdlePlain, PlainTargetMiB * scale, "plain TCP"), (e?.IdleTls, TlsTargetMiB * scale, "TLS") })
+        foreach (var (idle, target, transport) in new[] { (e.IdlePlain, PlainTargetMiB * scale, "plain TCP"), (e.IdleTls, TlsTargetMiB * scale, "TLS") })
         {
             if (idle is null)
             {
@@ -132,7 +138,7 @@ internal static class ImapReport
                 $"target: {connections} IDLE connections over {transport} add at most {target:F1} MiB RSS to EdgeMail: +{added:F1} MiB{complete}: {(added <= target && complete.Length == 0 ? "MET" : "NOT MET")}."));
         }
 
-        if (e?.Mixed is { } me && d?.Mixed is { } md)
+        if (e.Mixed is { } me && d?.Mixed is { } md)
         {
             report.Conclusion(string.Create(CultureInfo.InvariantCulture,
                 $"target: mixed-load throughput at least Dovecot's: EdgeMail {me.OpsPerSecond:F0} ops/s, Dovecot {md.OpsPerSecond:F0} ops/s (x{me.OpsPerSecond / md.OpsPerSecond:F2}): {(me.OpsPerSecond >= md.OpsPerSecond && me.Errors.Count == 0 ? "MET" : "NOT MET")}{(me.Errors.Count > 0 ? $", with {me.Errors.Count} EdgeMail errors" : "")}."));
