@@ -1,5 +1,6 @@
 using EdgeMail.Benchmarks;
 using EdgeMail.Benchmarks.Host;
+using EdgeMail.Benchmarks.Imap;
 using EdgeMail.Benchmarks.Output;
 using EdgeMail.Benchmarks.Pop3;
 using EdgeMail.Benchmarks.Smtp;
@@ -16,6 +17,7 @@ Benchmark[] benchmarks =
     new("serve", "[binary]", "the real program: start-to-listening time, idle RSS/PSS, exit code on SIGTERM", ServeBenchmark.RunAsync),
     new("pop3", "[binary] [messages] [runs] [window]", "POP3 RETR of every message (pipelined and one at a time), EdgeMail beside Dovecot: msg/s, MB/s, server CPU", Pop3Benchmark.RunAsync),
     new("smtp", "[binary] [messages] [relay] [runs] [sessions]", "SMTP intake of 10 KiB messages from smtp-source (local delivery and relay to smtp-sink), EdgeMail beside Postfix+Dovecot: msg/s, bytes written/msg", SmtpBenchmark.RunAsync),
+    new("imap", "[--messages N] [--seconds S] ...", "IMAP against Dovecot: SELECT/FETCH/SEARCH of a large INBOX, mixed load ops/s, memory of 1,000 IDLE connections (plain, TLS)", ImapBenchmark.RunAsync),
 ];
 
 var json = args.Contains("--json");

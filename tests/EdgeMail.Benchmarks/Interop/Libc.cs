@@ -32,6 +32,34 @@ internal static partial class Libc
     /// <summary>The unit of utime and stime in /proc/PID/stat (USER_HZ, 100 on Linux).</summary>
     public static long ClockTicksPerSecond => Sysconf(ScClkTck) is > 0 and var ticks ? ticks : 100;
 
+    // RLIMIT_NOFILE is 7 on x86-64 and arm64; struct rlimit is two unsigned longs (cur, max).
+    private const int RlimitNofile = 7;
+
+    [LibraryImport("libc", EntryPoint = "getrlimit", SetLastError = true)]
+    private static partial int GetRlimit(int resource, out Rlimit limit);
+
+    [LibraryImport("libc", EntryPoint = "setrlimit", SetLastError = true)]
+    private static partial int SetRlimit(int resource, in Rlimit limit);
+
+    /// <summary>
+    /// Raises this process's soft limit of open files to at least wanted (up to the hard limit, or
+    /// beyond it when running as root). Child processes inherit it.
+    /// </summary>
+    public static void RaiseFileLimit(int wanted)
+    {
+        if (GetRlimit(RlimitNofile, out var limit) != 0 || limit.Current >= (ulong)wanted)
+        {
+            return;
+        }
+
+        var raised = new Rlimit { Current = (ulong)wanted, Maximum = Math.Max(limit.Maximum, (ulong)wanted) };
+        if (SetRlimit(RlimitNofile, raised) != 0)
+        {
+            raised = new Rlimit { Current = limit.Maximum, Maximum = limit.Maximum };
+            _ = SetRlimit(RlimitNofile, raised);
+        }
+    }
+
     /// <summary>Makes a directory's entries (a created or renamed file) durable.</summary>
     public static void FsyncDirectory(string path)
     {
@@ -60,5 +88,12 @@ internal static partial class Libc
         {
             throw new IOException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
         }
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Rlimit
+    {
+        public ulong Current;
+        public ulong Maximum;
     }
 }

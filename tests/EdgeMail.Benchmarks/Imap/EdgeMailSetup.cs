@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using EdgeMail.Benchmarks.Output;
+using EdgeMail.Store;
+using EdgeMail.Store.Messages;
+using EdgeMail.Testing;
+
+namespace EdgeMail.Benchmarks.Imap;
+
+/// <summary>
+/// EdgeMail for the `imap` benchmark: the users are added with `edgemail user add`, the mailboxes are
+/// filled through the store's API (MailStore.AppendAsync, many appends in flight so they share group
+/// commits) before `edgemail serve` starts on the same data folder.
+/// </summary>
+internal static class EdgeMailSetup
+{
+    public static async Task<double> FillAsync(string binary, string data, IReadOnlyList<(string User, int Messages)> users, string password)
+    {
+        foreach (var (user, _) in users)
+        {
+            using var add = new Process
+            {
+                StartInfo = new ProcessStartInfo(binary) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false },
+            };
+            foreach (var arg in (string[])["user", "add", user, "--password-stdin", "--data", data])
+            {
+                add.StartInfo.ArgumentList.Add(arg);
+            }
+
+            add.Start();
+            await add.StandardInput.WriteLineAsync(password);
+            add.StandardInput.Close();
+            var output = await add.StandardOutput.ReadToEndAsync() + await add.StandardError.ReadToEndAsync();
+            await add.WaitForExitAsync();
+            if (add.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"edgemail user add {user} failed ({add.ExitCode}): {output}");
+            }
+        }
+
+        var sw = Stopwatch.StartNew();
+        await using (var store = MailStore.Open(new StoreOptions { Path = data }))
+        {
+            foreach (var (user, messages) in users)
+            {
+                var account = await store.FindAccountAsync(user) ?? throw new InvalidOperationException($"{user} was not created");
+                var inbox = await store.GetMailboxAsync(account.Id, "INBOX") ?? throw new InvalidOperationException($"{user} has no INBOX");
+                var done = 0;
+                await Parallel.ForEachAsync(Enumerable.Range(0, messages), new ParallelOptions { MaxDegreeOfParallelism = 256 }, async (i, ct) =>
+                {
+                    var flags = MessageCorpus.IsSeen(i) ? MessageFlags.Seen : MessageFlags.None;
+                    await store.AppendAsync(inbox.Id, new AppendRequest(new MemoryStream(MessageCorpus.Create(i)), flags, null, MessageCorpus.DateOf(i)), ct);
+                    if (Interlocked.Increment(ref done) % 10_000 == 0)
+                    {
+                        Report.Progress($"imap: EdgeMail {user}: {done}/{messages} appended ({sw.Elapsed.TotalSeconds:F0} s)");
+                    }
+                });
+            }
+        }
+
+        return sw.Elapsed.TotalSeconds;
+    }
+
+    public static async Task<ServerProcess> StartAsync(string binary, string data, int maxConnections)
+    {
+        var port = EdgeMailProcess.FreePort();
+        var tlsPort = EdgeMailProcess.FreePort();
+        List<string> args =
+        [
+            "serve", "--data", data, "--Network:Bind=127.0.0.1",
+            $"--Imap:Port={port}", $"--Imap:TlsPort={tlsPort}",
+            "--Pop3:Port=0", "--Pop3:TlsPort=0", "--Smtp:Port=0", "--Smtp:SubmissionPort=0", "--Smtp:TlsPort=0", "--Web:Port=0",
+            $"--Network:MaxConnectionsPerAddress={maxConnections + 1000}", $"--Network:MaxConnections={maxConnections + 2000}",
+        ];
+        Report.Progress($"imap: {binary} {string.Join(' ', args)}");
+        var process = ServerProcess.Start(binary, args);
+        var tail = new List<string>();
+        var drain = ServerProcess.DrainAsync(process, tail);
+        try
+        {
+            await ServerProcess.WaitForPortAsync(process, port, TimeSpan.FromSeconds(120));
+        }
+        catch (InvalidOperationException ex)
+        {
+            await drain;
+            throw new InvalidOperationException($"{ex.Message}: {string.Join('\n', tail)}", ex);
+        }
+
+        return new ServerProcess("EdgeMail", process, port, tlsPort, drain);
+    }
+}
