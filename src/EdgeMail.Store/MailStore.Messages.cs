@@ -378,14 +378,24 @@ public sealed partial class MailStore
     private List<uint> RemoveMessages(WriteTx tx, WriteOp op, Mailboxes.MailboxInfo mailbox, string? uidJson, bool onlyDeleted)
     {
         var modseq = mailbox.HighestModSeq + 1;
-        var delete = tx.Command("""
-            DELETE FROM messages WHERE mailbox_id = $m
-              AND ($u IS NULL OR uid IN (SELECT value FROM json_each($u)))
-              AND ($d = 0 OR (flags & 8) != 0)
-            RETURNING uid, body_id
-            """);
+        // Two statements rather than "$u IS NULL OR uid IN (...)": the OR would keep SQLite from using the
+        // primary key, and expunging one UID would scan the whole mailbox.
+        var delete = tx.Command(uidJson is null
+            ? """
+              DELETE FROM messages WHERE mailbox_id = $m AND ($d = 0 OR (flags & 8) != 0)
+              RETURNING uid, body_id
+              """
+            : """
+              DELETE FROM messages WHERE mailbox_id = $m AND uid IN (SELECT value FROM json_each($u))
+                AND ($d = 0 OR (flags & 8) != 0)
+              RETURNING uid, body_id
+              """);
         delete.Parameters.AddWithValue("$m", mailbox.Id);
-        delete.Parameters.AddWithValue("$u", (object?)uidJson ?? DBNull.Value);
+        if (uidJson is not null)
+        {
+            delete.Parameters.AddWithValue("$u", uidJson);
+        }
+
         delete.Parameters.AddWithValue("$d", onlyDeleted ? 1 : 0);
         var removed = new List<uint>();
         var bodyIds = new List<long>();

@@ -15,10 +15,8 @@ public sealed partial class MailStore
     {
         await using var connection = OpenReader();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM messages WHERE mailbox_id = $m";
         command.Parameters.AddWithValue("$m", mailboxId);
-        var count = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-        var uids = new List<uint>(count);
+        var uids = new List<uint>();
         command.CommandText = "SELECT uid FROM messages WHERE mailbox_id = $m ORDER BY uid";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -55,9 +53,9 @@ public sealed partial class MailStore
     {
         await using var connection = OpenReader();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT min(uid) FROM messages WHERE mailbox_id = $m AND (flags & $seen) = 0";
+        // The expression matches the partial index messages_unseen, so this is one index lookup.
+        command.CommandText = "SELECT min(uid) FROM messages WHERE mailbox_id = $m AND (flags & 1) = 0";
         command.Parameters.AddWithValue("$m", mailboxId);
-        command.Parameters.AddWithValue("$seen", (int)Messages.MessageFlags.Seen);
         var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return value is long uid ? (uint)uid : 0;
     }
@@ -83,4 +81,21 @@ public sealed partial class MailStore
                 return ((record, summary), record.Uid);
             },
             cancellationToken);
+
+    /// <summary>The UIDs of the messages without \Seen, ascending (SEARCH UNSEEN through the partial index).</summary>
+    public async Task<IReadOnlyList<uint>> ListUnseenUidsAsync(long mailboxId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT uid FROM messages WHERE mailbox_id = $m AND (flags & 1) = 0 ORDER BY uid";
+        command.Parameters.AddWithValue("$m", mailboxId);
+        var uids = new List<uint>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            uids.Add((uint)reader.GetInt64(0));
+        }
+
+        return uids;
+    }
 }

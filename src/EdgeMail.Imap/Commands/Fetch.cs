@@ -69,10 +69,7 @@ internal static class Fetch
 
         var wanted = new HashSet<uint>(uids);
         var failed = false;
-        IAsyncEnumerable<(MessageRecord Record, MessageSummary? Summary)> messages = request.NeedsSummary
-            ? (IAsyncEnumerable<(MessageRecord, MessageSummary?)>)session.Store.EnumerateWithSummariesAsync(selected.Id, uids[0], uids[^1], cancellationToken)
-            : WithoutSummaries(session.Store.EnumerateAsync(selected.Id, uids[0], uids[^1], cancellationToken));
-        await foreach (var (message, summary) in messages.ConfigureAwait(false))
+        await foreach (var (message, summary) in ReadAsync(session.Store, selected.Id, uids, request.NeedsSummary, cancellationToken).ConfigureAwait(false))
         {
             if (!wanted.Contains(message.Uid) || (request.ChangedSince is { } since && message.ModSeq <= since))
             {
@@ -261,13 +258,41 @@ internal static class Fetch
         return true;
     }
 
-    private static async IAsyncEnumerable<(MessageRecord Record, MessageSummary? Summary)> WithoutSummaries(IAsyncEnumerable<MessageRecord> records)
+    /// <summary>
+    /// The requested messages, read range by range: UIDs closer than <see cref="GapUids"/> share one range query, so
+    /// "1:*" is one pass and three scattered UIDs in a 100,000-message mailbox are three short lookups, not a scan.
+    /// </summary>
+    private static async IAsyncEnumerable<(MessageRecord Record, MessageSummary? Summary)> ReadAsync(EdgeMail.Store.MailStore store, long mailboxId, List<uint> uids, bool summaries, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var record in records.ConfigureAwait(false))
+        var start = 0;
+        while (start < uids.Count)
         {
-            yield return (record, null);
+            var end = start;
+            while (end + 1 < uids.Count && uids[end + 1] - uids[end] <= GapUids)
+            {
+                end++;
+            }
+
+            if (summaries)
+            {
+                await foreach (var (record, summary) in store.EnumerateWithSummariesAsync(mailboxId, uids[start], uids[end], cancellationToken).ConfigureAwait(false))
+                {
+                    yield return (record, summary);
+                }
+            }
+            else
+            {
+                await foreach (var record in store.EnumerateAsync(mailboxId, uids[start], uids[end], cancellationToken).ConfigureAwait(false))
+                {
+                    yield return (record, null);
+                }
+            }
+
+            start = end + 1;
         }
     }
+
+    private const uint GapUids = 64;
 
     /// <summary>RFC 9051 §6.4.5: &lt;origin.count&gt; past the end gives an empty string; a short tail gives what there is.</summary>
     private static (long Start, long Length) Partial(SectionItem item, long total)

@@ -36,7 +36,23 @@ internal static class Search
         var depth = ContentNeeded(request.Key);
         var matches = new List<uint>();
         ulong highestModSeq = 0;
-        await foreach (var message in session.Store.EnumerateAsync(selected.Id, cancellationToken: cancellationToken).ConfigureAwait(false))
+        var messages = session.Store.EnumerateAsync(selected.Id, cancellationToken: cancellationToken);
+        if (request.Key is FlagKey { Flag: "SEEN", Negated: true })
+        {
+            // UNSEEN alone, what every client asks for its new-mail count: answered from the store's index of
+            // unseen messages instead of reading every message.
+            foreach (var uid in await session.Store.ListUnseenUidsAsync(selected.Id, cancellationToken).ConfigureAwait(false))
+            {
+                if (selected.SequenceOf(uid) != 0)
+                {
+                    matches.Add(uid);
+                }
+            }
+
+            messages = AsyncEnumerable.Empty<MessageRecord>();
+        }
+
+        await foreach (var message in messages.ConfigureAwait(false))
         {
             var seq = selected.SequenceOf(message.Uid);
             if (seq == 0)

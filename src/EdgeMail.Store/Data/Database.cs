@@ -71,6 +71,8 @@ internal sealed class Database
             at INTEGER NOT NULL,
             PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS retrieved_at ON retrieved(mailbox_id, at);
+        -- The unseen messages of a mailbox (IMAP SELECT's UNSEEN, SEARCH UNSEEN, the new-mail count) without a scan.
+        CREATE INDEX IF NOT EXISTS messages_unseen ON messages(mailbox_id, uid) WHERE (flags & 1) = 0;
         -- The relay queue (EdgeMail.Smtp Relay/): a message waiting for the upstream, with one row per
         -- recipient and its own state (0 queued, 1 sending, 2 delivered, 3 failed) and retry time.
         -- The body is an ordinary bodies row, shared with local copies of the same message.
