@@ -9,10 +9,12 @@ namespace EdgeMail.Imap;
 /// <summary>The IMAP server side of one connection (RFC 9051, RFC 3501): one <see cref="ImapSession"/> per connection.</summary>
 public sealed class ImapConnectionHandler(MailStore store, Authenticator authenticator, ImapOptions options, TimeProvider time, ILogger<ImapConnectionHandler> logger) : IConnectionHandler
 {
+    private readonly UidMapCache _uids = new(store);
+
     public Task RunAsync(MailConnection connection, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return new ImapSession(connection, store, authenticator, options, time, logger).RunAsync(stopping);
+        return new ImapSession(connection, store, authenticator, options, time, logger, _uids).RunAsync(stopping);
     }
 
     /// <summary>RFC 9051 §7.1.5: BYE instead of a greeting when the server will not serve the connection.</summary>

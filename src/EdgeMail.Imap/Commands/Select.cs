@@ -46,18 +46,17 @@ internal static class Select
             return CommandResult.No("NONEXISTENT", "no such mailbox");
         }
 
-        // Subscribe before reading the UIDs, so no change falls between the two.
-        var changes = session.Store.Changes.Subscribe(mailbox.Id);
+        // The subscription and the UIDs are taken at one instant, so no change falls between the two.
+        var (changes, uids) = await session.UidCache.OpenAsync(mailbox.Id, cancellationToken).ConfigureAwait(false);
         try
         {
             mailbox = await session.Store.GetMailboxAsync(mailbox.Id, cancellationToken).ConfigureAwait(false)
                 ?? throw ImapException.No("NONEXISTENT", "no such mailbox");
-            var uids = await session.Store.ListUidsAsync(mailbox.Id, cancellationToken).ConfigureAwait(false);
             var firstUnseen = await session.Store.FirstUnseenUidAsync(mailbox.Id, cancellationToken).ConfigureAwait(false);
-            var selected = new SelectedMailbox(mailbox, readOnly, new UidMap(uids), changes);
+            var selected = new SelectedMailbox(mailbox, readOnly, uids, changes);
             session.Select(selected);
             var w = session.Writer;
-            w.Raw("* ").Number(uids.Length).Raw(" EXISTS\r\n");
+            w.Raw("* ").Number(uids.Count).Raw(" EXISTS\r\n");
             if (!session.IsRev2)
             {
                 // IMAP4rev1 only; \Recent is not kept (RFC 9051 Appendix E.1 removed it).
@@ -66,9 +65,9 @@ internal static class Select
 
             w.Raw("* FLAGS ").Raw(FlagList).Crlf();
             w.Raw("* OK [PERMANENTFLAGS ").Raw(readOnly ? "()" : FlagList[..^1] + " \\*)").Raw("] flags permitted\r\n");
-            if (firstUnseen != 0 && !session.IsRev2)
+            if (selected.SequenceOf(firstUnseen) is > 0 and var unseen && !session.IsRev2)
             {
-                w.Raw("* OK [UNSEEN ").Number(selected.SequenceOf(firstUnseen)).Raw("] first unseen\r\n");
+                w.Raw("* OK [UNSEEN ").Number(unseen).Raw("] first unseen\r\n");
             }
 
             w.Raw("* OK [UIDVALIDITY ").Number(mailbox.UidValidity).Raw("] UIDs valid\r\n");

@@ -27,8 +27,9 @@ internal sealed partial class ImapSession
     private readonly CommandReader _reader;
     private int _badCommands;
 
-    public ImapSession(MailConnection connection, MailStore store, Authenticator authenticator, ImapOptions options, TimeProvider time, ILogger logger)
+    public ImapSession(MailConnection connection, MailStore store, Authenticator authenticator, ImapOptions options, TimeProvider time, ILogger logger, UidMapCache uidCache)
     {
+        UidCache = uidCache;
         _connection = connection;
         Store = store;
         Authenticator = authenticator;
@@ -42,6 +43,9 @@ internal sealed partial class ImapSession
     public MailConnection Connection => _connection;
 
     public MailStore Store { get; }
+
+    /// <summary>The UIDs of mailboxes shared by every session (SELECT copies them).</summary>
+    public UidMapCache UidCache { get; }
 
     public Authenticator Authenticator { get; }
 

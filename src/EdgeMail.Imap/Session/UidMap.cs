@@ -27,6 +27,31 @@ internal sealed class UidMap
 
     public int Count { get; private set; }
 
+    /// <summary>An independent copy, O(runs).</summary>
+    public UidMap Clone()
+    {
+        var copy = new UidMap();
+        copy._starts.AddRange(_starts);
+        copy._lengths.AddRange(_lengths);
+        copy._first.AddRange(_first);
+        copy.Count = Count;
+        return copy;
+    }
+
+    /// <summary>Applies a change idempotently: a new UID past the end is added, an expunged one removed if present.</summary>
+    public void Apply(EdgeMail.Store.Changes.MailboxChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.Kind == EdgeMail.Store.Changes.ChangeKind.Appended && change.Uid > MaxUid)
+        {
+            Add(change.Uid);
+        }
+        else if (change.Kind == EdgeMail.Store.Changes.ChangeKind.Expunged && BinarySearch(change.Uid) is >= 0 and var index)
+        {
+            RemoveAt(index);
+        }
+    }
+
     public uint MaxUid => _starts.Count == 0 ? 0 : _starts[^1] + (uint)_lengths[^1] - 1;
 
     /// <summary>Runs held: the memory cost is about 12 bytes per run.</summary>

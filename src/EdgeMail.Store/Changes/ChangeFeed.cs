@@ -13,6 +13,7 @@ public sealed class ChangeFeed
     private readonly Lock _gate = new();
     private readonly Dictionary<long, List<ChangeSubscription>> _byMailbox = [];
     private readonly List<ChangeSubscription> _all = [];
+    private readonly List<Action<MailboxChange>> _observers = [];
 
     /// <summary>Changes of one mailbox (a selected IMAP mailbox, a POP3 maildrop).</summary>
     public ChangeSubscription Subscribe(long mailboxId)
@@ -31,6 +32,42 @@ public sealed class ChangeFeed
         return sub;
     }
 
+    /// <summary>
+    /// A subscription to one mailbox together with a snapshot taken at the same instant: no change is both in the
+    /// snapshot and in the subscription, and none is in neither. <paramref name="snapshot"/> runs under the feed's
+    /// lock, so it must be quick and do no I/O (a copy of an in-memory index kept by an observer).
+    /// </summary>
+    public (ChangeSubscription Subscription, T Snapshot) SubscribeWithSnapshot<T>(long mailboxId, Func<T> snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        lock (_gate)
+        {
+            return (Subscribe(mailboxId), snapshot());
+        }
+    }
+
+    /// <summary>
+    /// Calls <paramref name="observer"/> for every change, in commit order, synchronously under the feed's lock
+    /// (in-memory indexes that must never lag the feed). It must be quick and must not throw.
+    /// </summary>
+    public void AddObserver(Action<MailboxChange> observer)
+    {
+        lock (_gate)
+        {
+            _observers.Add(observer);
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> with no change published meanwhile (to install an index built beside the feed).</summary>
+    public void Locked(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        lock (_gate)
+        {
+            action();
+        }
+    }
+
     /// <summary>Changes of every mailbox (the new-mail LED, status counters).</summary>
     public ChangeSubscription SubscribeAll()
     {
@@ -47,6 +84,11 @@ public sealed class ChangeFeed
     {
         lock (_gate)
         {
+            foreach (var observer in _observers)
+            {
+                observer(change);
+            }
+
             if (_byMailbox.TryGetValue(change.MailboxId, out var list))
             {
                 foreach (var sub in list)
