@@ -38,6 +38,12 @@ internal struct WireEncoder
     /// <summary>Encodes a chunk of the stored message into <paramref name="output"/> (null to count only).</summary>
     public void Write(ReadOnlySpan<byte> input, IBufferWriter<byte>? output)
     {
+        if (_bodyLines < 0)
+        {
+            WriteWhole(input, output);
+            return;
+        }
+
         while (!input.IsEmpty && !Done)
         {
             if (_atLineStart && _dotStuff && input[0] == (byte)'.')
@@ -62,6 +68,60 @@ internal struct WireEncoder
 
             EndLine(output);
             input = input[(lf + 1)..];
+        }
+    }
+
+    /// <summary>
+    /// RETR (no line counting): runs of CRLF lines that need no stuffing go out in one write; only a bare LF (which
+    /// gains a CR) or a line starting with "." (which gains a dot) splits the run. Same output as line by line.
+    /// </summary>
+    private void WriteWhole(ReadOnlySpan<byte> input, IBufferWriter<byte>? output)
+    {
+        while (!input.IsEmpty)
+        {
+            if (_atLineStart && _dotStuff && input[0] == (byte)'.')
+            {
+                Emit("."u8, output);
+            }
+
+            // The end (exclusive) of what this pass writes: through an LF that needs care, or the end of the input.
+            var position = 0;
+            int end;
+            while (true)
+            {
+                var lf = input[position..].IndexOf((byte)'\n');
+                if (lf < 0)
+                {
+                    Emit(input, output);
+                    _previousCr = input[^1] == (byte)'\r';
+                    _atLineStart = false;
+                    return;
+                }
+
+                lf += position;
+                var hasCr = lf > 0 ? input[lf - 1] == (byte)'\r' : _previousCr;
+                if (!hasCr)
+                {
+                    // A bare LF gets its CR (RFC 5322 §2.3).
+                    Emit(input[..lf], output);
+                    Emit("\r\n"u8, output);
+                    end = lf + 1;
+                    break;
+                }
+
+                if (lf + 1 == input.Length || (_dotStuff && input[lf + 1] == (byte)'.'))
+                {
+                    Emit(input[..(lf + 1)], output);
+                    end = lf + 1;
+                    break;
+                }
+
+                position = lf + 1;
+            }
+
+            input = input[end..];
+            _atLineStart = true;
+            _previousCr = false;
         }
     }
 

@@ -69,4 +69,42 @@ public sealed class WireEncoderTests
         encoder.Complete(output);
         return Encoding.ASCII.GetString(output.WrittenSpan);
     }
+
+    [Fact]
+    public void Retr_writes_whole_runs_with_the_same_bytes_as_line_by_line_in_any_chunking()
+    {
+        var random = new Random(42);
+        byte[] alphabet = "ab.\r\n"u8.ToArray();
+        for (var round = 0; round < 500; round++)
+        {
+            var message = new byte[random.Next(0, 80)];
+            for (var i = 0; i < message.Length; i++)
+            {
+                message[i] = alphabet[random.Next(alphabet.Length)];
+            }
+
+            foreach (var stuff in new[] { true, false })
+            {
+                // The line-by-line path (TOP with more lines than the message has) is the reference.
+                var reference = new System.Buffers.ArrayBufferWriter<byte>();
+                var lines = new WireEncoder(stuff, long.MaxValue);
+                lines.Write(message, reference);
+                lines.Complete(reference);
+
+                var whole = new System.Buffers.ArrayBufferWriter<byte>();
+                var encoder = new WireEncoder(stuff);
+                var at = 0;
+                while (at < message.Length)
+                {
+                    var take = random.Next(1, message.Length - at + 1);
+                    encoder.Write(message.AsSpan(at, take), whole);
+                    at += take;
+                }
+
+                encoder.Complete(whole);
+                Assert.Equal(reference.WrittenSpan.ToArray(), whole.WrittenSpan.ToArray());
+                Assert.Equal(reference.WrittenCount, encoder.Length);
+            }
+        }
+    }
 }
