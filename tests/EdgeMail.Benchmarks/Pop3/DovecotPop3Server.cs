@@ -1,3 +1,4 @@
+using EdgeMail.Benchmarks.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -18,8 +19,8 @@ namespace EdgeMail.Benchmarks.Pop3;
 internal sealed class DovecotPop3Server : IPop3Server
 {
     public const string Package = "dovecot-pop3d";
-    private const int MailUid = 65534; // nobody
-    private const int MailGid = 65534; // nogroup
+    private const int MailUid = Daemon.MailUid;
+    private const int MailGid = Daemon.MailGid;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
@@ -61,7 +62,7 @@ internal sealed class DovecotPop3Server : IPop3Server
         var home = Path.Combine(folder, "home");
         Report.Progress($"pop3: writing {messages.Count} Maildir files for Dovecot...");
         WriteMaildir(Path.Combine(home, "Maildir"), messages);
-        Chown(home);
+        Daemon.Chown(home);
 
         var port = EdgeMailProcess.FreePort();
         var users = Path.Combine(folder, "users");
@@ -80,7 +81,7 @@ internal sealed class DovecotPop3Server : IPop3Server
         var server = new DovecotPop3Server(process, port);
         try
         {
-            await server.WaitListeningAsync(log);
+            await Daemon.WaitListeningAsync(server._process, server._output, server.Port, log, Timeout);
         }
         catch
         {
@@ -150,40 +151,6 @@ internal sealed class DovecotPop3Server : IPop3Server
             var lf = Pop3Mailbox.WithLineFeeds(messages[i]);
             var name = string.Create(CultureInfo.InvariantCulture, $"{seconds + i}.M{i}P{Environment.ProcessId}.pop3bench,S={lf.Length},W={messages[i].Length}");
             File.WriteAllBytes(Path.Combine(maildir, "new", name), lf);
-        }
-    }
-
-    private static void Chown(string path)
-    {
-        using var chown = Process.Start(new ProcessStartInfo("chown", ["-R", $"{MailUid}:{MailGid}", path]) { UseShellExecute = false })!;
-        chown.WaitForExit();
-        if (chown.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"chown -R {MailUid}:{MailGid} {path} failed (exit {chown.ExitCode}); the Dovecot run needs root");
-        }
-    }
-
-    private async Task WaitListeningAsync(string log)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                var output = string.Join(' ', await _output);
-                throw new InvalidOperationException($"dovecot exited (code {_process.ExitCode}): {output} {(File.Exists(log) ? await File.ReadAllTextAsync(log) : "")}");
-            }
-
-            try
-            {
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port));
-                return;
-            }
-            catch (SocketException) when (stopwatch.Elapsed < Timeout)
-            {
-                await Task.Delay(50);
-            }
         }
     }
 }

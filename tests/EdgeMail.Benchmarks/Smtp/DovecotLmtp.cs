@@ -1,3 +1,4 @@
+using EdgeMail.Benchmarks.Common;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -14,8 +15,8 @@ namespace EdgeMail.Benchmarks.Smtp;
 internal sealed class DovecotLmtp : IAsyncDisposable
 {
     public const string Packages = "dovecot-core dovecot-lmtpd";
-    private const int MailUid = 65534; // nobody
-    private const int MailGid = 65534; // nogroup
+    private const int MailUid = Daemon.MailUid;
+    private const int MailGid = Daemon.MailGid;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
@@ -46,7 +47,7 @@ internal sealed class DovecotLmtp : IAsyncDisposable
         Directory.CreateDirectory(folder);
         var home = Path.Combine(folder, "home");
         Directory.CreateDirectory(home);
-        Chown(home);
+        Daemon.Chown(home);
         var users = Path.Combine(folder, "users");
         await File.WriteAllTextAsync(users, "ann:{PLAIN}unused-password::::::\n");
         var config = Path.Combine(folder, "dovecot.conf");
@@ -58,7 +59,7 @@ internal sealed class DovecotLmtp : IAsyncDisposable
         var server = new DovecotLmtp(process, port, Path.Combine(home, "ann", "Maildir"), $"/usr/sbin/dovecot -F -c {config}");
         try
         {
-            await server.WaitListeningAsync(log);
+            await Daemon.WaitListeningAsync(server._process, server._output, server.Port, log, Timeout);
         }
         catch
         {
@@ -121,39 +122,5 @@ internal sealed class DovecotLmtp : IAsyncDisposable
         await _process.WaitForExitAsync(cts.Token);
         await _output;
         _process.Dispose();
-    }
-
-    private static void Chown(string path)
-    {
-        using var chown = Process.Start(new ProcessStartInfo("chown", ["-R", $"{MailUid}:{MailGid}", path]) { UseShellExecute = false })!;
-        chown.WaitForExit();
-        if (chown.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"chown -R {MailUid}:{MailGid} {path} failed (exit {chown.ExitCode}); the Dovecot run needs root");
-        }
-    }
-
-    private async Task WaitListeningAsync(string log)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                var output = string.Join(' ', await _output);
-                throw new InvalidOperationException($"dovecot exited (code {_process.ExitCode}): {output} {(File.Exists(log) ? await File.ReadAllTextAsync(log) : "")}");
-            }
-
-            try
-            {
-                using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                await probe.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port));
-                return;
-            }
-            catch (SocketException) when (stopwatch.Elapsed < Timeout)
-            {
-                await Task.Delay(50);
-            }
-        }
     }
 }
