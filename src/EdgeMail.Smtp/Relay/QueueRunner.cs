@@ -125,27 +125,34 @@ public sealed class QueueRunner : BackgroundService
         var wasDown = _upstreamDown;
         var unreachableInThisPass = 0;
         var due = await _store.GetDueQueueAsync(now, cancellationToken).ConfigureAwait(false);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxParallelDeliveries), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(due, parallel, async (message, token) =>
+        // Up to Relay:MaxParallelDeliveries workers, each with one upstream connection that it keeps for the messages
+        // it sends in this pass (one EHLO, STARTTLS and AUTH per connection, not per message).
+        var pending = new System.Collections.Concurrent.ConcurrentQueue<QueuedMessage>(due);
+        var workers = Enumerable.Range(0, Math.Min(Math.Max(1, _options.MaxParallelDeliveries), due.Count)).Select(_ => Task.Run(async () =>
         {
-            if (Volatile.Read(ref unreachableInThisPass) != 0 && now < message.Expires)
+            await using var upstream = new UpstreamConnection();
+            while (pending.TryDequeue(out var message))
             {
-                // One unanswered connect is enough: the rest wait for the probe instead of each timing out in turn.
-                await DeferUnattemptedAsync(message, now, token).ConfigureAwait(false);
-                return;
-            }
+                if (Volatile.Read(ref unreachableInThisPass) != 0 && now < message.Expires)
+                {
+                    // One unanswered connect is enough: the rest wait for the probe instead of each timing out in turn.
+                    await DeferUnattemptedAsync(message, now, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
 
-            if (await AttemptAsync(message, token).ConfigureAwait(false))
-            {
-                Volatile.Write(ref unreachableInThisPass, 1);
-            }
+                if (await AttemptAsync(message, upstream, cancellationToken).ConfigureAwait(false))
+                {
+                    Volatile.Write(ref unreachableInThisPass, 1);
+                }
 
-            var after = await _store.GetQueuedAsync(message.Id, token).ConfigureAwait(false);
-            if (after is { IsFinished: true })
-            {
-                await FinishAsync(after, token).ConfigureAwait(false);
+                var after = await _store.GetQueuedAsync(message.Id, cancellationToken).ConfigureAwait(false);
+                if (after is { IsFinished: true })
+                {
+                    await FinishAsync(after, cancellationToken).ConfigureAwait(false);
+                }
             }
-        }).ConfigureAwait(false);
+        }, cancellationToken)).ToList();
+        await Task.WhenAll(workers).ConfigureAwait(false);
 
         if (wasDown && !_upstreamDown)
         {
@@ -194,7 +201,7 @@ public sealed class QueueRunner : BackgroundService
     }
 
     /// <summary>One attempt for the message's due recipients; true when the upstream did not answer.</summary>
-    private async Task<bool> AttemptAsync(QueuedMessage message, CancellationToken cancellationToken)
+    private async Task<bool> AttemptAsync(QueuedMessage message, UpstreamConnection upstream, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var due = message.Recipients.Where(r => r.State == RecipientState.Queued && r.NextAttempt <= now).ToList();
@@ -212,7 +219,15 @@ public sealed class QueueRunner : BackgroundService
 
         // Recorded before the attempt: after a crash these show as interrupted, never as untouched.
         await _store.MarkSendingAsync(due.Select(r => r.Id).ToList(), cancellationToken).ConfigureAwait(false);
-        var outcomes = await SendAsync(message, due, cancellationToken).ConfigureAwait(false);
+        var reused = upstream.Client is { IsConnected: true };
+        var outcomes = await SendAsync(message, due, upstream, cancellationToken).ConfigureAwait(false);
+        if (reused && upstream.Client is null && outcomes.All(o => o.State == RecipientState.Queued))
+        {
+            // The kept connection failed (the upstream may have closed it): once more on a fresh one, so that a stale
+            // connection neither delays the message nor passes for an unreachable upstream.
+            outcomes = await SendAsync(message, due, upstream, cancellationToken).ConfigureAwait(false);
+        }
+
         await _store.RecordOutcomesAsync(outcomes, CancellationToken.None).ConfigureAwait(false);
         foreach (var outcome in outcomes)
         {
@@ -223,7 +238,7 @@ public sealed class QueueRunner : BackgroundService
         return outcomes.Any(o => o.Unreachable);
     }
 
-    private async Task<List<RecipientOutcome>> SendAsync(QueuedMessage message, List<QueuedRecipient> due, CancellationToken cancellationToken)
+    private async Task<List<RecipientOutcome>> SendAsync(QueuedMessage message, List<QueuedRecipient> due, UpstreamConnection upstream, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         RecipientOutcome Retry(QueuedRecipient r, string error, bool unreachable) =>
@@ -234,13 +249,22 @@ public sealed class QueueRunner : BackgroundService
             return due.Select(r => Retry(r, "no upstream is configured (Relay:Host)", unreachable: true)).ToList();
         }
 
-        using var client = new UpstreamClient { Timeout = (int)_options.Timeout.TotalMilliseconds };
-        if (_options.TrustAnyCertificate)
+        var client = upstream.Client;
+        var fresh = client is null || !client.IsConnected;
+        if (fresh)
         {
-            client.ServerCertificateValidationCallback = static (_, _, _, _) => true;
+            upstream.Drop();
+            client = new UpstreamClient { Timeout = (int)_options.Timeout.TotalMilliseconds };
+            if (_options.TrustAnyCertificate)
+            {
+                client.ServerCertificateValidationCallback = static (_, _, _, _) => true;
+            }
+
+            upstream.Client = client;
         }
 
-        client.Prepare(due, message.EnvelopeId);
+        client!.Prepare(due, message.EnvelopeId);
+        var keep = false;
         try
         {
             await using var body = await _store.OpenBodyAsync(message.BodyId, cancellationToken).ConfigureAwait(false);
@@ -251,32 +275,37 @@ public sealed class QueueRunner : BackgroundService
                 RelaySecurity.StartTls => SecureSocketOptions.StartTls,
                 _ => SecureSocketOptions.None,
             };
-            try
+            if (fresh)
             {
-                await client.ConnectAsync(_options.Host, _options.Port, security, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is SocketException or IOException or SslHandshakeException or SmtpProtocolException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                if (!_upstreamDown)
+                try
                 {
-                    Log.UpstreamUnreachable(_logger, _options.Host, _options.Port, due.Count, ex);
+                    await client.ConnectAsync(_options.Host, _options.Port, security, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is SocketException or IOException or SslHandshakeException or SmtpProtocolException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    if (!_upstreamDown)
+                    {
+                        Log.UpstreamUnreachable(_logger, _options.Host, _options.Port, due.Count, ex);
+                    }
+
+                    _upstreamDown = true;
+                    _lastProbe = now;
+                    return due.Select(r => Retry(r, "upstream unreachable: " + ex.Message, unreachable: true)).ToList();
                 }
 
-                _upstreamDown = true;
-                _lastProbe = now;
-                return due.Select(r => Retry(r, "upstream unreachable: " + ex.Message, unreachable: true)).ToList();
-            }
-
-            _upstreamDown = false;
-            if (!string.IsNullOrEmpty(_options.Username))
-            {
-                await client.AuthenticateAsync(_options.Username, _options.Password ?? "", cancellationToken).ConfigureAwait(false);
+                _upstreamDown = false;
+                if (!string.IsNullOrEmpty(_options.Username))
+                {
+                    await client.AuthenticateAsync(_options.Username, _options.Password ?? "", cancellationToken).ConfigureAwait(false);
+                }
             }
 
             var sender = message.Sender.Length == 0 ? new MailboxAddress("", "") : MailboxAddress.Parse(message.Sender);
             var recipients = due.Select(r => MailboxAddress.Parse(r.Address)).ToList();
             await client.SendAsync(FormatOptions.Default, mime, sender, recipients, cancellationToken).ConfigureAwait(false);
-            await QuitQuietlyAsync(client).ConfigureAwait(false);
+
+            // The connection served this message completely: the worker's next message goes over it too.
+            keep = true;
             return due.Select(r => client.Rejected.TryGetValue(r.Address, out var refusal)
                 ? Refused(r, (int)refusal.StatusCode, refusal.Response)
                 : new RecipientOutcome(r.Id, RecipientState.Delivered, null, now)).ToList();
@@ -299,6 +328,14 @@ public sealed class QueueRunner : BackgroundService
             // A broken connection mid-transaction, or the upstream refusing our credentials: try again later.
             return due.Select(r => Retry(r, ex.Message, unreachable: ex is IOException or SocketException)).ToList();
         }
+        finally
+        {
+            // After anything but a clean delivery the connection is not reused: its state is not known.
+            if (!keep)
+            {
+                upstream.Drop();
+            }
+        }
 
         RecipientOutcome Refused(QueuedRecipient r, int code, string text)
         {
@@ -306,6 +343,27 @@ public sealed class QueueRunner : BackgroundService
             return code >= 500
                 ? new RecipientOutcome(r.Id, RecipientState.Failed, error, now)
                 : Retry(r, error, unreachable: false);
+        }
+    }
+
+    /// <summary>A worker's connection to the upstream, kept across the messages it sends in one pass.</summary>
+    private sealed class UpstreamConnection : IAsyncDisposable
+    {
+        public UpstreamClient? Client { get; set; }
+
+        public void Drop()
+        {
+            Client?.Dispose();
+            Client = null;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Client is { } client)
+            {
+                await QuitQuietlyAsync(client).ConfigureAwait(false);
+                Drop();
+            }
         }
     }
 

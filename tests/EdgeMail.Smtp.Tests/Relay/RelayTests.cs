@@ -92,6 +92,34 @@ public sealed class RelayTests
     }
 
     [Fact]
+    public async Task A_backlog_goes_upstream_exactly_once_per_recipient_when_workers_reuse_their_connections()
+    {
+        // Queued while the upstream is down, so that one pass finds them all and its workers keep their connections.
+        var time = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var port = Upstream.ReservePort();
+        var relay = new RelayOptions { Host = "127.0.0.1", Port = port, Security = RelaySecurity.None, MaxParallelDeliveries = 2 };
+        await using var server = await SmtpServer.StartAsync(relay: relay, time: time);
+        await server.AddUserAsync("alice");
+        await server.StartRunnerAsync();
+        for (var i = 0; i < 12; i++)
+        {
+            // One message in the middle has a recipient the upstream refuses: the connection goes on after it.
+            var to = i == 5 ? new[] { $"user{i}@example.net", "reject-x@example.net" } : new[] { $"user{i}@example.net" };
+            await SubmitAsync(server, Message("alice@edgemail.local", to), authenticate: true);
+        }
+
+        await Eventually.TrueAsync(async () => (await server.Fixture.Store.ListQueueAsync()).Sum(m => m.Recipients.Count(r => r.Unreachable)) == 13, "every recipient deferred as unreachable" + server.Fixture.LogText);
+        await using var upstream = await Upstream.StartAsync(port);
+        await AdvanceAsync(server, time, relay.ProbeInterval);
+        await Eventually.TrueAsync(() => Task.FromResult(upstream.Received().Length == 12), "twelve messages upstream" + server.Fixture.LogText);
+        await Eventually.TrueAsync(async () => (await server.Fixture.Store.ListQueueAsync()).Count == 0, "the queue to empty");
+
+        var recipients = upstream.Received().Select(m => m.Split("\r\n")[1]).Order().ToList();
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"X-Envelope-To: user{i}@example.net").Order(), recipients);
+        Assert.Single(await server.InboxAsync("alice")); // the report for reject-x
+    }
+
+    [Fact]
     public async Task A_550_from_upstream_bounces_into_the_senders_inbox_and_the_other_recipient_gets_it()
     {
         await using var upstream = await Upstream.StartAsync();
