@@ -24,6 +24,12 @@ public sealed class Pop3Options : IValidatableObject
     public int? ExpireDays { get; set; }
 
     /// <summary>
+    /// How often the server removes expired messages (Pop3:ExpireDays) of every account, so that they go even if the
+    /// user stops fetching; a POP3 login also expires its own account's at once. Hourly: expiry is counted in days.
+    /// </summary>
+    public TimeSpan ExpirySweepInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// Longest command line, CRLF included. RFC 2449 §4 limits commands to 255 octets; this allows four times as
     /// much for long app passwords and for SASL responses, which RFC 5034 §4 exempts from that limit. Default 1024.
     /// </summary>

@@ -34,27 +34,33 @@ internal static class Removal
     /// listed. They are removed as DELE would (to Trash with MoveToTrash), and expunged when DeleteMode is Keep:
     /// keeping is what DELE does, expiry is a separate promise to the user.
     /// </summary>
-    public static async Task ExpireAsync(Pop3Session session, Account account, CancellationToken cancellationToken)
+    public static Task<int> ExpireAsync(Pop3Session session, Account account, CancellationToken cancellationToken) =>
+        ExpireAsync(session.Store, session.Options, session.Time, session.Logger, account, cancellationToken);
+
+    /// <summary>The same for one account outside a session (the periodic sweep); returns how many were removed.</summary>
+    public static async Task<int> ExpireAsync(MailStore store, Pop3Options options, TimeProvider time, Microsoft.Extensions.Logging.ILogger logger, Account account, CancellationToken cancellationToken)
     {
-        if (session.Options.ExpireDays is not { } days || days == 0)
+        if (options.ExpireDays is not { } days || days == 0)
         {
-            return;
+            return 0;
         }
 
-        var inbox = await session.Store.GetMailboxAsync(account.Id, MailboxName.Inbox, cancellationToken).ConfigureAwait(false);
+        var inbox = await store.GetMailboxAsync(account.Id, MailboxName.Inbox, cancellationToken).ConfigureAwait(false);
         if (inbox is null)
         {
-            return;
+            return 0;
         }
 
-        var cutoff = session.Time.GetUtcNow() - TimeSpan.FromDays(days);
-        var uids = await session.Store.ListRetrievedBeforeAsync(inbox.Id, cutoff, cancellationToken).ConfigureAwait(false);
-        var mode = session.Options.DeleteMode == Pop3DeleteMode.Keep ? Pop3DeleteMode.Expunge : session.Options.DeleteMode;
-        var removed = await RemoveAsync(session.Store, inbox, uids, mode, cancellationToken).ConfigureAwait(false);
+        var cutoff = time.GetUtcNow() - TimeSpan.FromDays(days);
+        var uids = await store.ListRetrievedBeforeAsync(inbox.Id, cutoff, cancellationToken).ConfigureAwait(false);
+        var mode = options.DeleteMode == Pop3DeleteMode.Keep ? Pop3DeleteMode.Expunge : options.DeleteMode;
+        var removed = await RemoveAsync(store, inbox, uids, mode, cancellationToken).ConfigureAwait(false);
         if (removed > 0)
         {
-            Log.Expired(session.Logger, removed, account.Address, days);
+            Log.Expired(logger, removed, account.Address, days);
         }
+
+        return removed;
     }
 
     private static async Task<MailboxInfo> FindTrashAsync(MailStore store, long accountId, CancellationToken cancellationToken)

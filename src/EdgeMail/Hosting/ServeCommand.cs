@@ -65,6 +65,7 @@ internal static class ServeCommand
         builder.Services.AddSingleton<ImapConnectionHandler>();
         builder.Services.AddSingleton(settings.Pop3);
         builder.Services.AddSingleton<Pop3ConnectionHandler>();
+        builder.Services.AddHostedService<Pop3ExpiryService>();
         builder.Services.AddSingleton(settings.Smtp);
         builder.Services.AddSingleton(settings.Relay);
         builder.Services.AddSingleton(new LocalDomains(settings.Domains));
