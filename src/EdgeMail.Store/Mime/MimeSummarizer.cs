@@ -21,14 +21,34 @@ internal static class MimeSummarizer
         try
         {
             using var message = parser.ParseMessage(cancellationToken);
-            return new MessageSummary(BuildEnvelope(message), BuildPart(message.Body, begins, ends, seekable.Length));
+            return message.Body is null
+                ? Fallback(seekable)
+                : new MessageSummary(BuildEnvelope(message), BuildPart(message.Body, begins, ends, seekable.Length));
         }
         catch (FormatException)
         {
             // MimeKit is lenient and rarely gives up; when it does, the message is still stored and
             // served whole, as a single text part (RFC 2045 §5.2 default type).
-            return Fallback(seekable.Length);
+            return Fallback(seekable);
         }
+    }
+
+    /// <summary>The whole message as one text part, with its real line count (BODYSTRUCTURE's body-fld-lines).</summary>
+    private static MessageSummary Fallback(Stream seekable)
+    {
+        seekable.Position = 0;
+        var buffer = new byte[16 * 1024];
+        long lines = 0;
+        var last = (byte)'\n';
+        int n;
+        while ((n = seekable.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            lines += buffer.AsSpan(0, n).Count((byte)'\n');
+            last = buffer[n - 1];
+        }
+
+        var summary = Fallback(seekable.Length);
+        return summary with { Body = summary.Body with { Lines = lines + (last == (byte)'\n' ? 0 : 1) } };
     }
 
     internal static MessageSummary Fallback(long length) =>
