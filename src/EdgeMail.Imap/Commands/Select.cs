@@ -47,7 +47,7 @@ internal static class Select
         }
 
         // The subscription and the UIDs are taken at one instant, so no change falls between the two.
-        var (changes, uids) = await session.UidCache.OpenAsync(mailbox.Id, cancellationToken).ConfigureAwait(false);
+        var (changes, uids) = await session.UidCache.OpenAsync(mailbox.Id, mailbox.UidValidity, cancellationToken).ConfigureAwait(false);
         try
         {
             mailbox = await session.Store.GetMailboxAsync(mailbox.Id, cancellationToken).ConfigureAwait(false)

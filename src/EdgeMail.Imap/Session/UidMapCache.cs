@@ -17,7 +17,9 @@ internal sealed class UidMapCache
     private readonly MailStore _store;
 
     // Guarded by the change feed's lock (the observer runs under it, and so do Snapshot and Install).
-    private readonly Dictionary<long, (UidMap Map, long LastUsed)> _maps = [];
+    // Keyed by mailbox id and checked against UIDVALIDITY: SQLite may give a deleted mailbox's id to a new one, and a
+    // deletion made by the command line (another process) never reaches this feed.
+    private readonly Dictionary<long, (UidMap Map, uint UidValidity, long LastUsed)> _maps = [];
     private long _clock;
 
     public UidMapCache(MailStore store)
@@ -27,9 +29,9 @@ internal sealed class UidMapCache
     }
 
     /// <summary>A subscription to the mailbox and the UIDs it holds at that instant.</summary>
-    public async Task<(ChangeSubscription Changes, UidMap Uids)> OpenAsync(long mailboxId, CancellationToken cancellationToken)
+    public async Task<(ChangeSubscription Changes, UidMap Uids)> OpenAsync(long mailboxId, uint uidValidity, CancellationToken cancellationToken)
     {
-        var (subscription, cached) = _store.Changes.SubscribeWithSnapshot(mailboxId, () => Snapshot(mailboxId));
+        var (subscription, cached) = _store.Changes.SubscribeWithSnapshot(mailboxId, () => Snapshot(mailboxId, uidValidity));
         if (cached is not null)
         {
             return (subscription, cached);
@@ -56,7 +58,7 @@ internal sealed class UidMapCache
                     _maps.Remove(_maps.MinBy(e => e.Value.LastUsed).Key);
                 }
 
-                _maps[mailboxId] = (shared, ++_clock);
+                _maps[mailboxId] = (shared, uidValidity, ++_clock);
             });
             return (subscription, own);
         }
@@ -67,14 +69,20 @@ internal sealed class UidMapCache
         }
     }
 
-    private UidMap? Snapshot(long mailboxId)
+    private UidMap? Snapshot(long mailboxId, uint uidValidity)
     {
         if (!_maps.TryGetValue(mailboxId, out var entry))
         {
             return null;
         }
 
-        _maps[mailboxId] = (entry.Map, ++_clock);
+        if (entry.UidValidity != uidValidity)
+        {
+            _maps.Remove(mailboxId);
+            return null;
+        }
+
+        _maps[mailboxId] = (entry.Map, entry.UidValidity, ++_clock);
         return entry.Map.Clone();
     }
 

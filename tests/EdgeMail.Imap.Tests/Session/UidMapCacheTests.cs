@@ -12,12 +12,15 @@ public sealed class UidMapCacheTests : IAsyncLifetime
     private readonly TempFolder _data = new();
     private MailStore _store = null!;
     private long _mailbox;
+    private uint _validity;
 
     public async Task InitializeAsync()
     {
         _store = MailStore.Open(new StoreOptions { Path = _data.Path });
         var account = await _store.CreateAccountAsync("cache@edgemail.local", EdgeMail.Auth.Scram.ScramSecret.Create("x"));
-        _mailbox = (await _store.GetMailboxAsync(account.Id, "INBOX"))!.Id;
+        var inbox = (await _store.GetMailboxAsync(account.Id, "INBOX"))!;
+        _mailbox = inbox.Id;
+        _validity = inbox.UidValidity;
     }
 
     public async Task DisposeAsync()
@@ -52,7 +55,7 @@ public sealed class UidMapCacheTests : IAsyncLifetime
                 var uids = await _store.ListUidsAsync(_mailbox);
                 await _store.ExpungeAsync(_mailbox, [uids[random.Next(uids.Length)]], onlyDeleted: false);
             });
-            var (changes, map) = await cache.OpenAsync(_mailbox, default);
+            var (changes, map) = await cache.OpenAsync(_mailbox, _validity, default);
             using (changes)
             {
                 await writer;
@@ -64,5 +67,26 @@ public sealed class UidMapCacheTests : IAsyncLifetime
                 Assert.Equal(await _store.ListUidsAsync(_mailbox), map.Enumerate());
             }
         }
+    }
+
+    [Fact]
+    public async Task A_map_cached_for_a_mailbox_id_is_not_served_for_a_new_mailbox_with_another_uidvalidity()
+    {
+        var cache = new UidMapCache(_store);
+        await AppendAsync(3);
+        var (first, map) = await cache.OpenAsync(_mailbox, _validity, default);
+        first.Dispose();
+        Assert.Equal(3, map.Count);
+
+        // The command line (another process, whose changes never reach this feed) empties the mailbox, as when it
+        // removes an account and the id comes back for a new mailbox with a new UIDVALIDITY.
+        await using (var admin = MailStore.Open(new StoreOptions { Path = _data.Path }, StoreOpenMode.Admin))
+        {
+            await admin.ExpungeAsync(_mailbox, null, onlyDeleted: false);
+        }
+
+        var (second, fresh) = await cache.OpenAsync(_mailbox, _validity + 1, default);
+        second.Dispose();
+        Assert.Equal(0, fresh.Count);
     }
 }
