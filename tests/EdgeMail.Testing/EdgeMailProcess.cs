@@ -10,10 +10,14 @@ public static class EdgeMailProcess
     /// <summary>The edgemail.dll next to the test assembly (the test project references the host).</summary>
     public static string Program => Environment.GetEnvironmentVariable("EDGEMAIL_BINARY") ?? Path.Combine(AppContext.BaseDirectory, "edgemail.dll");
 
-    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, IDictionary<string, string>? environment = null) =>
+        StartInfoFor(Program, args, environment);
+
+    /// <summary>Starts <paramref name="program"/>: a native binary, or an edgemail.dll run with dotnet.</summary>
+    public static ProcessStartInfo StartInfoFor(string program, IEnumerable<string> args, IDictionary<string, string>? environment = null)
     {
-        var native = !Program.EndsWith(".dll", StringComparison.Ordinal);
-        var info = new ProcessStartInfo(native ? Program : "dotnet")
+        var native = !program.EndsWith(".dll", StringComparison.Ordinal);
+        var info = new ProcessStartInfo(native ? program : "dotnet")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
@@ -22,7 +26,7 @@ public static class EdgeMailProcess
         };
         if (!native)
         {
-            info.ArgumentList.Add(Program);
+            info.ArgumentList.Add(program);
         }
 
         foreach (var arg in args)
@@ -38,9 +42,13 @@ public static class EdgeMailProcess
         return info;
     }
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? environment = null, int timeoutSeconds = 60)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? environment = null, int timeoutSeconds = 60) =>
+        RunProgramAsync(Program, args, stdin, environment, timeoutSeconds);
+
+    /// <summary>Runs <paramref name="program"/> to its end with <paramref name="stdin"/> as its input.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunProgramAsync(string program, IEnumerable<string> args, string? stdin = null, IDictionary<string, string>? environment = null, int timeoutSeconds = 60)
     {
-        using var process = Process.Start(StartInfo(args, environment))!;
+        using var process = Process.Start(StartInfoFor(program, args, environment))!;
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin);

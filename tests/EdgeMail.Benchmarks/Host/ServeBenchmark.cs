@@ -83,24 +83,7 @@ internal static class ServeBenchmark
 
     private static async Task<Run> StartOnceAsync(string binary, string data, string kind)
     {
-        var native = !binary.EndsWith(".dll", StringComparison.Ordinal);
-        var info = new ProcessStartInfo(native ? binary : "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (!native)
-        {
-            info.ArgumentList.Add(binary);
-        }
-
-        foreach (var arg in (string[])["serve", "--data", data, "--Network:Bind=127.0.0.1"])
-        {
-            info.ArgumentList.Add(arg);
-        }
-
+        var info = EdgeMailProcess.StartInfoFor(binary, ["serve", "--data", data, "--Network:Bind=127.0.0.1"]);
         foreach (var key in (string[])["Imap:Port", "Imap:TlsPort", "Pop3:Port", "Pop3:TlsPort", "Smtp:Port", "Smtp:SubmissionPort", "Smtp:TlsPort", "Web:Port"])
         {
             info.ArgumentList.Add($"--{key}={EdgeMailProcess.FreePort()}");

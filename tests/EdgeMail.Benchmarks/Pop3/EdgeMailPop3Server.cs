@@ -41,7 +41,7 @@ internal sealed class EdgeMailPop3Server : IPop3Server
     public static async Task<EdgeMailPop3Server> StartAsync(string binary, string folder, IReadOnlyList<byte[]> messages)
     {
         var data = Path.Combine(folder, "data");
-        var (exit, _, error) = await RunAsync(binary, ["user", "add", "bench@edgemail.local", "--password-stdin", "--data", data], "pop3-bench-password\n");
+        var (exit, _, error) = await EdgeMailProcess.RunProgramAsync(binary, ["user", "add", "bench@edgemail.local", "--password-stdin", "--data", data], "pop3-bench-password\n", timeoutSeconds: (int)Timeout.TotalSeconds);
         if (exit != 0)
         {
             throw new InvalidOperationException($"edgemail user add failed (exit {exit}): {error}");
@@ -50,7 +50,7 @@ internal sealed class EdgeMailPop3Server : IPop3Server
         await FillAsync(data, messages);
 
         var port = EdgeMailProcess.FreePort();
-        var info = StartInfo(binary, ["serve", "--data", data, "--Network:Bind=127.0.0.1", $"--Pop3:Port={port}", "--Pop3:TlsPort=0",
+        var info = EdgeMailProcess.StartInfoFor(binary, ["serve", "--data", data, "--Network:Bind=127.0.0.1", $"--Pop3:Port={port}", "--Pop3:TlsPort=0",
             "--Imap:Port=0", "--Imap:TlsPort=0", "--Smtp:Port=0", "--Smtp:SubmissionPort=0", "--Smtp:TlsPort=0", "--Web:Port=0"]);
         var process = Process.Start(info)!;
         process.StandardInput.Close();
@@ -111,40 +111,5 @@ internal sealed class EdgeMailPop3Server : IPop3Server
                 await store.AppendAsync(inbox.Id, new AppendRequest(new MemoryStream(messages[i], writable: false)));
             }
         })));
-    }
-
-    private static ProcessStartInfo StartInfo(string binary, IEnumerable<string> args)
-    {
-        var native = !binary.EndsWith(".dll", StringComparison.Ordinal);
-        var info = new ProcessStartInfo(native ? binary : "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (!native)
-        {
-            info.ArgumentList.Add(binary);
-        }
-
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        return info;
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string binary, IEnumerable<string> args, string stdin)
-    {
-        using var process = Process.Start(StartInfo(binary, args))!;
-        await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(Timeout);
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
     }
 }

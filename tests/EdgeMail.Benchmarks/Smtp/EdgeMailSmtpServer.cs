@@ -49,7 +49,7 @@ internal sealed class EdgeMailSmtpServer : ISmtpServer
     {
         var data = Path.Combine(folder, "data");
         List<string> userAdd = ["user", "add", SmtpTools.LocalRecipient, "--password-stdin", "--data", data];
-        var (exit, _, error) = await RunAsync(binary, userAdd, Password + "\n");
+        var (exit, _, error) = await EdgeMailProcess.RunProgramAsync(binary, userAdd, Password + "\n", timeoutSeconds: (int)Timeout.TotalSeconds);
         if (exit != 0)
         {
             throw new InvalidOperationException($"edgemail user add failed (exit {exit}): {error}");
@@ -60,7 +60,7 @@ internal sealed class EdgeMailSmtpServer : ISmtpServer
             "--Imap:Port=0", "--Imap:TlsPort=0", "--Pop3:Port=0", "--Pop3:TlsPort=0", "--Web:Port=0",
             "--Relay:Host=127.0.0.1", $"--Relay:Port={sinkPort}", "--Relay:Security=None", .. extra];
         List<string> commands = [$"echo {Password} | {SmtpTools.CommandLine(binary, userAdd)}", SmtpTools.CommandLine(binary, serve)];
-        var process = Process.Start(StartInfo(binary, serve))!;
+        var process = Process.Start(EdgeMailProcess.StartInfoFor(binary, serve))!;
         process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cts = new CancellationTokenSource(Timeout);
@@ -123,40 +123,5 @@ internal sealed class EdgeMailSmtpServer : ISmtpServer
         var queue = await store.GetQueueCountsAsync();
         Report.Progress($"smtp: {Name}: INBOX holds {status.Messages} messages ({status.Size} octets); relay queue: {queue}");
         return (status.Messages, queue.Messages);
-    }
-
-    private static ProcessStartInfo StartInfo(string binary, IEnumerable<string> args)
-    {
-        var native = !binary.EndsWith(".dll", StringComparison.Ordinal);
-        var info = new ProcessStartInfo(native ? binary : "dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        if (!native)
-        {
-            info.ArgumentList.Add(binary);
-        }
-
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-
-        return info;
-    }
-
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string binary, IEnumerable<string> args, string stdin)
-    {
-        using var process = Process.Start(StartInfo(binary, args))!;
-        await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(Timeout);
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, await stdout, await stderr);
     }
 }
