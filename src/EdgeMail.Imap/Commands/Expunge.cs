@@ -12,7 +12,7 @@ internal static class Expunge
         command.Arguments().ExpectEnd();
         session.RequireWritable();
         await session.Store.ExpungeAsync(session.RequireSelected().Id, null, onlyDeleted: true, cancellationToken).ConfigureAwait(false);
-        return await DoneAsync(session).ConfigureAwait(false);
+        return Done(session);
     }
 
     public static async Task<CommandResult> UidExpungeAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
@@ -29,12 +29,12 @@ internal static class Expunge
             await session.Store.ExpungeAsync(selected.Id, uids, onlyDeleted: true, cancellationToken).ConfigureAwait(false);
         }
 
-        return await DoneAsync(session).ConfigureAwait(false);
+        return Done(session);
     }
 
-    private static async Task<CommandResult> DoneAsync(ImapSession session)
+    private static CommandResult Done(ImapSession session)
     {
-        await session.WriteUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
+        session.WriteUpdates(allowExpunge: true);
         return session.CondStore
             ? CommandResult.WithCode("HIGHESTMODSEQ " + session.RequireSelected().HighestModSeq, "EXPUNGE completed")
             : CommandResult.Done("EXPUNGE completed");

@@ -187,11 +187,13 @@ internal static class Fetch
                 return true;
             }
 
+            // BINARY[] is the stored message itself (RFC 3516 §4.2); a part is decoded.
+            var whole = item.Part.Count == 0;
             Stream decoded;
             try
             {
-                decoded = item.Part.Count == 0
-                    ? new SubStream(body, 0, size)
+                decoded = whole
+                    ? body
                     : await SectionReader.DecodeAsync(body, part, Path.Combine(session.Store.DataPath, "tmp"), cancellationToken).ConfigureAwait(false);
             }
             catch (SectionReader.UnknownEncodingException)
@@ -201,7 +203,7 @@ internal static class Fetch
                 return false;
             }
 
-            await using (decoded.ConfigureAwait(false))
+            try
             {
                 if (item.SizeOnly)
                 {
@@ -219,6 +221,14 @@ internal static class Fetch
                 w.Space();
                 await w.LiteralAsync(decoded, length, binary: true, cancellationToken).ConfigureAwait(false);
                 return true;
+            }
+            finally
+            {
+                // The message's own stream belongs to the caller.
+                if (!whole)
+                {
+                    await decoded.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
 
@@ -317,65 +327,5 @@ internal static class Fetch
         var sign = offset < TimeSpan.Zero ? '-' : '+';
         offset = offset.Duration();
         return date.ToString("dd-MMM-yyyy HH:mm:ss ", CultureInfo.InvariantCulture) + sign + offset.Hours.ToString("00", CultureInfo.InvariantCulture) + offset.Minutes.ToString("00", CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>A window on a seekable stream that the caller does not own.</summary>
-    private sealed class SubStream(Stream inner, long start, long length) : Stream
-    {
-        private long _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => true;
-
-        public override bool CanWrite => false;
-
-        public override long Length => length;
-
-        public override long Position
-        {
-            get => _position;
-            set => _position = value;
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            inner.Seek(start + _position, SeekOrigin.Begin);
-            var n = inner.Read(buffer, offset, (int)Math.Min(count, length - _position));
-            _position += n;
-            return n;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            inner.Seek(start + _position, SeekOrigin.Begin);
-            var n = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, length - _position)], cancellationToken).ConfigureAwait(false);
-            _position += n;
-            return n;
-        }
-
-        public override long Seek(long offset, SeekOrigin origin)
-        {
-            _position = origin switch
-            {
-                SeekOrigin.Begin => offset,
-                SeekOrigin.Current => _position + offset,
-                _ => length + offset,
-            };
-            return _position;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            // The inner stream belongs to the caller.
-        }
     }
 }

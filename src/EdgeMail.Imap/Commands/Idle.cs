@@ -10,7 +10,7 @@ internal static class Idle
     {
         command.Arguments().ExpectEnd();
         session.Writer.Raw("+ idling\r\n");
-        await session.WriteUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
+        session.WriteUpdates(allowExpunge: true);
         await session.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
 
         // IDLE renews the autologout timer (RFC 9051 §5.4): the wait for DONE gets the full idle timeout.
@@ -48,7 +48,7 @@ internal static class Idle
                 break;
             }
 
-            await session.WriteUpdatesAsync(allowExpunge: true).ConfigureAwait(false);
+            session.WriteUpdates(allowExpunge: true);
             await session.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
             if (session.State == ImapState.Logout)
             {

@@ -224,7 +224,7 @@ internal sealed partial class ImapSession
             return;
         }
 
-        await WriteUpdatesAsync(!spec.DefersExpunge).ConfigureAwait(false);
+        WriteUpdates(!spec.DefersExpunge);
         Writer.Raw(command.Tag).Raw(result.Ok ? " OK " : " NO ");
         if (result.Code is not null)
         {
@@ -385,7 +385,7 @@ internal sealed partial class ImapSession
     /// Reports what the feed brought for the selected mailbox (invariants 1–3). Expunges are held back when
     /// <paramref name="allowExpunge"/> is false and reported by a later command.
     /// </summary>
-    public async ValueTask WriteUpdatesAsync(bool allowExpunge)
+    public void WriteUpdates(bool allowExpunge)
     {
         var selected = Selected;
         if (selected is null)
@@ -496,7 +496,6 @@ internal sealed partial class ImapSession
 
         selected.Pending.Clear();
         selected.Pending.AddRange(kept);
-        await ValueTask.CompletedTask.ConfigureAwait(false);
 
         void FlushExists(ref bool dirty)
         {
