@@ -41,14 +41,7 @@ public sealed partial class MailStore
             """;
         command.Parameters.AddWithValue("$m", mailboxId);
         command.Parameters.AddWithValue("$cutoff", cutoff.ToUnixTimeMilliseconds());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var uids = new List<uint>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            uids.Add((uint)reader.GetInt64(0));
-        }
-
-        return uids;
+        return await ReadUidsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>When the message was first retrieved, or null if it never was (or is gone).</summary>

@@ -16,15 +16,8 @@ public sealed partial class MailStore
         await using var connection = OpenReader();
         await using var command = connection.CreateCommand();
         command.Parameters.AddWithValue("$m", mailboxId);
-        var uids = new List<uint>();
         command.CommandText = "SELECT uid FROM messages WHERE mailbox_id = $m ORDER BY uid";
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            uids.Add((uint)reader.GetInt64(0));
-        }
-
-        return [.. uids];
+        return [.. await ReadUidsAsync(command, cancellationToken).ConfigureAwait(false)];
     }
 
     /// <summary>
@@ -38,14 +31,7 @@ public sealed partial class MailStore
         command.CommandText = "SELECT uid FROM expunged WHERE mailbox_id = $m AND modseq > $s ORDER BY uid";
         command.Parameters.AddWithValue("$m", mailboxId);
         command.Parameters.Add("$s", SqliteType.Integer).Value = (long)modSeq;
-        var uids = new List<uint>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            uids.Add((uint)reader.GetInt64(0));
-        }
-
-        return uids;
+        return await ReadUidsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The lowest UID without \Seen, or 0 (RFC 3501 §6.3.1 OK [UNSEEN n]).</summary>
@@ -89,6 +75,12 @@ public sealed partial class MailStore
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT uid FROM messages WHERE mailbox_id = $m AND (flags & 1) = 0 ORDER BY uid";
         command.Parameters.AddWithValue("$m", mailboxId);
+        return await ReadUidsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The first column of every row, as UIDs, in the query's order.</summary>
+    private static async Task<List<uint>> ReadUidsAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
         var uids = new List<uint>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
