@@ -1,11 +1,9 @@
-using System.Threading.Channels;
-
 namespace EdgeMail.Store.Changes;
 
 /// <summary>
 /// In-process change notification: every committed change reaches every subscriber of its mailbox
 /// (and the account-wide and global subscribers) in commit order. No file-system watching.
-/// Publishing never blocks the writer: channels are unbounded, and a subscriber that stops reading
+/// Publishing never blocks the writer: queues are unbounded, and a subscriber that stops reading
 /// is expected to dispose its subscription.
 /// </summary>
 public sealed class ChangeFeed
@@ -93,13 +91,13 @@ public sealed class ChangeFeed
             {
                 foreach (var sub in list)
                 {
-                    sub.Writer.TryWrite(change);
+                    sub.Post(change);
                 }
             }
 
             foreach (var sub in _all)
             {
-                sub.Writer.TryWrite(change);
+                sub.Post(change);
             }
         }
     }
@@ -121,34 +119,7 @@ public sealed class ChangeFeed
             }
         }
 
-        sub.Writer.TryComplete();
+        sub.Complete();
     }
 }
 
-/// <summary>A live subscription; dispose it when the session ends or leaves the mailbox.</summary>
-public sealed class ChangeSubscription : IDisposable
-{
-    private readonly ChangeFeed _feed;
-    private readonly Channel<MailboxChange> _channel = Channel.CreateUnbounded<MailboxChange>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
-    private int _disposed;
-
-    internal ChangeSubscription(ChangeFeed feed, long? mailboxId)
-    {
-        _feed = feed;
-        MailboxId = mailboxId;
-    }
-
-    public long? MailboxId { get; }
-
-    public ChannelReader<MailboxChange> Reader => _channel.Reader;
-
-    internal ChannelWriter<MailboxChange> Writer => _channel.Writer;
-
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            _feed.Unsubscribe(this);
-        }
-    }
-}
