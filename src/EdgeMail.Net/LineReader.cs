@@ -214,6 +214,15 @@ public sealed class LineReader : IDisposable
         ReturnLineBuffer();
     }
 
+    // Before a long wait outside this reader (MailConnection.WaitForInputAsync): the last line is consumed by then,
+    // and the timer is made again by the next read that has to wait.
+    internal void ReleaseForWait()
+    {
+        ReturnLineBuffer();
+        _timer?.Dispose();
+        _timer = null;
+    }
+
     // After STARTTLS the connection reads through new pipes; the old one held nothing (checked before the upgrade).
     internal void Reset(PipeReader input)
     {

@@ -10,8 +10,8 @@ namespace EdgeMail.Net;
 
 /// <summary>
 /// One client connection as a protocol handler sees it: who is talking, over which endpoint, and a pair of pipes.
-/// After <see cref="UpgradeToTlsAsync"/> the pipes are new objects: read <see cref="Input"/> and
-/// <see cref="Output"/> again rather than keeping them.
+/// After <see cref="UpgradeToTlsAsync"/> and <see cref="ReleasePipes"/> the pipes are new objects: read
+/// <see cref="Input"/> and <see cref="Output"/> again rather than keeping them.
 /// </summary>
 public sealed class MailConnection : IAsyncDisposable
 {
@@ -34,6 +34,8 @@ public sealed class MailConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private SslStream? _tls;
     private LineReader? _lines;
+    private PipeReader? _input;
+    private PipeWriter? _output;
     private int _disposed;
 
     internal MailConnection(
@@ -58,7 +60,7 @@ public sealed class MailConnection : IAsyncDisposable
         _certificate = certificate;
         _handshakeTimeout = handshakeTimeout;
         _time = timeProvider;
-        (Input, Output) = CreatePipes(transport);
+        (_input, _output) = CreatePipes(transport);
     }
 
     /// <summary>Unique id for logs, e.g. "0HNDA5R8V0J1K".</summary>
@@ -71,12 +73,33 @@ public sealed class MailConnection : IAsyncDisposable
 
     public IPEndPoint RemoteEndPoint { get; }
 
-    public PipeReader Input { get; private set; }
+    public PipeReader Input
+    {
+        get
+        {
+            EnsurePipes();
+            return _input!;
+        }
+    }
 
-    public PipeWriter Output { get; private set; }
+    public PipeWriter Output
+    {
+        get
+        {
+            EnsurePipes();
+            return _output!;
+        }
+    }
 
     /// <summary>Capped line reading over <see cref="Input"/>, with per-line deadlines; follows STARTTLS.</summary>
-    public LineReader Lines => _lines ??= new LineReader(Input, _time);
+    public LineReader Lines
+    {
+        get
+        {
+            EnsurePipes();
+            return _lines ??= new LineReader(_input!, _time);
+        }
+    }
 
     /// <summary>TLS is established (implicit TLS, or after STARTTLS).</summary>
     public bool IsSecure => _tls is not null;
@@ -165,6 +188,89 @@ public sealed class MailConnection : IAsyncDisposable
         await StartTlsCoreAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Completes when the client has sent something or closed the connection, holding no read buffer meanwhile: a
+    /// zero-byte read on the transport beneath <see cref="Input"/>. For a session that waits long for one line (IMAP
+    /// IDLE, for hours); it then reads <see cref="Input"/> as usual. Call it only while no read of
+    /// <see cref="Input"/> is pending, and await it before reading <see cref="Input"/> again.
+    /// </summary>
+    public ValueTask<int> WaitForInputAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        _lines?.ReleaseForWait();
+        if (Input.TryRead(out var buffered))
+        {
+            bool ready = !buffered.Buffer.IsEmpty || buffered.IsCompleted;
+            Input.AdvanceTo(buffered.Buffer.Start);
+            if (ready)
+            {
+                return ValueTask.FromResult(0);
+            }
+        }
+
+        ReleasePipes();
+        return (_tls ?? _transport).ReadAsync(Memory<byte>.Empty, cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives the pipes' buffers and bookkeeping (about 0.8 KiB) back while the connection waits, when they hold
+    /// nothing: no unread input, no unflushed output. The next use of <see cref="Input"/>, <see cref="Output"/> or
+    /// <see cref="Lines"/> makes new ones. Call it only while no read or flush is pending.
+    /// </summary>
+    public bool ReleasePipes()
+    {
+        if (_input is null || _output is null)
+        {
+            return true;
+        }
+
+        if (_output.CanGetUnflushedBytes && _output.UnflushedBytes > 0)
+        {
+            return false;
+        }
+
+        if (_input.TryRead(out var buffered))
+        {
+            bool empty = buffered.Buffer.IsEmpty && !buffered.IsCompleted && !buffered.IsCanceled;
+            _input.AdvanceTo(buffered.Buffer.Start);
+            if (!empty)
+            {
+                return false;
+            }
+        }
+
+        // Created with leaveOpen: completing them keeps the transport.
+        _input.Complete();
+        _output.Complete();
+        (_input, _output) = (null, null);
+        return true;
+    }
+
+    /// <summary>
+    /// After <see cref="WaitForInputAsync"/> completed: whether the client really sent something or closed. .NET's
+    /// socket engine now and then completes a zero-byte receive with nothing to read (measured here: about one IMAP
+    /// IDLE in six, within milliseconds of its start); the caller then waits again instead of reading, which
+    /// would hold a read buffer for as long as the client stays quiet. Over TLS the answer is always true: SslStream
+    /// returns from a zero-byte read only once a record has arrived.
+    /// </summary>
+    public bool InputArrived()
+    {
+        if (_tls is not null || _socket is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            // Readable: data, end of stream or an error, each of which the next read reports.
+            return _socket.Poll(0, SelectMode.SelectRead);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>Flushes what the handler wrote (briefly), sends TLS close_notify, and closes the transport.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -178,7 +284,10 @@ public sealed class MailConnection : IAsyncDisposable
         try
         {
             using var timeout = new CancellationTokenSource(CloseTimeout, _time);
-            await Output.FlushAsync(timeout.Token).ConfigureAwait(false);
+            if (_output is not null)
+            {
+                await _output.FlushAsync(timeout.Token).ConfigureAwait(false);
+            }
             flushed = true;
             if (_tls is not null)
             {
@@ -193,9 +302,12 @@ public sealed class MailConnection : IAsyncDisposable
 
         try
         {
-            await Input.CompleteAsync().ConfigureAwait(false);
-            // Completing with an exception makes the writer drop unflushed bytes instead of blocking on them.
-            await Output.CompleteAsync(flushed ? null : new OperationCanceledException("Connection closed.")).ConfigureAwait(false);
+            if (_input is not null && _output is not null)
+            {
+                await _input.CompleteAsync().ConfigureAwait(false);
+                // Completing with an exception makes the writer drop unflushed bytes instead of blocking on them.
+                await _output.CompleteAsync(flushed ? null : new OperationCanceledException("Connection closed.")).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (IsTransportFailure(ex))
         {
@@ -256,8 +368,18 @@ public sealed class MailConnection : IAsyncDisposable
         }
 
         _tls = tls;
-        (Input, Output) = CreatePipes(tls);
-        _lines?.Reset(Input);
+        (_input, _output) = CreatePipes(tls);
+        _lines?.Reset(_input);
+    }
+
+    private void EnsurePipes()
+    {
+        if (_input is null)
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            (_input, _output) = CreatePipes(_tls ?? _transport);
+            _lines?.Reset(_input);
+        }
     }
 
     private (PipeReader, PipeWriter) CreatePipes(Stream stream) =>

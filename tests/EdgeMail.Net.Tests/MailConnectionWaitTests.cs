@@ -1,0 +1,103 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace EdgeMail.Net.Tests;
+
+// WaitForInputAsync and ReleasePipes: how a session waits for hours (IMAP IDLE) holding no buffers.
+public sealed class MailConnectionWaitTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
+
+    [Fact]
+    public async Task Waiting_for_input_releases_the_pipes_and_the_next_line_is_read_whole()
+    {
+        await using var connection = MailConnection.CreateInMemory(out var client);
+        var input = connection.Input;
+        var output = connection.Output;
+
+        var wait = connection.WaitForInputAsync().AsTask();
+        await Task.Delay(50);
+        Assert.False(wait.IsCompleted);
+
+        await client.Output.WriteAsync(Encoding.ASCII.GetBytes("DONE\r\n"));
+        await wait.WaitAsync(Wait);
+
+        Assert.NotSame(input, connection.Input);
+        Assert.NotSame(output, connection.Output);
+        var line = await connection.Lines.ReadLineAsync(100, Wait);
+        Assert.Equal("DONE", Encoding.ASCII.GetString(line.Line.Span));
+    }
+
+    [Fact]
+    public async Task Buffered_input_is_ready_at_once_and_kept()
+    {
+        await using var connection = MailConnection.CreateInMemory(out var client);
+        await client.Output.WriteAsync(Encoding.ASCII.GetBytes("a NOOP\r\nb NOOP\r\n"));
+        var first = await connection.Lines.ReadLineAsync(100, Wait);
+        Assert.Equal("a NOOP", Encoding.ASCII.GetString(first.Line.Span));
+
+        // The second command came in the same read: nothing to wait for, and the pipes keep it.
+        Assert.False(connection.ReleasePipes());
+        await connection.WaitForInputAsync().AsTask().WaitAsync(Wait);
+        var second = await connection.Lines.ReadLineAsync(100, Wait);
+        Assert.Equal("b NOOP", Encoding.ASCII.GetString(second.Line.Span));
+    }
+
+    [Fact]
+    public async Task Unflushed_output_keeps_the_pipes()
+    {
+        await using var connection = MailConnection.CreateInMemory(out _);
+        connection.Output.Write("* 3 EXISTS\r\n"u8);
+        Assert.False(connection.ReleasePipes());
+        await connection.Output.FlushAsync();
+        Assert.True(connection.ReleasePipes());
+    }
+
+    [Fact]
+    public async Task Over_a_socket_the_wait_ends_with_the_clients_bytes_or_its_close()
+    {
+        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(listener.LocalEndPoint!);
+        var server = await listener.AcceptAsync();
+        await using var connection = new MailConnection(
+            "test", "imap", (IPEndPoint)server.LocalEndPoint!, (IPEndPoint)server.RemoteEndPoint!, server,
+            new NetworkStream(server, ownsSocket: true), MemoryPool<byte>.Shared, null, Wait, TimeProvider.System);
+
+        // However often the socket engine wakes the zero-byte read early, only real input makes InputArrived true.
+        var wait = connection.WaitForInputAsync().AsTask();
+        await Task.Delay(100);
+        Assert.False(wait.IsCompleted && connection.InputArrived());
+
+        await client.SendAsync(Encoding.ASCII.GetBytes("DONE\r\n"));
+        await WaitUntilArrivedAsync(connection, wait);
+        var line = await connection.Lines.ReadLineAsync(100, Wait);
+        Assert.Equal("DONE", Encoding.ASCII.GetString(line.Line.Span));
+
+        wait = connection.WaitForInputAsync().AsTask();
+        client.Shutdown(SocketShutdown.Send);
+        await WaitUntilArrivedAsync(connection, wait);
+        Assert.Equal(LineReadStatus.Closed, (await connection.Lines.ReadLineAsync(100, Wait)).Status);
+    }
+
+    private static async Task WaitUntilArrivedAsync(MailConnection connection, Task<int> wait)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            await wait.WaitAsync(Wait);
+            if (connection.InputArrived())
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "no input arrived");
+            wait = connection.WaitForInputAsync().AsTask();
+        }
+    }
+}
