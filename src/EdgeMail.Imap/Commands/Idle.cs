@@ -14,49 +14,44 @@ internal static class Idle
         await session.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
 
         // IDLE renews the autologout timer (RFC 9051 §5.4): the wait for DONE gets the full idle timeout.
-        var read = session.ReadContinuationLineAsync(session.Options.IdleTimeout, cancellationToken).AsTask();
-        using var stopWaiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        while (!read.IsCompleted)
+        var started = session.Time.GetTimestamp();
+        using (var wait = new IdleWait(session.Connection, session.Selected?.Changes, session.Time, session.Options.IdleTimeout, cancellationToken))
         {
-            var selected = session.Selected;
-            if (selected is null)
+            while (true)
             {
-                await read.ConfigureAwait(false);
-                break;
-            }
-
-            var changed = selected.Changes.Reader.WaitToReadAsync(stopWaiting.Token).AsTask();
-            var first = await Task.WhenAny(read, changed).ConfigureAwait(false);
-            if (first == read)
-            {
-                await stopWaiting.CancelAsync().ConfigureAwait(false);
-                try
+                var wake = await wait.NextAsync().ConfigureAwait(false);
+                // The connection let its pipes go while waiting; whatever is written now goes through new ones.
+                session.Writer.Output = session.Connection.Output;
+                if (wake == IdleWake.Input)
                 {
-                    await changed.ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
+                    break;
                 }
 
-                break;
-            }
+                if (wake == IdleWake.Stopping)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
 
-            if (!await changed.ConfigureAwait(false))
-            {
-                // The subscription ended (the mailbox was deselected elsewhere): wait for DONE only.
-                await read.ConfigureAwait(false);
-                break;
-            }
+                if (wake == IdleWake.TimedOut)
+                {
+                    await session.SayByeAsync("autologout: idle for too long").ConfigureAwait(false);
+                    return CommandResult.Done();
+                }
 
-            session.WriteUpdates(allowExpunge: true);
-            await session.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-            if (session.State == ImapState.Logout)
-            {
-                return CommandResult.Done();
+                session.WriteUpdates(allowExpunge: true);
+                await session.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+                if (session.State == ImapState.Logout)
+                {
+                    return CommandResult.Done();
+                }
+
+                session.Connection.ReleasePipes();
             }
         }
 
-        var line = await read.ConfigureAwait(false);
+        // The client spoke: DONE should be all of it, within what is left of the idle timeout.
+        var left = session.Options.IdleTimeout - session.Time.GetElapsedTime(started);
+        var line = await session.ReadContinuationLineAsync(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
         if (line is null)
         {
             await session.SayByeAsync("autologout: idle for too long").ConfigureAwait(false);

@@ -23,7 +23,7 @@ internal readonly record struct ReadOutcome(ReadStatus Status, ImapCommand? Comm
 /// RFC 7888 LITERAL+ / LITERAL-). A literal's size is checked before the "+" is sent; small literals join the
 /// command text, and APPEND's message literal beyond Imap:LiteralSpoolBytes goes to a temporary file.
 /// </summary>
-internal sealed class CommandReader(MailConnection connection, ImapOptions options, string spoolFolder)
+internal sealed class CommandReader(MailConnection connection, ImapOptions options, string dataPath)
 {
     public async ValueTask<ReadOutcome> ReadAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -87,6 +87,9 @@ internal sealed class CommandReader(MailConnection connection, ImapOptions optio
                 CopyStatus copied;
                 if (isAppend && length > options.LiteralSpoolBytes)
                 {
+                    // The store's own temporary folder (same file system, cleaned at start); named here only when
+                    // needed, as every idle session keeps this reader.
+                    var spoolFolder = Path.Combine(dataPath, "tmp");
                     Directory.CreateDirectory(spoolFolder);
                     var path = Path.Combine(spoolFolder, "imap-literal-" + Guid.NewGuid().ToString("N") + ".tmp");
                     var spool = new SpooledLiteral(text.WrittenCount, path, length);

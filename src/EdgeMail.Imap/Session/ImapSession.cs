@@ -37,7 +37,7 @@ internal sealed partial class ImapSession
         Time = time;
         Logger = logger;
         Writer = new ResponseWriter(connection.Output);
-        _reader = new CommandReader(connection, options, Path.Combine(store.DataPath, "tmp"));
+        _reader = new CommandReader(connection, options, store.DataPath);
     }
 
     public MailConnection Connection => _connection;
@@ -91,7 +91,65 @@ internal sealed partial class ImapSession
             // RFC 9051 §7.1.1: the greeting may carry the capabilities, saving a round trip.
             Writer.Raw("* OK [CAPABILITY ").Raw(CapabilityText).Raw("] EdgeMail IMAP ready\r\n");
             await Writer.FlushAsync(stopping).ConfigureAwait(false);
-            await LoopAsync(stopping).ConfigureAwait(false);
+
+            // The command loop is written here rather than in a method of its own: a session in IDLE awaits for
+            // hours, and each nested async method would keep its own state machine alive meanwhile.
+            while (State != ImapState.Logout)
+            {
+                var timeout = Account is null ? Options.UnauthenticatedTimeout : Options.IdleTimeout;
+                var read = await _reader.ReadAsync(timeout, stopping).ConfigureAwait(false);
+                switch (read.Status)
+                {
+                    case ReadStatus.Closed:
+                        return;
+                    case ReadStatus.TimedOut:
+                        // RFC 9051 §5.4 autologout.
+                        await SayByeAsync(Account is null ? "[UNAVAILABLE] no login in time" : "autologout: idle for too long").ConfigureAwait(false);
+                        return;
+                    case ReadStatus.TooLong:
+                        await BadAsync(read.Tag ?? "*", "[TOOBIG] the command line is too long", null).ConfigureAwait(false);
+                        continue;
+                    case ReadStatus.Refused:
+                        if (read.Close)
+                        {
+                            await SayByeAsync($"[{read.Code}] {read.Text}").ConfigureAwait(false);
+                            return;
+                        }
+
+                        Writer.Raw(read.Tag ?? "*").Raw(" NO [").Raw(read.Code!).Raw("] ").Raw(read.Text!).Crlf();
+                        await Writer.FlushAsync(stopping).ConfigureAwait(false);
+                        continue;
+                    case ReadStatus.Garbage:
+                        await BadAsync(read.Tag ?? "*", "not an IMAP command (expected: tag SP command)", null).ConfigureAwait(false);
+                        continue;
+                }
+
+                var command = read.Command!;
+                try
+                {
+                    await ExecuteAsync(command, stopping).ConfigureAwait(false);
+                }
+                finally
+                {
+                    foreach (var spool in command.Spooled)
+                    {
+                        spool.Dispose();
+                    }
+                }
+
+                if (_badCommands >= Options.MaxBadCommands)
+                {
+                    Log.TooManyBadCommands(Logger, _connection.Id, _badCommands);
+                    await SayByeAsync("too many invalid commands").ConfigureAwait(false);
+                    return;
+                }
+
+                if (stopping.IsCancellationRequested && State != ImapState.Logout)
+                {
+                    await SayByeAsync("[UNAVAILABLE] EdgeMail is shutting down").ConfigureAwait(false);
+                    return;
+                }
+            }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -105,66 +163,6 @@ internal sealed partial class ImapSession
         {
             Selected?.Dispose();
             Selected = null;
-        }
-    }
-
-    private async Task LoopAsync(CancellationToken stopping)
-    {
-        while (State != ImapState.Logout)
-        {
-            var timeout = Account is null ? Options.UnauthenticatedTimeout : Options.IdleTimeout;
-            var read = await _reader.ReadAsync(timeout, stopping).ConfigureAwait(false);
-            switch (read.Status)
-            {
-                case ReadStatus.Closed:
-                    return;
-                case ReadStatus.TimedOut:
-                    // RFC 9051 §5.4 autologout.
-                    await SayByeAsync(Account is null ? "[UNAVAILABLE] no login in time" : "autologout: idle for too long").ConfigureAwait(false);
-                    return;
-                case ReadStatus.TooLong:
-                    await BadAsync(read.Tag ?? "*", "[TOOBIG] the command line is too long", null).ConfigureAwait(false);
-                    continue;
-                case ReadStatus.Refused:
-                    if (read.Close)
-                    {
-                        await SayByeAsync($"[{read.Code}] {read.Text}").ConfigureAwait(false);
-                        return;
-                    }
-
-                    Writer.Raw(read.Tag ?? "*").Raw(" NO [").Raw(read.Code!).Raw("] ").Raw(read.Text!).Crlf();
-                    await Writer.FlushAsync(stopping).ConfigureAwait(false);
-                    continue;
-                case ReadStatus.Garbage:
-                    await BadAsync(read.Tag ?? "*", "not an IMAP command (expected: tag SP command)", null).ConfigureAwait(false);
-                    continue;
-            }
-
-            var command = read.Command!;
-            try
-            {
-                await ExecuteAsync(command, stopping).ConfigureAwait(false);
-            }
-            finally
-            {
-                foreach (var spool in command.Spooled)
-                {
-                    spool.Dispose();
-                }
-            }
-
-            if (_badCommands >= Options.MaxBadCommands)
-            {
-                Log.TooManyBadCommands(Logger, _connection.Id, _badCommands);
-                await SayByeAsync("too many invalid commands").ConfigureAwait(false);
-                return;
-            }
-
-            if (stopping.IsCancellationRequested && State != ImapState.Logout)
-            {
-                await SayByeAsync("[UNAVAILABLE] EdgeMail is shutting down").ConfigureAwait(false);
-                return;
-            }
         }
     }
 
@@ -398,7 +396,7 @@ internal sealed partial class ImapSession
             selected.Pending.Add(change);
         }
 
-        if (selected.Pending.Count == 0)
+        if (!selected.HasPending)
         {
             return;
         }

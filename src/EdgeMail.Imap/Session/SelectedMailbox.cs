@@ -24,17 +24,24 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly, UidMap ui
     /// <summary>The highest MODSEQ the client has been told about (RFC 7162 §3.1.2.1).</summary>
     public ulong HighestModSeq { get; set; } = info.HighestModSeq;
 
+    // The collections below are made on first use: most sessions sit in IDLE with none of them ever needed.
+    private List<MailboxChange>? _pending;
+    private HashSet<uint>? _expunged;
+    private HashSet<(uint Uid, ulong ModSeq)>? _ownModSeqs;
+
     /// <summary>Changes read from the feed but not yet reported: expunges wait while FETCH, STORE or SEARCH run.</summary>
-    public List<MailboxChange> Pending { get; } = [];
+    public List<MailboxChange> Pending => _pending ??= [];
+
+    public bool HasPending => _pending is { Count: > 0 };
 
     /// <summary>UIDs whose expunge is known but not yet reported; they keep their sequence numbers until then.</summary>
-    public HashSet<uint> Expunged { get; } = [];
+    public HashSet<uint> Expunged => _expunged ??= [];
 
     /// <summary>
     /// Flag changes this session made itself, already answered by its STORE. Keyed by UID and MODSEQ: one STORE on
     /// several messages gives them all the same MODSEQ (RFC 7162 §3.1 asks only for one per command).
     /// </summary>
-    public HashSet<(uint Uid, ulong ModSeq)> OwnModSeqs { get; } = [];
+    public HashSet<(uint Uid, ulong ModSeq)> OwnModSeqs => _ownModSeqs ??= [];
 
     /// <summary>The result of the last SEARCH ... RETURN (SAVE) as UIDs (RFC 5182 §2.1).</summary>
     public IReadOnlyList<uint> SavedSearch { get; set; } = [];

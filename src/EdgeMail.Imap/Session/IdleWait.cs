@@ -1,0 +1,213 @@
+using System.Threading.Tasks.Sources;
+using EdgeMail.Net;
+using EdgeMail.Store.Changes;
+
+namespace EdgeMail.Imap.Session;
+
+/// <summary>Why an IDLE woke up.</summary>
+internal enum IdleWake
+{
+    /// <summary>The client sent something (DONE, it should be) or closed the connection.</summary>
+    Input,
+
+    /// <summary>The selected mailbox changed (or its subscription ended).</summary>
+    Changes,
+
+    /// <summary>The autologout timer ran out (RFC 9051 §5.4).</summary>
+    TimedOut,
+
+    /// <summary>The server is shutting down.</summary>
+    Stopping,
+}
+
+/// <summary>
+/// The wait of one IDLE command (RFC 2177): whichever comes first of the client's next bytes, a change to the
+/// selected mailbox, the autologout deadline and shutdown. A client may sit in IDLE for hours and a small server
+/// holds a thousand of them, so the wait is built to be small: one zero-byte read on the transport (no buffer),
+/// a callback on the change subscription (no pending read of it), one timer and one cancellation registration,
+/// all signalling this one reusable awaitable. Signals that come while nobody waits are kept for the next
+/// <see cref="NextAsync"/>.
+/// </summary>
+internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly MailConnection _connection;
+    private readonly Action _onInput;
+    private readonly ChangeSubscription? _changes;
+    private readonly ITimer _timer;
+    private readonly CancellationTokenRegistration _stopping;
+    private ManualResetValueTaskSourceCore<IdleWake> _core = new() { RunContinuationsAsynchronously = true };
+    private ValueTask<int> _input;
+    private bool _waiting;
+    private bool _inputReady;
+    private bool _changed;
+    private bool _timedOut;
+    private bool _stop;
+    private bool _disposed;
+
+    public IdleWait(MailConnection connection, ChangeSubscription? changes, TimeProvider time, TimeSpan timeout, CancellationToken stopping)
+    {
+        _changes = changes;
+        _timer = time.CreateTimer(static state => ((IdleWait)state!).Signal(IdleWake.TimedOut), this, timeout, Timeout.InfiniteTimeSpan);
+        _stopping = stopping.UnsafeRegister(static state => ((IdleWait)state!).Signal(IdleWake.Stopping), this);
+        if (changes is not null)
+        {
+            changes.SetCallback(static state => ((IdleWait)state!).Signal(IdleWake.Changes), this);
+            if (changes.Reader.TryPeek(out _))
+            {
+                Signal(IdleWake.Changes);
+            }
+        }
+
+        _connection = connection;
+        _onInput = OnInput;
+        StartInputWait();
+    }
+
+    /// <summary>The next reason to wake; at once if one came since the last call.</summary>
+    public ValueTask<IdleWake> NextAsync()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (TakeLatched() is { } latched)
+            {
+                return new ValueTask<IdleWake>(latched);
+            }
+
+            _core.Reset();
+            _waiting = true;
+            return new ValueTask<IdleWake>(this, _core.Version);
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
+        _changes?.SetCallback(null, null);
+        _stopping.Dispose();
+        _timer.Dispose();
+        // A zero-byte read still pending ends when the client sends DONE (the session then reads it) or when the
+        // connection closes; OnInput then only consumes its result.
+    }
+
+    IdleWake IValueTaskSource<IdleWake>.GetResult(short token) => _core.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<IdleWake>.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource<IdleWake>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _core.OnCompleted(continuation, state, token, flags);
+
+    private void StartInputWait()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+        }
+
+        _input = _connection.WaitForInputAsync(CancellationToken.None);
+        if (_input.IsCompleted)
+        {
+            OnInput();
+        }
+        else
+        {
+            _input.ConfigureAwait(false).GetAwaiter().UnsafeOnCompleted(_onInput);
+        }
+    }
+
+    private void OnInput()
+    {
+        try
+        {
+            // Consumes the read (a socket's reusable operation goes back to it). A failure here (reset, closed)
+            // shows again on the session's next read, which then ends the session.
+            _input.GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (MailConnectionFailure(ex))
+        {
+            Signal(IdleWake.Input);
+            return;
+        }
+
+        if (!_connection.InputArrived())
+        {
+            StartInputWait();
+            return;
+        }
+
+        Signal(IdleWake.Input);
+    }
+
+    private void Signal(IdleWake wake)
+    {
+        IdleWake result;
+        lock (_gate)
+        {
+            switch (wake)
+            {
+                case IdleWake.Input: _inputReady = true; break;
+                case IdleWake.Changes: _changed = true; break;
+                case IdleWake.TimedOut: _timedOut = true; break;
+                default: _stop = true; break;
+            }
+
+            if (!_waiting || _disposed || TakeLatched() is not { } taken)
+            {
+                return;
+            }
+
+            _waiting = false;
+            result = taken;
+        }
+
+        _core.SetResult(result);
+    }
+
+    // Shutdown first; then DONE, whose tagged OK reports any pending changes anyway; then changes, before a
+    // timeout that came with them.
+    private IdleWake? TakeLatched()
+    {
+        if (_stop)
+        {
+            _stop = false;
+            return IdleWake.Stopping;
+        }
+
+        if (_inputReady)
+        {
+            _inputReady = false;
+            return IdleWake.Input;
+        }
+
+        if (_changed)
+        {
+            _changed = false;
+            return IdleWake.Changes;
+        }
+
+        if (_timedOut)
+        {
+            _timedOut = false;
+            return IdleWake.TimedOut;
+        }
+
+        return null;
+    }
+
+    private static bool MailConnectionFailure(Exception ex) =>
+        ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException
+            or System.Security.Authentication.AuthenticationException;
+}
