@@ -92,6 +92,7 @@ internal static class EdgeMailConfiguration
             Smtp = Section(configuration, SmtpOptions.SectionName, c => c.Get<SmtpOptions>(Strict)),
             Relay = Section(configuration, RelayOptions.SectionName, c => c.Get<RelayOptions>(Strict)),
             Web = Section(configuration, "Web", c => c.Get<WebOptions>(Strict)),
+            Memory = Section(configuration, "Memory", c => c.Get<EdgeMail.Hosting.MemoryOptions>(Strict)),
         };
 
     /// <summary>Binds one section; an unknown key fails with a line that names it.</summary>
@@ -175,6 +176,11 @@ internal static class EdgeMailConfiguration
         if (RelayOptionsValidator.FirstProblem(s.Relay) is { } relayProblem)
         {
             throw new ConfigurationException(relayProblem);
+        }
+
+        if (EdgeMail.Hosting.MemoryOptions.FirstProblem(s.Memory) is { } memoryProblem)
+        {
+            throw new ConfigurationException(memoryProblem);
         }
 
         var store = new StoreOptionsValidator().Validate(null, s.Storage);

@@ -29,6 +29,8 @@ internal sealed class EdgeMailSettings
 
     public WebOptions Web { get; set; } = new();
 
+    public EdgeMail.Hosting.MemoryOptions Memory { get; set; } = new();
+
     /// <summary>Local mail domains: recipients here are delivered locally.</summary>
     public string[] Domains { get; set; } = ["edgemail.local"];
 }

@@ -66,6 +66,8 @@ internal static class ServeCommand
         builder.Services.AddSingleton(settings.Pop3);
         builder.Services.AddSingleton<Pop3ConnectionHandler>();
         builder.Services.AddHostedService<Pop3ExpiryService>();
+        builder.Services.AddSingleton(settings.Memory);
+        builder.Services.AddHostedService<MemoryTrimmer>();
         builder.Services.AddSingleton(settings.Smtp);
         builder.Services.AddSingleton(settings.Relay);
         builder.Services.AddSingleton(new LocalDomains(settings.Domains));
