@@ -17,7 +17,7 @@ namespace EdgeMail.Net;
 public sealed class LineReader : IDisposable
 {
     private readonly TimeProvider _time;
-    private PipeReader _input;
+    private PipeReader? _input;
     private ITimer? _timer;
     private long _deadline = long.MaxValue;
     private TimeSpan _timeout;
@@ -48,7 +48,7 @@ public sealed class LineReader : IDisposable
         CheckTimeout(timeout);
         ReturnLineBuffer();
 
-        var input = _input;
+        var input = Input;
         bool armed = false;
         try
         {
@@ -117,7 +117,7 @@ public sealed class LineReader : IDisposable
         CheckTimeout(inactivityTimeout);
         ReturnLineBuffer();
 
-        var input = _input;
+        var input = Input;
         bool armed = false;
         long remaining = byteCount;
         try
@@ -192,13 +192,14 @@ public sealed class LineReader : IDisposable
     public bool HasBufferedLine()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!_input.TryRead(out var result))
+        var input = Input;
+        if (!input.TryRead(out var result))
         {
             return false;
         }
 
         var found = !_discarding && result.Buffer.PositionOf((byte)'\n') is not null;
-        _input.AdvanceTo(result.Buffer.Start);
+        input.AdvanceTo(result.Buffer.Start);
         return found;
     }
 
@@ -222,6 +223,11 @@ public sealed class LineReader : IDisposable
         _timer?.Dispose();
         _timer = null;
     }
+
+    // The connection released its pipes (MailConnection.ReleasePipes); Reset gives the new reader.
+    internal void Detach() => _input = null;
+
+    private PipeReader Input => _input ?? throw new InvalidOperationException("The connection's pipes were released; read through MailConnection.Lines.");
 
     // After STARTTLS the connection reads through new pipes; the old one held nothing (checked before the upgrade).
     internal void Reset(PipeReader input)
@@ -279,7 +285,7 @@ public sealed class LineReader : IDisposable
     {
         if (!_disposed)
         {
-            _input.CancelPendingRead();
+            _input?.CancelPendingRead();
         }
     }
 

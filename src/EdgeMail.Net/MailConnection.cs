@@ -243,32 +243,8 @@ public sealed class MailConnection : IAsyncDisposable
         _input.Complete();
         _output.Complete();
         (_input, _output) = (null, null);
+        _lines?.Detach();
         return true;
-    }
-
-    /// <summary>
-    /// After <see cref="WaitForInputAsync"/> completed: whether the client really sent something or closed. .NET's
-    /// socket engine now and then completes a zero-byte receive with nothing to read (measured here: about one IMAP
-    /// IDLE in six, within milliseconds of its start); the caller then waits again instead of reading, which
-    /// would hold a read buffer for as long as the client stays quiet. Over TLS the answer is always true: SslStream
-    /// returns from a zero-byte read only once a record has arrived.
-    /// </summary>
-    public bool InputArrived()
-    {
-        if (_tls is not null || _socket is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            // Readable: data, end of stream or an error, each of which the next read reports.
-            return _socket.Poll(0, SelectMode.SelectRead);
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or SocketException)
-        {
-            return true;
-        }
     }
 
     /// <summary>Flushes what the handler wrote (briefly), sends TLS close_notify, and closes the transport.</summary>
