@@ -17,6 +17,8 @@ internal static class Idle
         var started = session.Time.GetTimestamp();
         using (var wait = new IdleWait(session.Connection, session.Selected?.Changes, session.Time, session.Options.IdleTimeout, cancellationToken))
         {
+            // The wait released the connection's pipes (when they held nothing): let go of the old writer too.
+            session.Writer.Detach();
             while (true)
             {
                 var wake = await wait.NextAsync().ConfigureAwait(false);
@@ -45,7 +47,10 @@ internal static class Idle
                     return CommandResult.Done();
                 }
 
-                session.Connection.ReleasePipes();
+                if (session.Connection.ReleasePipes())
+                {
+                    session.Writer.Detach();
+                }
             }
         }
 

@@ -15,7 +15,17 @@ public sealed class ResponseWriter(PipeWriter output)
     /// <summary>UTF-8 may be sent in quoted strings (IMAP4rev2, or UTF8=ACCEPT enabled, RFC 6855 §3).</summary>
     public bool Utf8Quoted { get; set; }
 
-    public PipeWriter Output { get; set; } = output;
+    private PipeWriter? _output = output;
+
+    /// <summary>Where responses go; set again after STARTTLS or after the connection released its pipes.</summary>
+    public PipeWriter Output
+    {
+        get => _output ?? throw new InvalidOperationException("The response writer is detached from the connection.");
+        set => _output = value;
+    }
+
+    /// <summary>Lets go of the pipe while the connection holds none (a waiting IDLE); set <see cref="Output"/> again to write.</summary>
+    public void Detach() => _output = null;
 
     /// <summary>Bytes written since the last flush; large FETCH responses flush as they go.</summary>
     public long Unflushed { get; private set; }

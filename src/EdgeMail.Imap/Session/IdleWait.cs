@@ -138,14 +138,6 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
         }
         catch (Exception ex) when (MailConnectionFailure(ex))
         {
-            Signal(IdleWake.Input);
-            return;
-        }
-
-        if (!_connection.InputArrived())
-        {
-            StartInputWait();
-            return;
         }
 
         Signal(IdleWake.Input);

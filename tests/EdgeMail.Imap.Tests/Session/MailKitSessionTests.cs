@@ -107,6 +107,49 @@ public sealed class MailKitSessionTests(ImapServer server) : IClassFixture<ImapS
     }
 
     [Fact]
+    public async Task Idle_over_tls_reports_each_append_and_the_session_goes_on_after_done()
+    {
+        // Over TLS the wait is a zero-byte read through SslStream, and the session gives up its pipes while idle
+        // and makes new ones for each report: two appends, then commands after DONE on the same connection.
+        using var watcher = new ImapClient { Timeout = 20_000, ServerCertificateValidationCallback = (_, _, _, _) => true };
+        await watcher.ConnectAsync("127.0.0.1", server.TlsPort, SecureSocketOptions.SslOnConnect);
+        await watcher.AuthenticateAsync(ImapServer.User, ImapServer.Password);
+        using var writer = await server.ConnectAsync();
+        var box = await watcher.GetFolderAsync("Archive");
+        await box.OpenAsync(FolderAccess.ReadWrite);
+        var before = box.Count;
+        var counts = new List<int>();
+        var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        box.CountChanged += (_, _) =>
+        {
+            lock (counts)
+            {
+                counts.Add(box.Count);
+                if (box.Count >= before + 2)
+                {
+                    second.TrySetResult();
+                }
+            }
+        };
+        using var done = new CancellationTokenSource();
+        var idle = watcher.IdleAsync(done.Token);
+        await Task.Delay(200);
+        var target = await writer.GetFolderAsync("Archive");
+        await target.AppendAsync(NewMessage("tls idle 1"));
+        await Task.Delay(200);
+        await target.AppendAsync(NewMessage("tls idle 2"));
+        await second.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        done.Cancel();
+        await idle;
+
+        Assert.Equal(before + 2, counts[^1]);
+        var summaries = await box.FetchAsync(before, -1, MessageSummaryItems.Envelope);
+        Assert.Equal(["tls idle 1", "tls idle 2"], summaries.Select(m => m.Envelope?.Subject));
+        await watcher.NoOpAsync();
+        await watcher.DisconnectAsync(true);
+    }
+
+    [Fact]
     public async Task Implicit_tls_port_serves_scram_login()
     {
         using var client = new ImapClient { Timeout = 20_000, ServerCertificateValidationCallback = (_, _, _, _) => true };
