@@ -218,7 +218,7 @@ internal static class ImapLoad
         }
 
         await Task.Delay(TimeSpan.FromSeconds(3));
-        var before = server.Measure();
+        var before = await SteadyAsync(server);
         Report.Progress($"imap: {server.Name}: {count} IDLE connections over {transport}...");
         var clients = new RawImapClient?[count];
         var errors = new List<string>();
@@ -242,7 +242,7 @@ internal static class ImapLoad
         });
         var open = sw.Elapsed.TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(5));
-        var after = server.Measure();
+        var after = await SteadyAsync(server);
         foreach (var client in clients)
         {
             if (client is not null)
@@ -254,6 +254,26 @@ internal static class ImapLoad
         // Let the server notice the closes before the next measurement.
         await Task.Delay(TimeSpan.FromSeconds(3));
         return new Idle(transport, count - errors.Count, open, before, after, errors);
+    }
+
+    // Memory once it stops moving (two readings a second apart within 64 KiB, at most 10 s more): a server that
+    // returns memory after a burst (EdgeMail trims its heap when quiet) is measured after it did, before and after.
+    private static async Task<ServerProcess.Memory> SteadyAsync(ServerProcess server)
+    {
+        var last = server.Measure();
+        for (int i = 0; i < 10; i++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = server.Measure();
+            if (Math.Abs(now.RssKiB - last.RssKiB) <= 64)
+            {
+                return now;
+            }
+
+            last = now;
+        }
+
+        return last;
     }
 
     internal sealed record Timing(string Command, double Ms, long Bytes, string? Error, string Reply);

@@ -105,7 +105,7 @@ internal static class ImapReport
 
         memory.Note("RSS sums each process's VmRSS (shared pages counted once per process); PSS (/proc/PID/smaps_rollup) divides shared pages among their users, so it is the fair sum for Dovecot's many processes.");
         memory.Note("Dovecot 2.3 defaults: one imap process per connection (imap_hibernate_timeout = 0, so no imap-hibernate); over TLS one imap-login process per connection stays as the TLS proxy (service_count = 1).");
-        memory.Note("measured 5 s after the last connection entered IDLE; each transport on a freshly started server.");
+        memory.Note("measured 5 s after the last connection entered IDLE, once RSS held still (two readings 1 s apart within 64 KiB), and \"before\" likewise; each transport on a freshly started server.");
         if (File.Exists(InotifyInstances) && int.TryParse(File.ReadAllText(InotifyInstances).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var inotify) && inotify < connections)
         {
             memory.Note($"{InotifyInstances} is {inotify}: Dovecot's imap processes past that many fall back from inotify to polling in IDLE (it logs a warning); the kernel's inotify memory is not in RSS or PSS anyway.");
