@@ -9,6 +9,9 @@ namespace EdgeMail.Store.Changes;
 public sealed class ChangeFeed
 {
     private readonly Lock _gate = new();
+
+    // Subscriptions guard their queues with it too (a publish holds it while it queues).
+    internal Lock Gate => _gate;
     private readonly Dictionary<long, List<ChangeSubscription>> _byMailbox = [];
     private readonly List<ChangeSubscription> _all = [];
     private readonly List<Action<MailboxChange>> _observers = [];

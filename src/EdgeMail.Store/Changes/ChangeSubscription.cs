@@ -15,7 +15,8 @@ namespace EdgeMail.Store.Changes;
 public sealed class ChangeSubscription : IDisposable
 {
     private readonly ChangeFeed _feed;
-    private readonly Lock _gate = new();
+    // The feed's own lock: publishing already holds it, and one per subscription would be a thousand more objects.
+    private readonly Lock _gate;
     private readonly QueueReader _reader;
     private Queue<MailboxChange>? _items;
     private TaskCompletionSource<bool>? _waiter;
@@ -28,6 +29,7 @@ public sealed class ChangeSubscription : IDisposable
     internal ChangeSubscription(ChangeFeed feed, long? mailboxId)
     {
         _feed = feed;
+        _gate = feed.Gate;
         MailboxId = mailboxId;
         _reader = new QueueReader(this);
     }
