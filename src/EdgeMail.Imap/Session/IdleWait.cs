@@ -30,7 +30,9 @@ internal enum IdleWake
 /// </summary>
 internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
 {
-    private readonly Lock _gate = new();
+    // The signals' lock: this object itself, which only the session and the ValueTask machinery see (a thousand
+    // idle sessions would otherwise each hold one more object).
+    private readonly object _sync;
     private readonly MailConnection _connection;
     private readonly Action _onInput;
     private readonly ChangeSubscription? _changes;
@@ -45,8 +47,11 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
     private bool _stop;
     private bool _disposed;
 
-    public IdleWait(MailConnection connection, ChangeSubscription? changes, TimeProvider time, TimeSpan timeout, CancellationToken stopping)
+    public IdleWait(string tag, MailConnection connection, ChangeSubscription? changes, TimeProvider time, TimeSpan timeout, CancellationToken stopping)
     {
+        _sync = this;
+        Tag = tag;
+        Started = time.GetTimestamp();
         _changes = changes;
         _timer = time.CreateTimer(static state => ((IdleWait)state!).Signal(IdleWake.TimedOut), this, timeout, Timeout.InfiniteTimeSpan);
         _stopping = stopping.UnsafeRegister(static state => ((IdleWait)state!).Signal(IdleWake.Stopping), this);
@@ -64,10 +69,16 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
         StartInputWait();
     }
 
+    /// <summary>The IDLE command's tag, for its tagged reply after DONE.</summary>
+    public string Tag { get; }
+
+    /// <summary>When IDLE began (a <see cref="TimeProvider"/> timestamp): the autologout timer runs from here.</summary>
+    public long Started { get; }
+
     /// <summary>The next reason to wake; at once if one came since the last call.</summary>
     public ValueTask<IdleWake> NextAsync()
     {
-        lock (_gate)
+        lock (_sync)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (TakeLatched() is { } latched)
@@ -83,7 +94,7 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
 
     public void Dispose()
     {
-        lock (_gate)
+        lock (_sync)
         {
             if (_disposed)
             {
@@ -109,7 +120,7 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
 
     private void StartInputWait()
     {
-        lock (_gate)
+        lock (_sync)
         {
             if (_disposed)
             {
@@ -146,7 +157,7 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
     private void Signal(IdleWake wake)
     {
         IdleWake result;
-        lock (_gate)
+        lock (_sync)
         {
             switch (wake)
             {

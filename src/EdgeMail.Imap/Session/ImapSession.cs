@@ -26,6 +26,9 @@ internal sealed partial class ImapSession
     private readonly MailConnection _connection;
     private readonly CommandReader _reader;
     private int _badCommands;
+    private IdleWait? _idle;
+    private string? _idleTag;
+    private HashSet<string>? _enabled;
 
     public ImapSession(MailConnection connection, MailStore store, Authenticator authenticator, ImapOptions options, TimeProvider time, ILogger logger, UidMapCache uidCache)
     {
@@ -64,17 +67,17 @@ internal sealed partial class ImapSession
     public SelectedMailbox? Selected { get; private set; }
 
     /// <summary>ENABLE'd extensions (RFC 5161): IMAP4rev2, UTF8=ACCEPT, CONDSTORE, QRESYNC.</summary>
-    public HashSet<string> Enabled { get; } = new(StringComparer.OrdinalIgnoreCase);
+    public HashSet<string> Enabled => _enabled ??= new(StringComparer.OrdinalIgnoreCase);
 
-    public bool IsRev2 => Enabled.Contains("IMAP4rev2");
+    public bool IsRev2 => IsEnabled("IMAP4rev2");
 
     /// <summary>UTF-8 mailbox names and strings (IMAP4rev2 or UTF8=ACCEPT); else modified UTF-7 (RFC 3501 §5.1.3).</summary>
-    public bool Utf8 => IsRev2 || Enabled.Contains("UTF8=ACCEPT");
+    public bool Utf8 => IsRev2 || IsEnabled("UTF8=ACCEPT");
 
     /// <summary>CONDSTORE is on once a client used it or enabled it (RFC 7162 §3.1): MODSEQ then goes into FETCH responses.</summary>
-    public bool CondStore => Enabled.Contains("CONDSTORE") || Enabled.Contains("QRESYNC");
+    public bool CondStore => IsEnabled("CONDSTORE") || IsEnabled("QRESYNC");
 
-    public bool QResync => Enabled.Contains("QRESYNC");
+    public bool QResync => IsEnabled("QRESYNC");
 
     /// <summary>Plaintext passwords only over TLS, or on loopback (RFC 9051 §11.1; RFC 8314).</summary>
     public bool PlaintextAllowed => _connection.IsSecure || _connection.IsLoopback;
@@ -137,6 +140,66 @@ internal sealed partial class ImapSession
                     }
                 }
 
+                // IDLE continues here (RFC 2177), in this method's own state: see Commands/Idle.cs.
+                // Nothing of the command is kept while idling (these locals live in this method's state).
+                command = null;
+                read = default;
+                if (_idleTag is { } idleTag)
+                {
+                    _idleTag = null;
+                    _idle = new IdleWait(idleTag, _connection, Selected?.Changes, Time, Options.IdleTimeout, stopping);
+                    // The wait released the connection's pipes (when they held nothing): let go of the old writer too.
+                    Writer.Detach();
+                }
+
+                while (_idle is { } idle)
+                {
+                    var wake = await idle.NextAsync().ConfigureAwait(false);
+                    // The connection let its pipes go while waiting; whatever is written now goes through new ones.
+                    Writer.Output = _connection.Output;
+                    if (wake == IdleWake.Changes)
+                    {
+                        WriteUpdates(allowExpunge: true);
+                        await Writer.FlushAsync(stopping).ConfigureAwait(false);
+                        if (State == ImapState.Logout)
+                        {
+                            return;
+                        }
+
+                        if (_connection.ReleasePipes())
+                        {
+                            Writer.Detach();
+                        }
+
+                        continue;
+                    }
+
+                    EndIdle();
+                    if (wake == IdleWake.Stopping)
+                    {
+                        stopping.ThrowIfCancellationRequested();
+                    }
+
+                    // The client spoke: DONE should be all of it, within what is left of the idle timeout.
+                    var left = wake == IdleWake.TimedOut ? TimeSpan.Zero : Options.IdleTimeout - Time.GetElapsedTime(idle.Started);
+                    var line = left > TimeSpan.Zero ? await ReadContinuationLineAsync(left > TimeSpan.FromSeconds(1) ? left : TimeSpan.FromSeconds(1), stopping).ConfigureAwait(false) : null;
+                    if (line is null)
+                    {
+                        await SayByeAsync("autologout: idle for too long").ConfigureAwait(false);
+                        return;
+                    }
+
+                    if (!line.Equals("DONE", StringComparison.OrdinalIgnoreCase))
+                    {
+                        await BadAsync(idle.Tag, "IDLE ends with DONE", "IDLE").ConfigureAwait(false);
+                        break;
+                    }
+
+                    WriteUpdates(allowExpunge: true);
+                    Writer.Raw(idle.Tag).Raw(" OK IDLE terminated").Crlf();
+                    await Writer.FlushAsync(stopping).ConfigureAwait(false);
+                }
+
                 if (_badCommands >= Options.MaxBadCommands)
                 {
                     Log.TooManyBadCommands(Logger, _connection.Id, _badCommands);
@@ -161,9 +224,22 @@ internal sealed partial class ImapSession
         }
         finally
         {
+            EndIdle();
             Selected?.Dispose();
             Selected = null;
         }
+    }
+
+    /// <summary>IDLE was accepted (Commands/Idle.cs): once the command returns, the loop waits and answers DONE.</summary>
+    public void StartIdle(string tag) => _idleTag = tag;
+
+    // Made by the first ENABLE (or CONDSTORE use): many sessions never enable anything.
+    private bool IsEnabled(string extension) => _enabled?.Contains(extension) == true;
+
+    private void EndIdle()
+    {
+        _idle?.Dispose();
+        _idle = null;
     }
 
     private async Task ExecuteAsync(ImapCommand command, CancellationToken stopping)
