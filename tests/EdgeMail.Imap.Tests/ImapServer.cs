@@ -10,6 +10,11 @@ namespace EdgeMail.Imap.Tests;
 /// <summary>A real IMAP server (plain with STARTTLS, and implicit TLS) on loopback, with one user.</summary>
 public sealed class ImapServer : IAsyncLifetime
 {
+    private TimeProvider? _time;
+
+    /// <summary>A server whose timers run on <paramref name="time"/> (a manual clock); call InitializeAsync.</summary>
+    public static ImapServer WithClock(TimeProvider time) => new() { _time = time };
+
     public const string User = "ann@edgemail.local";
     public const string Password = "correct horse battery";
 
@@ -27,7 +32,7 @@ public sealed class ImapServer : IAsyncLifetime
         {
             var handler = new ImapConnectionHandler(services.Store, services.Authenticator, Options, services.Time, services.Logs.CreateLogger<ImapConnectionHandler>());
             return [new FixtureEndpoint("imap", TlsMode.None, handler), new FixtureEndpoint("imaps", TlsMode.Implicit, handler)];
-        });
+        }, time: _time);
         await Server.AddUserAsync(User, Password);
     }
 

@@ -40,6 +40,15 @@ public sealed class ManualTimeProvider : TimeProvider
         }
     }
 
+    /// <summary>Whether a timer is set to fire at exactly <paramref name="due"/> (a test tells one timeout from another).</summary>
+    public bool HasTimerDueAt(DateTimeOffset due)
+    {
+        lock (_gate)
+        {
+            return _timers.Any(t => t.Due == due);
+        }
+    }
+
     public void Advance(TimeSpan by)
     {
         List<ManualTimer> due;

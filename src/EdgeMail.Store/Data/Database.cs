@@ -146,6 +146,16 @@ internal sealed class Database
         return connection;
     }
 
+    /// <summary>
+    /// Closes the pooled connections nobody is using. A burst (fifty clients logging in at once) leaves as many
+    /// connections in the pool, each with its own page cache and lookaside memory; they are opened again on demand.
+    /// </summary>
+    public void ReleaseIdleConnections()
+    {
+        using var connection = new SqliteConnection(ConnectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
     private static readonly object Configured = new();
 
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> _configured = [];

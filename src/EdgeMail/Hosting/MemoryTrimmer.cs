@@ -1,16 +1,17 @@
 using System.Diagnostics;
+using EdgeMail.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMail.Hosting;
 
 /// <summary>
-/// Returns the heap a burst left behind to the system once the server is quiet again (see
-/// <see cref="MemoryOptions"/>): one blocking, compacting, aggressive collection, which also decommits the free
-/// regions. It runs only after a quiet period, so it never pauses a busy server; on a small heap it takes a few
+/// Returns the memory a burst left behind to the system once the server is quiet again (see
+/// <see cref="MemoryOptions"/>): the store's idle database connections, one blocking, compacting, aggressive
+/// collection, which also decommits the free regions, and then the free pages of the native heap. It runs only after a quiet period, so it never pauses a busy server; on a small heap it takes a few
 /// milliseconds.
 /// </summary>
-internal sealed partial class MemoryTrimmer(MemoryOptions options, TimeProvider time, ILogger<MemoryTrimmer> logger) : BackgroundService
+internal sealed partial class MemoryTrimmer(MemoryOptions options, MailStore store, TimeProvider time, ILogger<MemoryTrimmer> logger) : BackgroundService
 {
     private static readonly TimeSpan SampleInterval = TimeSpan.FromSeconds(1);
 
@@ -37,7 +38,11 @@ internal sealed partial class MemoryTrimmer(MemoryOptions options, TimeProvider 
 
                 long committed = GC.GetGCMemoryInfo().TotalCommittedBytes;
                 var watch = Stopwatch.StartNew();
+                // The store's idle database connections first: their native caches go, and their wrappers with the heap.
+                store.ReleaseMemory();
                 GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                // Then the native heap those connections (and finalized handles) freed.
+                Interop.Malloc.Trim();
                 policy.Trimmed(GC.GetTotalAllocatedBytes());
                 Trimmed(logger, committed / 1024, GC.GetGCMemoryInfo().TotalCommittedBytes / 1024, watch.Elapsed.TotalMilliseconds);
             }

@@ -1,0 +1,76 @@
+using EdgeMail.Testing;
+
+namespace EdgeMail.Imap.Tests.Commands;
+
+// RFC 2177 IDLE and the autologout timer it renews (RFC 9051 §5.4), on a manual clock.
+public sealed class IdleTests
+{
+    [Fact]
+    public async Task Idle_renews_the_autologout_timer_and_ends_with_bye_when_it_runs_out()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var server = ImapServer.WithClock(clock);
+        await server.InitializeAsync();
+        try
+        {
+            await using var client = await Transcript.ConnectAsync(server);
+            Assert.StartsWith("s OK", (await client.CommandAsync("s SELECT INBOX"))[^1]);
+            // A minute later, so that IDLE's timer (due a full timeout from now) differs from the command read's.
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await client.SendAsync("i IDLE\r\n");
+            Assert.StartsWith("+ ", await client.ReadLineAsync());
+            await WaitForTimerAsync(clock, server.Options.IdleTimeout);
+
+            // Still idling a minute short of the timeout: DONE gets its tagged OK.
+            clock.Advance(server.Options.IdleTimeout - TimeSpan.FromMinutes(1));
+            await client.SendAsync("DONE\r\n");
+            Assert.Equal(["i OK IDLE terminated"], await client.ReadUntilTaggedAsync("i"));
+
+            // A second IDLE starts the timer again from its own start.
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await client.SendAsync("j IDLE\r\n");
+            Assert.StartsWith("+ ", await client.ReadLineAsync());
+            await WaitForTimerAsync(clock, server.Options.IdleTimeout);
+            clock.Advance(server.Options.IdleTimeout + TimeSpan.FromSeconds(1));
+            Assert.Equal("* BYE autologout: idle for too long", await client.ReadLineAsync());
+            Assert.True(await client.IsClosedAsync());
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_line_other_than_done_ends_idle_with_bad_and_the_session_goes_on()
+    {
+        var server = new ImapServer();
+        await server.InitializeAsync();
+        try
+        {
+            await using var client = await Transcript.ConnectAsync(server);
+            Assert.StartsWith("s OK", (await client.CommandAsync("s SELECT INBOX"))[^1]);
+            await client.SendAsync("i IDLE\r\n");
+            Assert.StartsWith("+ ", await client.ReadLineAsync());
+            await client.SendAsync("x NOOP\r\n");
+            Assert.StartsWith("i BAD", (await client.ReadUntilTaggedAsync("i"))[^1]);
+            Assert.StartsWith("n OK", (await client.CommandAsync("n NOOP"))[^1]);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    // IDLE arms its timer just after the "+" reaches the client; the clock must not move before that.
+    private static async Task WaitForTimerAsync(ManualTimeProvider clock, TimeSpan timeout)
+    {
+        var due = clock.GetUtcNow() + timeout;
+        for (var i = 0; i < 500 && !clock.HasTimerDueAt(due); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(clock.HasTimerDueAt(due), "IDLE never armed its autologout timer");
+    }
+}
