@@ -24,8 +24,8 @@ internal enum IdleWake
 /// The wait of one IDLE command (RFC 2177): whichever comes first of the client's next bytes, a change to the
 /// selected mailbox, the autologout deadline and shutdown. A client may sit in IDLE for hours and a small server
 /// holds a thousand of them, so the wait is built to be small: one zero-byte read on the transport (no buffer),
-/// a callback on the change subscription (no pending read of it), one timer and one cancellation registration,
-/// all signalling this one reusable awaitable. Signals that come while nobody waits are kept for the next
+/// cancelled by shutdown, a callback on the change subscription (no pending read of it) and one timer, all
+/// signalling this one reusable awaitable. Signals that come while nobody waits are kept for the next
 /// <see cref="NextAsync"/>.
 /// </summary>
 internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
@@ -37,7 +37,7 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
     private readonly Action _onInput;
     private readonly ChangeSubscription? _changes;
     private readonly ITimer _timer;
-    private readonly CancellationTokenRegistration _stopping;
+    private readonly CancellationToken _stopping;
     private ManualResetValueTaskSourceCore<IdleWake> _core = new() { RunContinuationsAsynchronously = true };
     private ValueTask<int> _input;
     private bool _waiting;
@@ -54,7 +54,7 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
         Started = time.GetTimestamp();
         _changes = changes;
         _timer = time.CreateTimer(static state => ((IdleWait)state!).Signal(IdleWake.TimedOut), this, timeout, Timeout.InfiniteTimeSpan);
-        _stopping = stopping.UnsafeRegister(static state => ((IdleWait)state!).Signal(IdleWake.Stopping), this);
+        _stopping = stopping;
         if (changes is not null)
         {
             changes.SetCallback(static state => ((IdleWait)state!).Signal(IdleWake.Changes), this);
@@ -105,7 +105,6 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
         }
 
         _changes?.SetCallback(null, null);
-        _stopping.Dispose();
         _timer.Dispose();
         // A zero-byte read still pending ends when the client sends DONE (the session then reads it) or when the
         // connection closes; OnInput then only consumes its result.
@@ -128,7 +127,10 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
             }
         }
 
-        _input = _connection.WaitForInputAsync(CancellationToken.None);
+        // Shutdown cancels the read, which is how the wait hears of it: no registration of its own. The token
+        // also replaces the socket operation's stale registration from the released pipe's last read, which
+        // would otherwise keep that pipe's token source alive (about 0.2 KiB) for the whole wait.
+        _input = _connection.WaitForInputAsync(_stopping);
         if (_input.IsCompleted)
         {
             OnInput();
@@ -146,6 +148,11 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
             // Consumes the read (a socket's reusable operation goes back to it). A failure here (reset, closed)
             // shows again on the session's next read, which then ends the session.
             _input.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            Signal(IdleWake.Stopping);
+            return;
         }
         catch (Exception ex) when (MailConnectionFailure(ex))
         {

@@ -62,6 +62,69 @@ public sealed class IdleTests
         }
     }
 
+    [Fact]
+    public async Task Shutdown_ends_idle_with_bye_over_plain_and_tls()
+    {
+        var server = new ImapServer();
+        await server.InitializeAsync();
+        Transcript? plain = null;
+        Task? stopping = null;
+        try
+        {
+            plain = await Transcript.ConnectAsync(server);
+            Assert.StartsWith("s OK", (await plain.CommandAsync("s SELECT INBOX"))[^1]);
+            await plain.SendAsync("i IDLE\r\n");
+            Assert.StartsWith("+ ", await plain.ReadLineAsync());
+
+            using var tcp = new System.Net.Sockets.TcpClient();
+            await tcp.ConnectAsync(System.Net.IPAddress.Loopback, server.TlsPort);
+            await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+            await tls.AuthenticateAsClientAsync("localhost");
+            using var reader = new StreamReader(tls, System.Text.Encoding.ASCII);
+            async Task SendAsync(string line)
+            {
+                await tls.WriteAsync(System.Text.Encoding.ASCII.GetBytes(line + "\r\n"));
+                await tls.FlushAsync();
+            }
+
+            async Task<string> ReadTaggedAsync(string tag)
+            {
+                while (true)
+                {
+                    var line = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)) ?? throw new IOException("closed");
+                    if (line.StartsWith(tag + " ", StringComparison.Ordinal))
+                    {
+                        return line;
+                    }
+                }
+            }
+
+            Assert.StartsWith("* OK", await reader.ReadLineAsync());
+            await SendAsync($"a LOGIN \"{ImapServer.User}\" \"{ImapServer.Password}\"");
+            Assert.StartsWith("a OK", await ReadTaggedAsync("a"));
+            await SendAsync("s SELECT INBOX");
+            Assert.StartsWith("s OK", await ReadTaggedAsync("s"));
+            await SendAsync("i IDLE");
+            Assert.StartsWith("+ ", await reader.ReadLineAsync());
+            await Task.Delay(100);
+
+            // RFC 9051 §7.1.5: BYE before closing, to clients waiting in IDLE as to any other.
+            stopping = server.DisposeAsync();
+            Assert.Equal("* BYE [UNAVAILABLE] EdgeMail is shutting down", await plain.ReadLineAsync());
+            Assert.Equal("* BYE [UNAVAILABLE] EdgeMail is shutting down", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+            await stopping.WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            if (plain is not null)
+            {
+                await plain.DisposeAsync();
+            }
+
+            await (stopping ?? server.DisposeAsync());
+        }
+    }
+
     // IDLE arms its timer just after the "+" reaches the client; the clock must not move before that.
     private static async Task WaitForTimerAsync(ManualTimeProvider clock, TimeSpan timeout)
     {
