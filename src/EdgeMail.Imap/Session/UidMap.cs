@@ -8,16 +8,17 @@ namespace EdgeMail.Imap.Session;
 /// </summary>
 internal sealed class UidMap
 {
-    // Run i covers UIDs _starts[i] .. _starts[i] + _lengths[i] - 1, and messages _first[i] .. _first[i] + _lengths[i] - 1 (0-based).
-    private readonly List<uint> _starts = [];
-    private readonly List<int> _lengths = [];
-    private readonly List<int> _first = [];
+    // Run i covers UIDs Start .. Start + Length - 1, and messages First .. First + Length - 1 (0-based). One list of
+    // 12-byte runs rather than three lists: a session in IDLE keeps its map, and each list is two more objects.
+    private readonly List<Run> _runs;
 
     public UidMap()
     {
+        _runs = [];
     }
 
     public UidMap(IEnumerable<uint> ascending)
+        : this()
     {
         foreach (var uid in ascending)
         {
@@ -25,18 +26,16 @@ internal sealed class UidMap
         }
     }
 
+    private UidMap(List<Run> runs, int count)
+    {
+        _runs = runs;
+        Count = count;
+    }
+
     public int Count { get; private set; }
 
-    /// <summary>An independent copy, O(runs).</summary>
-    public UidMap Clone()
-    {
-        var copy = new UidMap();
-        copy._starts.AddRange(_starts);
-        copy._lengths.AddRange(_lengths);
-        copy._first.AddRange(_first);
-        copy.Count = Count;
-        return copy;
-    }
+    /// <summary>An independent copy, O(runs), of exactly the size needed.</summary>
+    public UidMap Clone() => new(new List<Run>(_runs), Count);
 
     /// <summary>Applies a change idempotently: a new UID past the end is added, an expunged one removed if present.</summary>
     public void Apply(EdgeMail.Store.Changes.MailboxChange change)
@@ -52,10 +51,10 @@ internal sealed class UidMap
         }
     }
 
-    public uint MaxUid => _starts.Count == 0 ? 0 : _starts[^1] + (uint)_lengths[^1] - 1;
+    public uint MaxUid => _runs.Count == 0 ? 0 : _runs[^1].Start + (uint)_runs[^1].Length - 1;
 
     /// <summary>Runs held: the memory cost is about 12 bytes per run.</summary>
-    public int RunCount => _starts.Count;
+    public int RunCount => _runs.Count;
 
     public uint this[int index]
     {
@@ -63,8 +62,8 @@ internal sealed class UidMap
         {
             ArgumentOutOfRangeException.ThrowIfNegative(index);
             ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-            var run = RunOfIndex(index);
-            return _starts[run] + (uint)(index - _first[run]);
+            var run = _runs[RunOfIndex(index)];
+            return run.Start + (uint)(index - run.First);
         }
     }
 
@@ -76,15 +75,14 @@ internal sealed class UidMap
             throw new ArgumentException("UIDs are added in ascending order", nameof(uid));
         }
 
-        if (_starts.Count > 0 && uid == MaxUid + 1)
+        if (_runs.Count > 0 && uid == MaxUid + 1)
         {
-            _lengths[^1]++;
+            var last = _runs[^1];
+            _runs[^1] = last with { Length = last.Length + 1 };
         }
         else
         {
-            _starts.Add(uid);
-            _lengths.Add(1);
-            _first.Add(Count);
+            _runs.Add(new Run(uid, 1, Count));
         }
 
         Count++;
@@ -93,66 +91,60 @@ internal sealed class UidMap
     /// <summary>The 0-based index of a UID, or the bitwise complement of where it would go (as List.BinarySearch).</summary>
     public int BinarySearch(uint uid)
     {
-        int lo = 0, hi = _starts.Count - 1;
+        int lo = 0, hi = _runs.Count - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            var start = _starts[mid];
-            if (uid < start)
+            var run = _runs[mid];
+            if (uid < run.Start)
             {
                 hi = mid - 1;
             }
-            else if (uid >= start + (uint)_lengths[mid])
+            else if (uid >= run.Start + (uint)run.Length)
             {
                 lo = mid + 1;
             }
             else
             {
-                return _first[mid] + (int)(uid - start);
+                return run.First + (int)(uid - run.Start);
             }
         }
 
-        return ~(lo < _starts.Count ? _first[lo] : Count);
+        return ~(lo < _runs.Count ? _runs[lo].First : Count);
     }
 
     public void RemoveAt(int index)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        var run = RunOfIndex(index);
-        var offset = index - _first[run];
-        var length = _lengths[run];
-        if (length == 1)
+        var i = RunOfIndex(index);
+        var run = _runs[i];
+        var offset = index - run.First;
+        if (run.Length == 1)
         {
-            _starts.RemoveAt(run);
-            _lengths.RemoveAt(run);
-            _first.RemoveAt(run);
+            _runs.RemoveAt(i);
         }
         else if (offset == 0)
         {
-            _starts[run]++;
-            _lengths[run]--;
-            run++;
+            _runs[i] = run with { Start = run.Start + 1, Length = run.Length - 1 };
+            i++;
         }
-        else if (offset == length - 1)
+        else if (offset == run.Length - 1)
         {
-            _lengths[run]--;
-            run++;
+            _runs[i] = run with { Length = run.Length - 1 };
+            i++;
         }
         else
         {
             // Split the run around the removed UID.
-            var uid = _starts[run] + (uint)offset;
-            _lengths[run] = offset;
-            _starts.Insert(run + 1, uid + 1);
-            _lengths.Insert(run + 1, length - offset - 1);
-            _first.Insert(run + 1, _first[run] + offset);
-            run++;
+            _runs[i] = run with { Length = offset };
+            _runs.Insert(i + 1, new Run(run.Start + (uint)offset + 1, run.Length - offset - 1, run.First + offset));
+            i++;
         }
 
-        for (var i = run; i < _first.Count; i++)
+        for (; i < _runs.Count; i++)
         {
-            _first[i] = i == 0 ? 0 : _first[i - 1] + _lengths[i - 1];
+            _runs[i] = _runs[i] with { First = i == 0 ? 0 : _runs[i - 1].First + _runs[i - 1].Length };
         }
 
         Count--;
@@ -160,22 +152,23 @@ internal sealed class UidMap
 
     public IEnumerable<uint> Enumerate()
     {
-        for (var run = 0; run < _starts.Count; run++)
+        for (var r = 0; r < _runs.Count; r++)
         {
-            for (var i = 0; i < _lengths[run]; i++)
+            var run = _runs[r];
+            for (var i = 0; i < run.Length; i++)
             {
-                yield return _starts[run] + (uint)i;
+                yield return run.Start + (uint)i;
             }
         }
     }
 
     private int RunOfIndex(int index)
     {
-        int lo = 0, hi = _first.Count - 1;
+        int lo = 0, hi = _runs.Count - 1;
         while (lo < hi)
         {
             var mid = (lo + hi + 1) >>> 1;
-            if (_first[mid] <= index)
+            if (_runs[mid].First <= index)
             {
                 lo = mid;
             }
@@ -187,4 +180,6 @@ internal sealed class UidMap
 
         return lo;
     }
+
+    private readonly record struct Run(uint Start, int Length, int First);
 }
