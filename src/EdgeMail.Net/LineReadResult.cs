@@ -15,6 +15,8 @@ public readonly struct LineReadResult
     /// <summary>
     /// The line without its CRLF or LF. It lives in a pooled buffer that the next call on the
     /// <see cref="LineReader"/> (or its disposal) returns to the pool: parse it, or copy what must outlive it.
+    /// For <see cref="LineReadStatus.TooLong"/>, the line's first bytes (at most 64), which the protocol may use to
+    /// name what it refuses.
     /// </summary>
     public ReadOnlyMemory<byte> Line { get; }
 

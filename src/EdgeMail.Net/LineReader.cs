@@ -62,7 +62,14 @@ public sealed class LineReader : IDisposable
             while (true)
             {
                 var buffer = result.Buffer;
+                bool wasDiscarding = _discarding;
                 var status = LineFramer.TryRead(ref buffer, maxLineBytes, ref _discarding, out var line, out bool bareLineFeed);
+                if (!wasDiscarding && (_discarding || status == LineFrameStatus.TooLong))
+                {
+                    // The line is being dropped: keep its first bytes, so that the protocol can say which command
+                    // it refuses (an IMAP tag, RFC 9051 §7.1).
+                    KeepHead(result.Buffer);
+                }
                 if (status == LineFrameStatus.Line)
                 {
                     var copy = CopyLine(line);
@@ -72,7 +79,7 @@ public sealed class LineReader : IDisposable
                 if (status == LineFrameStatus.TooLong)
                 {
                     input.AdvanceTo(buffer.Start);
-                    return new LineReadResult(LineReadStatus.TooLong);
+                    return new LineReadResult(LineReadStatus.TooLong, TakeHead());
                 }
 
                 input.AdvanceTo(buffer.Start, buffer.End);
@@ -235,6 +242,25 @@ public sealed class LineReader : IDisposable
         ReturnLineBuffer();
         _input = input;
         _discarding = false;
+    }
+
+    // Bytes of a refused line kept for its TooLong result; as long as an IMAP tag may be, and no longer.
+    private const int HeadBytes = 64;
+    private byte[]? _head;
+    private int _headLength;
+
+    private void KeepHead(in ReadOnlySequence<byte> buffer)
+    {
+        _head ??= new byte[HeadBytes];
+        _headLength = (int)Math.Min(HeadBytes, buffer.Length);
+        buffer.Slice(0, _headLength).CopyTo(_head);
+    }
+
+    private ReadOnlyMemory<byte> TakeHead()
+    {
+        var head = _head is null ? ReadOnlyMemory<byte>.Empty : _head.AsMemory(0, _headLength);
+        _head = null;
+        return head;
     }
 
     private ReadOnlyMemory<byte> CopyLine(in ReadOnlySequence<byte> line)

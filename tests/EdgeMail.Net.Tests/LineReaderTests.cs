@@ -43,6 +43,19 @@ public sealed class LineReaderTests
     }
 
     [Fact]
+    public async Task Overlong_line_reports_its_first_64_bytes_and_holds_no_more()
+    {
+        using var reader = new LineReader(_pipe.Reader, _clock);
+        var read = reader.ReadLineAsync(1024, LineTimeout).AsTask();
+        await WriteAsync("a17 APPEND INBOX " + new string('y', 3000));
+        await WriteAsync(new string('z', 3000) + "\r\n");
+
+        var result = await read.WaitAsync(Wait);
+        Assert.Equal(LineReadStatus.TooLong, result.Status);
+        Assert.Equal("a17 APPEND INBOX " + new string('y', 64 - 17), System.Text.Encoding.ASCII.GetString(result.Line.Span));
+    }
+
+    [Fact]
     public async Task Overlong_line_is_reported_once_and_the_next_line_is_read()
     {
         using var reader = new LineReader(_pipe.Reader, _clock);

@@ -46,7 +46,8 @@ internal sealed class CommandReader(MailConnection connection, ImapOptions optio
                         return new ReadOutcome(ReadStatus.Closed);
                     case LineReadStatus.TooLong:
                         // The rest of the line was discarded; what followed a literal of this command, if any, is gone too.
-                        return new ReadOutcome(ReadStatus.TooLong, Tag: tag);
+                        // Its first bytes still name the tag, for a tagged BAD (RFC 9051 §7.1.3).
+                        return new ReadOutcome(ReadStatus.TooLong, Tag: tag ?? TagOf(result.Line.Span));
                 }
 
                 text.Write(result.Line.Span);
@@ -127,6 +128,27 @@ internal sealed class CommandReader(MailConnection connection, ImapOptions optio
                 spool.Dispose();
             }
         }
+    }
+
+    /// <summary>The tag at the start of a refused line (tag = 1*&lt;any ASTRING-CHAR except "+"&gt;, RFC 9051 §9), or null.</summary>
+    internal static string? TagOf(ReadOnlySpan<byte> head)
+    {
+        var space = head.IndexOf((byte)' ');
+        if (space <= 0)
+        {
+            return null;
+        }
+
+        foreach (var b in head[..space])
+        {
+            // ASTRING-CHAR is ATOM-CHAR or "]": printable ASCII except ( ) { SP CTL % * " \ (RFC 9051 §9); a tag also excludes "+".
+            if (b is < 0x21 or > 0x7e or (byte)'(' or (byte)')' or (byte)'{' or (byte)'%' or (byte)'*' or (byte)'"' or (byte)'\\' or (byte)'+')
+            {
+                return null;
+            }
+        }
+
+        return System.Text.Encoding.ASCII.GetString(head[..space]);
     }
 
     /// <summary>literal = "{" number64 ["+"] "}" CRLF (RFC 9051 §9, RFC 7888 §3) at the end of a line, also "~{" (RFC 3516).</summary>

@@ -73,10 +73,21 @@ public sealed class MalformedCommandTests(ImapServer server) : IClassFixture<Ima
         await using var t = await Transcript.ConnectAsync(server);
         await t.SendAsync("a1 NOOP " + new string('x', 70 * 1024) + "\r\n");
 
-        // The line is dropped unread past the cap, so the tag is not known: RFC 9051 §7.1.5 untagged BAD.
+        // The line is dropped unread past the cap, but its first bytes are kept: the BAD carries the tag.
         var reply = await t.ReadLineAsync();
         Assert.NotNull(reply);
-        Assert.Matches(@"^(a1|\*) BAD \[TOOBIG\] ", reply);
+        Assert.StartsWith("a1 BAD [TOOBIG] ", reply);
+        await AssertStillServesAsync(t);
+    }
+
+    [Fact]
+    public async Task Overlong_line_without_a_usable_tag_answers_untagged_BAD_TOOBIG()
+    {
+        await using var t = await Transcript.ConnectAsync(server);
+        await t.SendAsync(new string('x', 70 * 1024) + "\r\n");
+
+        // RFC 9051 §7.1.3: a BAD that cannot be tied to a command is untagged.
+        Assert.StartsWith("* BAD [TOOBIG] ", await t.ReadLineAsync());
         await AssertStillServesAsync(t);
     }
 
