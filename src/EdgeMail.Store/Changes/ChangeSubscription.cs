@@ -60,11 +60,17 @@ public sealed class ChangeSubscription : IDisposable
         }
     }
 
-    internal void Post(MailboxChange change)
+    internal void Post(MailboxChange change) => Wake(change);
+
+    internal void Complete() => Wake(null);
+
+    // Queues a change (or, with null, ends the subscription) and wakes the waiter and the callback.
+    private void Wake(MailboxChange? change)
     {
         TaskCompletionSource<bool>? waiter;
         Action<object?>? callback;
         object? state;
+        bool readable;
         lock (_gate)
         {
             if (_completed)
@@ -72,35 +78,27 @@ public sealed class ChangeSubscription : IDisposable
                 return;
             }
 
-            (_items ??= new Queue<MailboxChange>(4)).Enqueue(change);
-            (waiter, _waiter) = (_waiter, null);
-            (callback, state) = (_callback, _callbackState);
-        }
-
-        waiter?.TrySetResult(true);
-        callback?.Invoke(state);
-    }
-
-    internal void Complete()
-    {
-        TaskCompletionSource<bool>? waiter;
-        Action<object?>? callback;
-        object? state;
-        lock (_gate)
-        {
-            if (_completed)
+            if (change is null)
             {
-                return;
+                _completed = true;
+            }
+            else
+            {
+                (_items ??= new Queue<MailboxChange>(4)).Enqueue(change);
             }
 
-            _completed = true;
+            // After the end, queued changes stay readable: WaitToReadAsync answers true until they are read.
+            readable = _items is { Count: > 0 };
             (waiter, _waiter) = (_waiter, null);
             (callback, state) = (_callback, _callbackState);
         }
 
-        // Queued changes stay readable; WaitToReadAsync answers true until they are read, then false.
-        waiter?.TrySetResult(_items is { Count: > 0 });
-        CompleteIfDrained();
+        waiter?.TrySetResult(readable);
+        if (change is null)
+        {
+            CompleteIfDrained();
+        }
+
         callback?.Invoke(state);
     }
 
