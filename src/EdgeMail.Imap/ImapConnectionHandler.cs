@@ -10,11 +10,12 @@ namespace EdgeMail.Imap;
 public sealed class ImapConnectionHandler(MailStore store, Authenticator authenticator, ImapOptions options, TimeProvider time, ILogger<ImapConnectionHandler> logger) : IConnectionHandler
 {
     private readonly UidMapCache _uids = new(store);
+    private readonly IdleDeadlines _idleDeadlines = new(time, options.IdleTimeout);
 
     public Task RunAsync(MailConnection connection, CancellationToken stopping)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        return new ImapSession(connection, store, authenticator, options, time, logger, _uids).RunAsync(stopping);
+        return new ImapSession(connection, store, authenticator, options, time, logger, _uids, _idleDeadlines).RunAsync(stopping);
     }
 
     /// <summary>RFC 9051 §7.1.5: BYE instead of a greeting when the server will not serve the connection.</summary>

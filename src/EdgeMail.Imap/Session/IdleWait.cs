@@ -24,8 +24,8 @@ internal enum IdleWake
 /// The wait of one IDLE command (RFC 2177): whichever comes first of the client's next bytes, a change to the
 /// selected mailbox, the autologout deadline and shutdown. A client may sit in IDLE for hours and a small server
 /// holds a thousand of them, so the wait is built to be small: one zero-byte read on the transport (no buffer),
-/// cancelled by shutdown, a callback on the change subscription (no pending read of it) and one timer, all
-/// signalling this one reusable awaitable. Signals that come while nobody waits are kept for the next
+/// cancelled by shutdown, a callback on the change subscription (no pending read of it) and a place in the
+/// handler's one autologout timer (<see cref="IdleDeadlines"/>), all signalling this one reusable awaitable. Signals that come while nobody waits are kept for the next
 /// <see cref="NextAsync"/>.
 /// </summary>
 internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
@@ -36,7 +36,7 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
     private readonly MailConnection _connection;
     private readonly Action _onInput;
     private readonly ChangeSubscription? _changes;
-    private readonly ITimer _timer;
+    private readonly IdleDeadlines _deadlines;
     private readonly CancellationToken _stopping;
     private ManualResetValueTaskSourceCore<IdleWake> _core = new() { RunContinuationsAsynchronously = true };
     private ValueTask<int> _input;
@@ -47,13 +47,14 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
     private bool _stop;
     private bool _disposed;
 
-    public IdleWait(string tag, MailConnection connection, ChangeSubscription? changes, TimeProvider time, TimeSpan timeout, CancellationToken stopping)
+    public IdleWait(string tag, MailConnection connection, ChangeSubscription? changes, TimeProvider time, IdleDeadlines deadlines, CancellationToken stopping)
     {
         _sync = this;
         Tag = tag;
         Started = time.GetTimestamp();
         _changes = changes;
-        _timer = time.CreateTimer(static state => ((IdleWait)state!).Signal(IdleWake.TimedOut), this, timeout, Timeout.InfiniteTimeSpan);
+        _deadlines = deadlines;
+        deadlines.Add(this);
         _stopping = stopping;
         if (changes is not null)
         {
@@ -74,6 +75,16 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
 
     /// <summary>When IDLE began (a <see cref="TimeProvider"/> timestamp): the autologout timer runs from here.</summary>
     public long Started { get; }
+
+    // The links of IdleDeadlines' list, which it keeps under its lock.
+    internal IdleWait? Previous { get; set; }
+
+    internal IdleWait? Next { get; set; }
+
+    internal bool Linked { get; set; }
+
+    /// <summary>The autologout deadline passed (called by <see cref="IdleDeadlines"/>).</summary>
+    internal void TimeOut() => Signal(IdleWake.TimedOut);
 
     /// <summary>The next reason to wake; at once if one came since the last call.</summary>
     public ValueTask<IdleWake> NextAsync()
@@ -105,7 +116,7 @@ internal sealed class IdleWait : IValueTaskSource<IdleWake>, IDisposable
         }
 
         _changes?.SetCallback(null, null);
-        _timer.Dispose();
+        _deadlines.Remove(this);
         // A zero-byte read still pending ends when the client sends DONE (the session then reads it) or when the
         // connection closes; OnInput then only consumes its result.
     }

@@ -30,8 +30,9 @@ internal sealed partial class ImapSession
     private string? _idleTag;
     private HashSet<string>? _enabled;
 
-    public ImapSession(MailConnection connection, MailStore store, Authenticator authenticator, ImapOptions options, TimeProvider time, ILogger logger, UidMapCache uidCache)
+    public ImapSession(MailConnection connection, MailStore store, Authenticator authenticator, ImapOptions options, TimeProvider time, ILogger logger, UidMapCache uidCache, IdleDeadlines idleDeadlines)
     {
+        IdleDeadlines = idleDeadlines;
         UidCache = uidCache;
         _connection = connection;
         Store = store;
@@ -49,6 +50,9 @@ internal sealed partial class ImapSession
 
     /// <summary>The UIDs of mailboxes shared by every session (SELECT copies them).</summary>
     public UidMapCache UidCache { get; }
+
+    /// <summary>The autologout timer of the handler's sessions in IDLE.</summary>
+    public IdleDeadlines IdleDeadlines { get; }
 
     public Authenticator Authenticator { get; }
 
@@ -147,7 +151,7 @@ internal sealed partial class ImapSession
                 if (_idleTag is { } idleTag)
                 {
                     _idleTag = null;
-                    _idle = new IdleWait(idleTag, _connection, Selected?.Changes, Time, Options.IdleTimeout, stopping);
+                    _idle = new IdleWait(idleTag, _connection, Selected?.Changes, Time, IdleDeadlines, stopping);
                     // The wait released the connection's pipes (when they held nothing): let go of the old writer too.
                     Writer.Detach();
                 }

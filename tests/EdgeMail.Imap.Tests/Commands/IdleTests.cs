@@ -42,6 +42,50 @@ public sealed class IdleTests
     }
 
     [Fact]
+    public async Task Sessions_idling_from_different_times_are_logged_out_each_at_its_own_deadline()
+    {
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        var server = ImapServer.WithClock(clock);
+        await server.InitializeAsync();
+        try
+        {
+            await using var first = await Transcript.ConnectAsync(server);
+            await using var second = await Transcript.ConnectAsync(server);
+            await using var third = await Transcript.ConnectAsync(server);
+            foreach (var client in new[] { first, second, third })
+            {
+                Assert.StartsWith("s OK", (await client.CommandAsync("s SELECT INBOX"))[^1]);
+            }
+
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await first.SendAsync("i IDLE\r\n");
+            Assert.StartsWith("+ ", await first.ReadLineAsync());
+            await WaitForTimerAsync(clock, server.Options.IdleTimeout);
+            clock.Advance(TimeSpan.FromMinutes(5));
+            await second.SendAsync("i IDLE\r\n");
+            Assert.StartsWith("+ ", await second.ReadLineAsync());
+            await third.SendAsync("i IDLE\r\n");
+            Assert.StartsWith("+ ", await third.ReadLineAsync());
+            await Task.Delay(100);
+
+            // The first one's deadline: only it goes. The third leaves IDLE before the second's deadline.
+            clock.Advance(server.Options.IdleTimeout - TimeSpan.FromMinutes(5));
+            Assert.Equal("* BYE autologout: idle for too long", await first.ReadLineAsync());
+            await third.SendAsync("DONE\r\n");
+            Assert.Equal(["i OK IDLE terminated"], await third.ReadUntilTaggedAsync("i"));
+            clock.Advance(TimeSpan.FromMinutes(5));
+            Assert.Equal("* BYE autologout: idle for too long", await second.ReadLineAsync());
+            Assert.True(await first.IsClosedAsync());
+            Assert.True(await second.IsClosedAsync());
+            Assert.StartsWith("n OK", (await third.CommandAsync("n NOOP"))[^1]);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task A_line_other_than_done_ends_idle_with_bad_and_the_session_goes_on()
     {
         var server = new ImapServer();
