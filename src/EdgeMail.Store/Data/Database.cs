@@ -152,8 +152,8 @@ internal sealed class Database
     /// </summary>
     public void ReleaseIdleConnections()
     {
-        using var connection = new SqliteConnection(ConnectionString);
-        SqliteConnection.ClearPool(connection);
+        // One database per process (this one), so every pool is ours.
+        SqliteConnection.ClearAllPools();
     }
 
     private static readonly object Configured = new();
