@@ -198,14 +198,9 @@ public sealed class MailConnection : IAsyncDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         _lines?.ReleaseForWait();
-        if (Input.TryRead(out var buffered))
+        if (HasBufferedInput())
         {
-            bool ready = !buffered.Buffer.IsEmpty || buffered.IsCompleted;
-            Input.AdvanceTo(buffered.Buffer.Start);
-            if (ready)
-            {
-                return ValueTask.FromResult(0);
-            }
+            return ValueTask.FromResult(0);
         }
 
         ReleasePipes();
@@ -215,7 +210,8 @@ public sealed class MailConnection : IAsyncDisposable
     /// <summary>
     /// Gives the pipes' buffers and bookkeeping (about 0.8 KiB) back while the connection waits, when they hold
     /// nothing: no unread input, no unflushed output. The next use of <see cref="Input"/>, <see cref="Output"/> or
-    /// <see cref="Lines"/> makes new ones. Call it only while no read or flush is pending.
+    /// <see cref="Lines"/> makes new ones. Call it only while no read or flush is pending. True when the
+    /// connection holds no pipes now (released by this call or before).
     /// </summary>
     public bool ReleasePipes()
     {
@@ -224,19 +220,9 @@ public sealed class MailConnection : IAsyncDisposable
             return true;
         }
 
-        if (_output.CanGetUnflushedBytes && _output.UnflushedBytes > 0)
+        if ((_output.CanGetUnflushedBytes && _output.UnflushedBytes > 0) || HasBufferedInput())
         {
             return false;
-        }
-
-        if (_input.TryRead(out var buffered))
-        {
-            bool empty = buffered.Buffer.IsEmpty && !buffered.IsCompleted && !buffered.IsCanceled;
-            _input.AdvanceTo(buffered.Buffer.Start);
-            if (!empty)
-            {
-                return false;
-            }
         }
 
         // Created with leaveOpen: completing them keeps the transport.
@@ -245,6 +231,19 @@ public sealed class MailConnection : IAsyncDisposable
         (_input, _output) = (null, null);
         _lines?.Detach();
         return true;
+    }
+
+    // Something the client sent is in the input pipe already (or its end, or a cancelled read to report).
+    private bool HasBufferedInput()
+    {
+        if (_input is null || !_input.TryRead(out var buffered))
+        {
+            return false;
+        }
+
+        bool any = !buffered.Buffer.IsEmpty || buffered.IsCompleted || buffered.IsCanceled;
+        _input.AdvanceTo(buffered.Buffer.Start);
+        return any;
     }
 
     /// <summary>Flushes what the handler wrote (briefly), sends TLS close_notify, and closes the transport.</summary>

@@ -26,13 +26,15 @@ internal sealed partial class ImapSession
     private readonly MailConnection _connection;
     private readonly CommandReader _reader;
     private int _badCommands;
+    // The autologout timer of the handler's sessions in IDLE, and this session's wait while it idles.
+    private readonly IdleDeadlines _idleDeadlines;
     private IdleWait? _idle;
     private string? _idleTag;
     private HashSet<string>? _enabled;
 
     public ImapSession(MailConnection connection, MailStore store, Authenticator authenticator, ImapOptions options, TimeProvider time, ILogger logger, UidMapCache uidCache, IdleDeadlines idleDeadlines)
     {
-        IdleDeadlines = idleDeadlines;
+        _idleDeadlines = idleDeadlines;
         UidCache = uidCache;
         _connection = connection;
         Store = store;
@@ -50,9 +52,6 @@ internal sealed partial class ImapSession
 
     /// <summary>The UIDs of mailboxes shared by every session (SELECT copies them).</summary>
     public UidMapCache UidCache { get; }
-
-    /// <summary>The autologout timer of the handler's sessions in IDLE.</summary>
-    public IdleDeadlines IdleDeadlines { get; }
 
     public Authenticator Authenticator { get; }
 
@@ -151,9 +150,8 @@ internal sealed partial class ImapSession
                 if (_idleTag is { } idleTag)
                 {
                     _idleTag = null;
-                    _idle = new IdleWait(idleTag, _connection, Selected?.Changes, Time, IdleDeadlines, stopping);
-                    // The wait released the connection's pipes (when they held nothing): let go of the old writer too.
-                    Writer.Detach();
+                    _idle = new IdleWait(idleTag, _connection, Selected?.Changes, Time, _idleDeadlines, stopping);
+                    ReleaseWhileIdle();
                 }
 
                 while (_idle is { } idle)
@@ -170,11 +168,7 @@ internal sealed partial class ImapSession
                             return;
                         }
 
-                        if (_connection.ReleasePipes())
-                        {
-                            Writer.Detach();
-                        }
-
+                        ReleaseWhileIdle();
                         continue;
                     }
 
@@ -239,6 +233,15 @@ internal sealed partial class ImapSession
 
     // Made by the first ENABLE (or CONDSTORE use): many sessions never enable anything.
     private bool IsEnabled(string extension) => _enabled?.Contains(extension) == true;
+
+    // The connection gives its pipes back while idle (when they hold nothing); the writer lets go of its own.
+    private void ReleaseWhileIdle()
+    {
+        if (_connection.ReleasePipes())
+        {
+            Writer.Detach();
+        }
+    }
 
     private void EndIdle()
     {
