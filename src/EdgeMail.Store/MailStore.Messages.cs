@@ -130,7 +130,7 @@ public sealed partial class MailStore
     public IAsyncEnumerable<MessageRecord> EnumerateAsync(long mailboxId, uint fromUid = 1, uint toUid = uint.MaxValue, CancellationToken cancellationToken = default) =>
         PageAsync(
             """
-            SELECT mailbox_id, uid, modseq, flags, keywords, internal_date, size, body_id FROM messages
+            SELECT mailbox_id, uid, modseq, flags, keywords, internal_date, size, body_id, internal_offset FROM messages
             WHERE mailbox_id = $m AND uid >= $from AND uid <= $to ORDER BY uid LIMIT $n
             """,
             mailboxId,
@@ -138,7 +138,7 @@ public sealed partial class MailStore
             toUid,
             reader =>
             {
-                var record = ReadMessage(reader);
+                var record = ReadMessage(reader, 8);
                 return (record, record.Uid);
             },
             cancellationToken);
@@ -336,15 +336,15 @@ public sealed partial class MailStore
         {
             var source = FindMailbox(tx, sourceMailboxId) ?? throw new StoreException(StoreError.NotFound, "no such source mailbox");
             var target = FindMailbox(tx, targetMailboxId) ?? throw new StoreException(StoreError.NotFound, "no such target mailbox");
-            var select = tx.Command("SELECT uid, flags, keywords, internal_date, size, body_id FROM messages WHERE mailbox_id = $m AND uid IN (SELECT value FROM json_each($u)) ORDER BY uid");
+            var select = tx.Command("SELECT uid, flags, keywords, internal_date, size, body_id, internal_offset FROM messages WHERE mailbox_id = $m AND uid IN (SELECT value FROM json_each($u)) ORDER BY uid");
             select.Parameters.AddWithValue("$m", sourceMailboxId);
             select.Parameters.AddWithValue("$u", uidJson);
-            var rows = new List<(uint Uid, MessageFlags Flags, string[] Keywords, long Date, long Size, long Body)>();
+            var rows = new List<(uint Uid, MessageFlags Flags, string[] Keywords, DateTimeOffset Date, long Size, long Body)>();
             using (var reader = select.ExecuteReader())
             {
                 while (reader.Read())
                 {
-                    rows.Add(((uint)reader.GetInt64(0), (MessageFlags)reader.GetInt32(1), SplitKeywords(reader.IsDBNull(2) ? null : reader.GetString(2)), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+                    rows.Add(((uint)reader.GetInt64(0), (MessageFlags)reader.GetInt32(1), SplitKeywords(reader.IsDBNull(2) ? null : reader.GetString(2)), InternalDate(reader.GetInt64(3), reader.GetInt32(6)), reader.GetInt64(4), reader.GetInt64(5)));
                 }
             }
 
@@ -360,7 +360,7 @@ public sealed partial class MailStore
             {
                 var row = rows[i];
                 var uid = firstUid + (uint)i;
-                InsertMessage(tx, targetMailboxId, uid, modseq, row.Flags, row.Keywords, DateTimeOffset.FromUnixTimeMilliseconds(row.Date), row.Size, row.Body);
+                InsertMessage(tx, targetMailboxId, uid, modseq, row.Flags, row.Keywords, row.Date, row.Size, row.Body);
                 op.Changes.Add(new MailboxChange(ChangeKind.Appended, target.AccountId, targetMailboxId, uid, modseq, row.Flags, row.Keywords));
                 sourceUids.Add(row.Uid);
                 targetUids.Add(uid);
@@ -469,8 +469,8 @@ public sealed partial class MailStore
     private static void InsertMessage(WriteTx tx, long mailboxId, uint uid, ulong modseq, MessageFlags flags, string[] keywords, DateTimeOffset internalDate, long size, long bodyId)
     {
         var insert = tx.Command("""
-            INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, internal_date, size, body_id)
-            VALUES($m, $u, $ms, $f, $k, $d, $z, $b)
+            INSERT INTO messages(mailbox_id, uid, modseq, flags, keywords, internal_date, size, body_id, internal_offset)
+            VALUES($m, $u, $ms, $f, $k, $d, $z, $b, $o)
             """);
         insert.Parameters.AddWithValue("$m", mailboxId);
         insert.Parameters.AddWithValue("$u", (long)uid);
@@ -478,6 +478,7 @@ public sealed partial class MailStore
         insert.Parameters.AddWithValue("$f", (int)flags);
         insert.Parameters.AddWithValue("$k", keywords.Length == 0 ? DBNull.Value : string.Join(' ', keywords));
         insert.Parameters.AddWithValue("$d", internalDate.ToUnixTimeMilliseconds());
+        insert.Parameters.AddWithValue("$o", (int)internalDate.Offset.TotalMinutes);
         insert.Parameters.AddWithValue("$z", size);
         insert.Parameters.AddWithValue("$b", bodyId);
         insert.ExecuteNonQuery();
@@ -517,16 +518,22 @@ public sealed partial class MailStore
         insert.ExecuteNonQuery();
     }
 
-    private static MessageRecord ReadMessage(SqliteDataReader reader) =>
+    // Columns: mailbox_id, uid, modseq, flags, keywords, internal_date, size, body_id, and internal_offset at
+    // offsetColumn (last in each query).
+    private static MessageRecord ReadMessage(SqliteDataReader reader, int offsetColumn) =>
         new(
             reader.GetInt64(0),
             (uint)reader.GetInt64(1),
             (ulong)reader.GetInt64(2),
             (MessageFlags)reader.GetInt32(3),
             SplitKeywords(reader.IsDBNull(4) ? null : reader.GetString(4)),
-            DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+            InternalDate(reader.GetInt64(5), reader.GetInt32(offsetColumn)),
             reader.GetInt64(6),
             reader.GetInt64(7));
+
+    // The instant, shown in the time zone it was given in.
+    private static DateTimeOffset InternalDate(long unixMilliseconds, int offsetMinutes) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds).ToOffset(TimeSpan.FromMinutes(offsetMinutes));
 
     private static string[] SplitKeywords(string? text) => string.IsNullOrEmpty(text) ? [] : text.Split(' ');
 

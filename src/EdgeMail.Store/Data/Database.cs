@@ -9,7 +9,8 @@ namespace EdgeMail.Store.Data;
 /// </summary>
 internal sealed class Database
 {
-    public const int SchemaVersion = 1;
+    // 2: messages.internal_offset, the time zone of INTERNALDATE in minutes east of UTC.
+    public const int SchemaVersion = 2;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -55,6 +56,7 @@ internal sealed class Database
             internal_date INTEGER NOT NULL,
             size INTEGER NOT NULL,
             body_id INTEGER NOT NULL REFERENCES bodies(id),
+            internal_offset INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY(mailbox_id, uid)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS messages_body ON messages(body_id);
         CREATE INDEX IF NOT EXISTS messages_modseq ON messages(mailbox_id, modseq);
@@ -184,6 +186,16 @@ internal sealed class Database
             throw new InvalidOperationException($"the data folder was written by a newer EdgeMail (schema {version}, this build knows {SchemaVersion})");
         }
 
+        if (version < 2)
+        {
+            // INTERNALDATE keeps the time zone the client gave (RFC 9051 §2.3.3, §6.3.12 APPEND date-time); older
+            // messages were delivered here and are shown in UTC, which is what they were stored as.
+            command.CommandText = "ALTER TABLE messages ADD COLUMN internal_offset INTEGER NOT NULL DEFAULT 0;";
+            command.ExecuteNonQuery();
+        }
+
+        command.CommandText = "UPDATE meta SET value = $v WHERE key = 'schema';";
+        command.ExecuteNonQuery();
         tx.Commit();
     }
 }

@@ -95,11 +95,12 @@ public sealed class ImaplibTests(ImapServer server) : IClassFixture<ImapServer>
         Assert.DoesNotContain("From:", Step(r, "fetch_subject"));
         Assert.Contains("BODY[TEXT]<0> {10}", Step(r, "fetch_text_partial"));
         Assert.Contains("{10}\n0123456789\n)", Step(r, "fetch_text_partial"));
-        // The instant is kept (RFC 9051 §6.3.12); the zone it was written in need not be.
+        // The instant is kept (RFC 9051 §6.3.12), and so is the zone it was written in.
         var internalDate = System.Text.RegularExpressions.Regex.Match(Step(r, "fetch_size_date"), "INTERNALDATE \"([^\"]+)\"").Groups[1].Value;
         Assert.Equal(
             new DateTimeOffset(2024, 1, 15, 10, 30, 0, TimeSpan.FromHours(2)),
             ParseImapDate(internalDate));
+        Assert.EndsWith(" +0200", internalDate);
         Assert.Matches(@"RFC822\.SIZE \d+", Step(r, "fetch_size_date"));
         Assert.Contains("\\Seen", Step(r, "fetch_flags_after_text"));
         Assert.Contains("\\Answered", Step(r, "store"));
