@@ -17,7 +17,6 @@ namespace EdgeMail.Benchmarks.Host;
 internal static class ServeBenchmark
 {
     private const int Starts = 5;
-    private const string ListeningMarker = "EdgeMail serving";
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -90,32 +89,9 @@ internal static class ServeBenchmark
         }
 
         var sw = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(Timeout);
-        try
-        {
-            while (true)
-            {
-                var line = await process.StandardOutput.ReadLineAsync(cts.Token)
-                    ?? throw new InvalidOperationException($"edgemail exited before listening (exit {await ExitCodeAsync(process)}): {await stderr}");
-                if (line.Contains(ListeningMarker, StringComparison.Ordinal))
-                {
-                    break;
-                }
-            }
-        }
-        catch
-        {
-            StopIfRunning(process);
-            throw;
-        }
-
+        var serve = await Common.ServeProcess.StartAsync(info, Timeout);
         var listening = sw.Elapsed.TotalMilliseconds;
-
-        // Keep draining output so the child never blocks on a full pipe.
-        var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        using var process = serve.Process;
         await Task.Delay(Idle);
         var rss = ProcStatus(process.Id, "VmRSS:");
         var pss = File.Exists($"/proc/{process.Id}/smaps_rollup") ? Common.ProcIo.Read("Pss:", $"/proc/{process.Id}/smaps_rollup") : -1;
@@ -123,8 +99,7 @@ internal static class ServeBenchmark
         Libc.Signal(process.Id, Libc.Sigterm);
         var exit = await ExitCodeAsync(process);
         stop.Stop();
-        await stdout;
-        await stderr;
+        await serve.Drained;
         return new Run(kind, listening, rss, pss, stop.Elapsed.TotalMilliseconds, exit);
     }
 
@@ -133,14 +108,6 @@ internal static class ServeBenchmark
         using var cts = new CancellationTokenSource(Timeout);
         await process.WaitForExitAsync(cts.Token);
         return process.ExitCode;
-    }
-
-    private static void StopIfRunning(Process process)
-    {
-        if (!process.HasExited)
-        {
-            process.Kill();
-        }
     }
 
     private static long ProcStatus(int pid, string key) => Common.ProcIo.Read(key, $"/proc/{pid}/status");

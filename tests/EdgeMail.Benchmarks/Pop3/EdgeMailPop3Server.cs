@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeMail.Benchmarks.Common;
 using EdgeMail.Benchmarks.Interop;
 using EdgeMail.Benchmarks.Output;
 using EdgeMail.Store;
@@ -14,7 +15,6 @@ namespace EdgeMail.Benchmarks.Pop3;
 /// </summary>
 internal sealed class EdgeMailPop3Server : IPop3Server
 {
-    private const string ListeningMarker = "EdgeMail serving";
     private const int FillWriters = 16;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
@@ -52,36 +52,8 @@ internal sealed class EdgeMailPop3Server : IPop3Server
         var port = EdgeMailProcess.FreePort();
         var info = EdgeMailProcess.StartInfoFor(binary, ["serve", "--data", data, "--Network:Bind=127.0.0.1", $"--Pop3:Port={port}", "--Pop3:TlsPort=0",
             "--Imap:Port=0", "--Imap:TlsPort=0", "--Smtp:Port=0", "--Smtp:SubmissionPort=0", "--Smtp:TlsPort=0", "--Web:Port=0"]);
-        var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(Timeout);
-        try
-        {
-            while (true)
-            {
-                var line = await process.StandardOutput.ReadLineAsync(cts.Token)
-                    ?? throw new InvalidOperationException($"edgemail exited before listening: {await stderr}");
-                if (line.Contains(ListeningMarker, StringComparison.Ordinal))
-                {
-                    break;
-                }
-            }
-        }
-        catch
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-
-            process.Dispose();
-            throw;
-        }
-
-        // Keep draining the output so that the service never blocks on a full pipe.
-        var drain = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), stderr);
-        return new EdgeMailPop3Server(process, port, drain);
+        var serve = await ServeProcess.StartAsync(info, Timeout);
+        return new EdgeMailPop3Server(serve.Process, port, serve.Drained);
     }
 
     public async ValueTask DisposeAsync()

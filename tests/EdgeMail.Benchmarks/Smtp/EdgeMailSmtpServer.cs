@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EdgeMail.Benchmarks.Common;
 using EdgeMail.Benchmarks.Interop;
 using EdgeMail.Benchmarks.Output;
 using EdgeMail.Store;
@@ -16,7 +17,6 @@ namespace EdgeMail.Benchmarks.Smtp;
 internal sealed class EdgeMailSmtpServer : ISmtpServer
 {
     public const string Password = "smtp-bench-password";
-    private const string ListeningMarker = "EdgeMail serving";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
@@ -60,38 +60,9 @@ internal sealed class EdgeMailSmtpServer : ISmtpServer
             "--Imap:Port=0", "--Imap:TlsPort=0", "--Pop3:Port=0", "--Pop3:TlsPort=0", "--Web:Port=0",
             "--Relay:Host=127.0.0.1", $"--Relay:Port={sinkPort}", "--Relay:Security=None", .. extra];
         List<string> commands = [$"echo {Password} | {SmtpTools.CommandLine(binary, userAdd)}", SmtpTools.CommandLine(binary, serve)];
-        var process = Process.Start(EdgeMailProcess.StartInfoFor(binary, serve))!;
-        process.StandardInput.Close();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(Timeout);
-        var lines = new List<string>();
-        try
-        {
-            while (true)
-            {
-                var line = await process.StandardOutput.ReadLineAsync(cts.Token)
-                    ?? throw new InvalidOperationException($"edgemail exited before listening: {await stderr} {string.Join('\n', lines)}");
-                lines.Add(line);
-                if (line.Contains(ListeningMarker, StringComparison.Ordinal))
-                {
-                    break;
-                }
-            }
-        }
-        catch
-        {
-            if (!process.HasExited)
-            {
-                process.Kill();
-            }
-
-            process.Dispose();
-            throw;
-        }
-
-        // Keep draining the output, so that the service never blocks on a full pipe; its log is searched for warnings at the end.
-        var output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), stderr);
-        return new EdgeMailSmtpServer(name, process, port, data, commands, output);
+        var started = await ServeProcess.StartAsync(EdgeMailProcess.StartInfoFor(binary, serve), Timeout);
+        // Its log is searched for warnings at the end.
+        return new EdgeMailSmtpServer(name, started.Process, port, data, commands, started.Drained);
     }
 
     /// <summary>The lines of the service's log at warning level or above (Microsoft.Extensions.Logging's "warn:", "fail:", "crit:").</summary>
