@@ -21,18 +21,13 @@ internal sealed class DovecotPop3Server : IPop3Server
     public const string Package = "dovecot-pop3d";
     private const int MailUid = Daemon.MailUid;
     private const int MailGid = Daemon.MailGid;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
-    private readonly Task<string[]> _output;
+    private readonly DovecotProcess _dovecot;
 
-    private DovecotPop3Server(Process process, int port)
+    private DovecotPop3Server(DovecotProcess dovecot, int port)
     {
-        _process = process;
+        _dovecot = dovecot;
         Port = port;
-
-        // With log_path set, Dovecot writes next to nothing here; draining still keeps it from ever blocking.
-        _output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
     }
 
     public string Name => "Dovecot";
@@ -43,7 +38,7 @@ internal sealed class DovecotPop3Server : IPop3Server
 
     public string Password => "pop3-bench-password";
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _dovecot.ProcessId;
 
     public static string? FindBinary() =>
         File.Exists("/usr/lib/dovecot/pop3") && File.Exists("/usr/sbin/dovecot") ? "/usr/sbin/dovecot" : null;
@@ -71,25 +66,7 @@ internal sealed class DovecotPop3Server : IPop3Server
         var log = Path.Combine(folder, "dovecot.log");
         await File.WriteAllTextAsync(config, Config(folder, home, users, log, port));
 
-        var info = new ProcessStartInfo("/usr/sbin/dovecot", ["-F", "-c", config])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        var process = Process.Start(info)!;
-        var server = new DovecotPop3Server(process, port);
-        try
-        {
-            await Daemon.WaitListeningAsync(server._process, server._output, server.Port, log, Timeout);
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-
-        return server;
+        return new DovecotPop3Server(await DovecotProcess.StartAsync(config, log, port), port);
     }
 
     /// <summary>The whole configuration: nothing from /etc/dovecot is read, so the system's own instance is untouched.</summary>
@@ -124,18 +101,7 @@ internal sealed class DovecotPop3Server : IPop3Server
         }
         """;
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            Libc.Signal(_process.Id, Libc.Sigterm);
-        }
-
-        using var cts = new CancellationTokenSource(Timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        await _output;
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _dovecot.DisposeAsync();
 
     private static void WriteMaildir(string maildir, IReadOnlyList<byte[]> messages)
     {

@@ -17,28 +17,24 @@ internal sealed class DovecotLmtp : IAsyncDisposable
     public const string Packages = "dovecot-core dovecot-lmtpd";
     private const int MailUid = Daemon.MailUid;
     private const int MailGid = Daemon.MailGid;
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
-    private readonly Task<string[]> _output;
+    private readonly DovecotProcess _dovecot;
 
-    private DovecotLmtp(Process process, int port, string maildir, string command)
+    private DovecotLmtp(DovecotProcess dovecot, int port, string maildir)
     {
-        _process = process;
+        _dovecot = dovecot;
         Port = port;
         Maildir = maildir;
-        Command = command;
-        _output = Task.WhenAll(process.StandardOutput.ReadToEndAsync(), process.StandardError.ReadToEndAsync());
     }
 
     public int Port { get; }
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _dovecot.ProcessId;
 
     /// <summary>ann's Maildir, where delivered messages appear in new/.</summary>
     public string Maildir { get; }
 
-    public string Command { get; }
+    public string Command => _dovecot.Command;
 
     public static bool Installed => File.Exists("/usr/sbin/dovecot") && File.Exists("/usr/lib/dovecot/lmtp");
 
@@ -54,20 +50,7 @@ internal sealed class DovecotLmtp : IAsyncDisposable
         var log = Path.Combine(folder, "dovecot.log");
         await File.WriteAllTextAsync(config, Config(folder, home, users, log, port));
 
-        var info = new ProcessStartInfo("/usr/sbin/dovecot", ["-F", "-c", config]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        var process = Process.Start(info)!;
-        var server = new DovecotLmtp(process, port, Path.Combine(home, "ann", "Maildir"), $"/usr/sbin/dovecot -F -c {config}");
-        try
-        {
-            await Daemon.WaitListeningAsync(server._process, server._output, server.Port, log, Timeout);
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-
-        return server;
+        return new DovecotLmtp(await DovecotProcess.StartAsync(config, log, port), port, Path.Combine(home, "ann", "Maildir"));
     }
 
     /// <summary>The whole configuration: nothing from /etc/dovecot is read.</summary>
@@ -111,16 +94,5 @@ internal sealed class DovecotLmtp : IAsyncDisposable
         return count;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            Libc.Signal(_process.Id, Libc.Sigterm);
-        }
-
-        using var cts = new CancellationTokenSource(Timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        await _output;
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => _dovecot.DisposeAsync();
 }
