@@ -7,7 +7,7 @@ namespace EdgeMail.Store;
 
 public sealed partial class MailStore
 {
-    private const string MailboxColumns = "id, account_id, name, uidvalidity, uidnext, highestmodseq, special_use, subscribed";
+    private const string MailboxColumns = "id, account_id, name, uidvalidity, uidnext, highestmodseq, special_use, subscribed, recent_uid";
 
     public async Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(long accountId, CancellationToken cancellationToken = default)
     {
@@ -165,6 +165,30 @@ public sealed partial class MailStore
         }));
     }
 
+    /// <summary>
+    /// Claims \Recent for one IMAP4rev1 session (RFC 3501 §2.3.2: a message is recent in the first session to be told
+    /// of it): the UIDs from the mailbox's recent_uid up to <paramref name="uidLimit"/> (exclusive) become that session's
+    /// recent messages, and no other session's. One small update of the mailbox row per claim, none per message.
+    /// Returns the claimed range [From, To), empty when another session claimed it first.
+    /// </summary>
+    public Task<(uint From, uint To)> ClaimRecentAsync(long mailboxId, uint uidLimit, CancellationToken cancellationToken = default) =>
+        _writes.Enqueue(new WriteOp<(uint, uint)>((tx, _) =>
+        {
+            // The writer loop runs one operation at a time, so the read and the update cannot interleave with another claim.
+            var read = tx.Command("SELECT recent_uid FROM mailboxes WHERE id = $id");
+            read.Parameters.AddWithValue("$id", mailboxId);
+            if (read.ExecuteScalar() is not long from || from >= uidLimit)
+            {
+                return (uidLimit, uidLimit);
+            }
+
+            var claim = tx.Command("UPDATE mailboxes SET recent_uid = $l WHERE id = $id");
+            claim.Parameters.AddWithValue("$id", mailboxId);
+            claim.Parameters.AddWithValue("$l", (long)uidLimit);
+            claim.ExecuteNonQuery();
+            return ((uint)from, uidLimit);
+        }));
+
     public Task SetSubscribedAsync(long accountId, string name, bool subscribed, CancellationToken cancellationToken = default)
     {
         var normalized = MailboxName.Normalize(name);
@@ -187,7 +211,8 @@ public sealed partial class MailStore
         command.Transaction = tx;
         command.CommandText = $"""
             SELECT {MailboxColumns} FROM mailboxes WHERE id = $id;
-            SELECT count(*), coalesce(sum((flags & 1) = 0), 0), coalesce(sum((flags & 8) != 0), 0), coalesce(sum(size), 0) FROM messages WHERE mailbox_id = $id;
+            SELECT count(*), coalesce(sum((flags & 1) = 0), 0), coalesce(sum((flags & 8) != 0), 0), coalesce(sum(size), 0),
+                coalesce(sum(uid >= (SELECT recent_uid FROM mailboxes WHERE id = $id)), 0) FROM messages WHERE mailbox_id = $id;
             """;
         command.Parameters.AddWithValue("$id", mailboxId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -199,7 +224,7 @@ public sealed partial class MailStore
         var mailbox = ReadMailbox(reader);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new MailboxStatus(mailbox, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+        return new MailboxStatus(mailbox, reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
     }
 
     private MailboxInfo MoveInboxAway(WriteTx tx, WriteOp op, MailboxInfo inbox, string target)
@@ -317,5 +342,6 @@ public sealed partial class MailStore
             (uint)reader.GetInt64(4),
             (ulong)reader.GetInt64(5),
             (SpecialUse)reader.GetInt32(6),
-            reader.GetInt64(7) != 0);
+            reader.GetInt64(7) != 0,
+            (uint)reader.GetInt64(8));
 }

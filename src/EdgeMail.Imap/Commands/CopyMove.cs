@@ -40,7 +40,7 @@ internal static class CopyMove
             return CommandResult.No("TRYCREATE", "no such mailbox");
         }
 
-        uids.RemoveAll(selected.Expunged.Contains);
+        uids.RemoveAll(selected.IsExpunged);
         if (uids.Count == 0)
         {
             return CommandResult.Done($"{command.Name} completed (no messages)");

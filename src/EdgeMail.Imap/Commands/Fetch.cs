@@ -1,6 +1,7 @@
 using System.Globalization;
 using EdgeMail.Imap.Protocol;
 using EdgeMail.Imap.Session;
+using EdgeMail.Store;
 using EdgeMail.Store.Messages;
 using EdgeMail.Store.Mime;
 
@@ -39,7 +40,7 @@ internal static class Fetch
         }
 
         var uids = MessageSet.Resolve(selected, request.Set, byUid, session.Options.MaxMessagesPerCommand);
-        uids.RemoveAll(selected.Expunged.Contains);
+        uids.RemoveAll(selected.IsExpunged);
         if (request.Vanished)
         {
             var vanished = (await session.Store.ListExpungedSinceAsync(selected.Id, request.ChangedSince!.Value, cancellationToken).ConfigureAwait(false))
@@ -62,24 +63,52 @@ internal static class Fetch
             var stored = await session.Store.StoreFlagsAsync(selected.Id, uids, FlagOperation.Add, MessageFlags.Seen, cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var change in stored.Changed)
             {
-                selected.OwnModSeqs.Add((change.Uid, change.ModSeq));
                 seenChanged.Add(change.Uid);
             }
         }
 
+        // What the feed brought so far, so that a response below supersedes any older pending change it covers.
+        selected.Updates.Drain(selected.Changes.Reader);
         var wanted = new HashSet<uint>(uids);
         var failed = false;
+        var answered = 0;
         await foreach (var (message, summary) in ReadAsync(session.Store, selected.Id, uids, request.NeedsSummary, cancellationToken).ConfigureAwait(false))
         {
-            if (!wanted.Contains(message.Uid) || (request.ChangedSince is { } since && message.ModSeq <= since))
+            if (!wanted.Remove(message.Uid))
             {
                 continue;
             }
 
-            var seq = selected.SequenceOf(message.Uid);
-            if (!await WriteMessageAsync(session, request, message, summary, seq, seenChanged.Contains(message.Uid), cancellationToken).ConfigureAwait(false))
+            answered++;
+            if (request.ChangedSince is { } since && message.ModSeq <= since)
             {
-                failed = true;
+                continue;
+            }
+
+            // RFC 9051 §7.5.2, §5.5: a FETCH response, once started, is completed. Everything that can fail is
+            // decided before its first byte: the body is opened (which keeps its bytes while it is read, even if
+            // another session expunges the message meanwhile), or the message is skipped when it is already gone.
+            Stream? body = null;
+            if (request.Sections.Count > 0)
+            {
+                try
+                {
+                    body = await session.Store.OpenBodyAsync(message.BodyId, cancellationToken).ConfigureAwait(false);
+                }
+                catch (StoreException ex) when (ex.Error == StoreError.NotFound)
+                {
+                    answered--;
+                    continue;
+                }
+            }
+
+            await using (body)
+            {
+                var seq = selected.SequenceOf(message.Uid);
+                if (!await WriteMessageAsync(session, request, message, summary, body, seq, seenChanged.Contains(message.Uid), cancellationToken).ConfigureAwait(false))
+                {
+                    failed = true;
+                }
             }
 
             if (session.Writer.Unflushed > 64 * 1024)
@@ -88,12 +117,33 @@ internal static class Fetch
             }
         }
 
-        return failed
-            ? CommandResult.No("UNKNOWN-CTE", "some parts have a Content-Transfer-Encoding that cannot be decoded")
+        if (failed)
+        {
+            return CommandResult.No("UNKNOWN-CTE", "some parts have a Content-Transfer-Encoding that cannot be decoded");
+        }
+
+        // RFC 2180 §4.1.3, RFC 5530 EXPUNGEISSUED: messages another session expunged while this FETCH ran get no
+        // response; their EXPUNGE follows after the command (RFC 9051 §7.5.1).
+        return answered < uids.Count
+            ? CommandResult.WithCode("EXPUNGEISSUED", "FETCH completed; some messages were expunged meanwhile")
             : CommandResult.Done("FETCH completed");
     }
 
-    private static async Task<bool> WriteMessageAsync(ImapSession session, FetchRequest request, MessageRecord message, MessageSummary? summary, int seq, bool seenChanged, CancellationToken cancellationToken)
+    private static async Task<bool> WriteMessageAsync(ImapSession session, FetchRequest request, MessageRecord message, MessageSummary? summary, Stream? body, int seq, bool seenChanged, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteMessageCoreAsync(session, request, message, summary, body, seq, seenChanged, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The response is half written and cannot be completed (a read error on the disk): the stream would be
+            // corrupt from here on, so the connection ends instead of a glued tagged NO.
+            throw new ResponseAbortedException("a FETCH response could not be completed", ex);
+        }
+    }
+
+    private static async Task<bool> WriteMessageCoreAsync(ImapSession session, FetchRequest request, MessageRecord message, MessageSummary? summary, Stream? body, int seq, bool seenChanged, CancellationToken cancellationToken)
     {
         var w = session.Writer;
         var ok = true;
@@ -108,6 +158,15 @@ internal static class Fetch
             first = false;
         }
 
+        // Coalescing (ImapSession invariant 7): a response with FLAGS or MODSEQ reports the message's state at its
+        // MODSEQ; a pending change from another session that it supersedes is folded in, with FLAGS.
+        var external = (request.Flags || seenChanged || request.ModSeq) && session.Selected!.Updates.Reporting(message.Uid, message.ModSeq);
+        var flags = request.Flags || seenChanged || external;
+        if (flags)
+        {
+            session.AnnounceKeywords(message.Keywords);
+        }
+
         w.Raw("* ").Number(seq).Raw(" FETCH (");
         if (request.Uid)
         {
@@ -115,10 +174,10 @@ internal static class Fetch
             w.Raw("UID ").Number(message.Uid);
         }
 
-        if (request.Flags || seenChanged)
+        if (flags)
         {
             Next();
-            w.Raw("FLAGS ").Raw(ImapSession.FlagsText(message.Flags, message.Keywords));
+            w.Raw("FLAGS ").Raw(ImapSession.FlagsText(message.Flags, message.Keywords, session.Selected!.IsRecent(message.Uid)));
         }
 
         if (request.InternalDate)
@@ -133,7 +192,7 @@ internal static class Fetch
             w.Raw("RFC822.SIZE ").Number(message.Size);
         }
 
-        if (request.ModSeq || (session.CondStore && seenChanged))
+        if (request.ModSeq || (session.CondStore && (seenChanged || external)))
         {
             Next();
             w.Raw("MODSEQ (").Number(message.ModSeq).Raw(")");
@@ -160,9 +219,8 @@ internal static class Fetch
             BodyStructureWriter.Write(w, summary!.Body, extended: true);
         }
 
-        if (request.Sections.Count > 0)
+        if (body is not null)
         {
-            await using var body = await session.Store.OpenBodyAsync(message.BodyId, cancellationToken).ConfigureAwait(false);
             foreach (var item in request.Sections)
             {
                 Next();

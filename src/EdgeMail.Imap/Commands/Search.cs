@@ -209,7 +209,7 @@ internal static class Search
             case KeywordKey keyword:
                 return m.Keywords.Contains(keyword.Keyword, StringComparer.OrdinalIgnoreCase) != keyword.Negated;
             case RecentKey recent:
-                return !recent.Recent;
+                return c.Selected.IsRecent(m.Uid) == recent.Recent;
             case SizeKey size:
                 return size.Larger ? m.Size > size.Size : m.Size < size.Size;
             case DateKey date:

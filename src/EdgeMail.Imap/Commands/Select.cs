@@ -9,8 +9,8 @@ namespace EdgeMail.Imap.Commands;
 // CONDSTORE/QRESYNC: RFC 7162 §3.1.8 SELECT (CONDSTORE), §3.2.5 SELECT (QRESYNC ...).
 internal static class Select
 {
-    /// <summary>The flags every mailbox shows (RFC 9051 §2.3.2), with the common keywords of RFC 9051 §2.3.2 and RFC 5788.</summary>
-    private const string FlagList = "(\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded $MDNSent $Junk $NotJunk $Phishing)";
+    /// <summary>The keywords every mailbox shows beside the system flags: the common ones of RFC 9051 §2.3.2 and RFC 5788.</summary>
+    internal static readonly string[] DefaultKeywords = ["$Forwarded", "$MDNSent", "$Junk", "$NotJunk", "$Phishing"];
 
     public static Task<CommandResult> SelectAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken) =>
         OpenAsync(session, command, readOnly: false, cancellationToken);
@@ -55,16 +55,31 @@ internal static class Select
             var firstUnseen = await session.Store.FirstUnseenUidAsync(mailbox.Id, cancellationToken).ConfigureAwait(false);
             var selected = new SelectedMailbox(mailbox, readOnly, uids, changes);
             session.Select(selected);
+            if (!session.IsRev2)
+            {
+                // RFC 3501 §2.3.2: SELECT claims \Recent for what no session claimed yet, and for what arrives while
+                // selected; EXAMINE shows what is unclaimed and claims nothing (§6.3.2). IMAP4rev2 has no \Recent.
+                if (readOnly)
+                {
+                    selected.AddRecent(mailbox.RecentUid, uint.MaxValue);
+                }
+                else
+                {
+                    var (from, to) = await session.Store.ClaimRecentAsync(mailbox.Id, mailbox.UidNext, cancellationToken).ConfigureAwait(false);
+                    selected.AddRecent(from, to);
+                    selected.ClaimsRecent = true;
+                    selected.RecentClaimedTo = mailbox.UidNext;
+                }
+            }
+
             var w = session.Writer;
             w.Raw("* ").Number(uids.Count).Raw(" EXISTS\r\n");
             if (!session.IsRev2)
             {
-                // IMAP4rev1 only; \Recent is not kept (RFC 9051 Appendix E.1 removed it).
-                w.Raw("* 0 RECENT\r\n");
+                w.Raw("* ").Number(selected.RecentCount).Raw(" RECENT\r\n");
             }
 
-            w.Raw("* FLAGS ").Raw(FlagList).Crlf();
-            w.Raw("* OK [PERMANENTFLAGS ").Raw(readOnly ? "()" : FlagList[..^1] + " \\*)").Raw("] flags permitted\r\n");
+            session.WriteFlagList(selected);
             if (selected.SequenceOf(firstUnseen) is > 0 and var unseen && !session.IsRev2)
             {
                 w.Raw("* OK [UNSEEN ").Number(unseen).Raw("] first unseen\r\n");
@@ -124,8 +139,10 @@ internal static class Select
                 continue;
             }
 
+            selected.Updates.Reporting(message.Uid, message.ModSeq);
+            session.AnnounceKeywords(message.Keywords);
             session.Writer.Raw("* ").Number(seq).Raw(" FETCH (UID ").Number(message.Uid)
-                .Raw(" FLAGS ").Raw(ImapSession.FlagsText(message.Flags, message.Keywords))
+                .Raw(" FLAGS ").Raw(ImapSession.FlagsText(message.Flags, message.Keywords, selected.IsRecent(message.Uid)))
                 .Raw(" MODSEQ (").Number(message.ModSeq).Raw("))\r\n");
             if (session.Writer.Unflushed > 64 * 1024)
             {

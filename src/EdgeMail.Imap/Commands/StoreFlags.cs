@@ -25,17 +25,23 @@ internal static class StoreFlags
         }
 
         var uids = MessageSet.Resolve(selected, request.Set, byUid, session.Options.MaxMessagesPerCommand);
-        uids.RemoveAll(selected.Expunged.Contains);
+        uids.RemoveAll(selected.IsExpunged);
         var (flags, keywords) = Select.SplitFlags(request.Flags);
         var result = uids.Count == 0
             ? new StoreFlagsResult([], [])
             : await session.Store.StoreFlagsAsync(selected.Id, uids, request.Operation, flags, keywords, request.UnchangedSince, cancellationToken).ConfigureAwait(false);
+        // The feed has this STORE's own changes by now (they are published before the store call returns), and any
+        // other session's change committed before it.
+        selected.Updates.Drain(selected.Changes.Reader);
         foreach (var change in result.Changed)
         {
-            selected.OwnModSeqs.Add((change.Uid, change.ModSeq));
+            // RFC 9051 §6.4.6: a flag change from elsewhere, folded into this one, is reported even for .SILENT, so
+            // that the client's idea of the flags is exact; ImapSession invariant 7 keeps older states from following.
+            var external = selected.Updates.Reporting(change.Uid, change.ModSeq);
+            var withFlags = !request.Silent || external;
 
             // RFC 7162 §3.1.4: with CONDSTORE on, MODSEQ is reported even for .SILENT.
-            if (request.Silent && !session.CondStore)
+            if (!withFlags && !session.CondStore)
             {
                 continue;
             }
@@ -47,9 +53,10 @@ internal static class StoreFlags
             }
 
             var items = new List<string>(3);
-            if (!request.Silent)
+            if (withFlags)
             {
-                items.Add("FLAGS " + ImapSession.FlagsText(change.Flags, change.Keywords));
+                session.AnnounceKeywords(change.Keywords);
+                items.Add("FLAGS " + ImapSession.FlagsText(change.Flags, change.Keywords, selected.IsRecent(change.Uid)));
             }
 
             if (byUid)

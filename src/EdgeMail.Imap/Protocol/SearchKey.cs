@@ -16,7 +16,7 @@ public sealed record FlagKey(string Flag, bool Negated) : SearchKey;
 
 public sealed record KeywordKey(string Keyword, bool Negated) : SearchKey;
 
-/// <summary>NEW = RECENT UNSEEN, OLD = NOT RECENT, RECENT: \Recent is never set here (RFC 9051 removed it).</summary>
+/// <summary>RECENT (Recent true) and OLD (false): \Recent as the session holds it (RFC 3501 §2.3.2; none for IMAP4rev2).</summary>
 public sealed record RecentKey(bool Recent) : SearchKey;
 
 public sealed record SizeKey(long Size, bool Larger) : SearchKey;

@@ -87,7 +87,8 @@ public static class SearchParser
             case "UNANSWERED" or "UNDELETED" or "UNDRAFT" or "UNFLAGGED" or "UNSEEN":
                 return new FlagKey(name[2..], true);
             case "NEW":
-                return new RecentKey(true);
+                // RFC 3501 §6.4.4: NEW is RECENT UNSEEN.
+                return new AndKey([new RecentKey(true), new FlagKey("SEEN", true)]);
             case "RECENT":
                 return new RecentKey(true);
             case "OLD":

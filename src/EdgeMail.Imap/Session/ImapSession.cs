@@ -20,6 +20,11 @@ namespace EdgeMail.Imap.Session;
 /// 3. The sequence-number map changes only as the client is told: EXISTS adds, EXPUNGE removes.
 /// 4. Nothing is written to the socket while the store is being written: store calls complete first.
 /// 5. One flush per command, except for large literals which flush as they stream.
+/// 6. A response, once its first byte is written, is completed (RFC 9051 §7.5.2): a FETCH decides everything that
+///    can fail before it starts, and a response that still cannot be completed ends the connection.
+/// 7. A message's state never goes back: pending flag changes are coalesced to the newest, and none older than what
+///    the session already reported is sent (RFC 7162 §3.1.4); see <see cref="PendingUpdates"/>.
+/// 8. A keyword first seen is announced with FLAGS and PERMANENTFLAGS before a response uses it (RFC 9051 §7.3.5).
 /// </summary>
 internal sealed partial class ImapSession
 {
@@ -161,6 +166,7 @@ internal sealed partial class ImapSession
                     Writer.Output = _connection.Output;
                     if (wake == IdleWake.Changes)
                     {
+                        await ClaimRecentAsync().ConfigureAwait(false);
                         WriteUpdates(allowExpunge: true);
                         await Writer.FlushAsync(stopping).ConfigureAwait(false);
                         if (State == ImapState.Logout)
@@ -193,6 +199,7 @@ internal sealed partial class ImapSession
                         break;
                     }
 
+                    await ClaimRecentAsync().ConfigureAwait(false);
                     WriteUpdates(allowExpunge: true);
                     Writer.Raw(idle.Tag).Raw(" OK IDLE terminated").Crlf();
                     await Writer.FlushAsync(stopping).ConfigureAwait(false);
@@ -293,6 +300,13 @@ internal sealed partial class ImapSession
         {
             result = CommandResult.No(CodeFor(ex.Error), ex.Message);
         }
+        catch (ResponseAbortedException ex)
+        {
+            // Invariant 6: a half-written response cannot be followed by anything; the connection ends here.
+            Log.CommandFailed(Logger, _connection.Id, command.Name, ex);
+            State = ImapState.Logout;
+            return;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException and not IOException)
         {
             Log.CommandFailed(Logger, _connection.Id, command.Name, ex);
@@ -305,6 +319,7 @@ internal sealed partial class ImapSession
             return;
         }
 
+        await ClaimRecentAsync().ConfigureAwait(false);
         WriteUpdates(!spec.DefersExpunge);
         Writer.Raw(command.Tag).Raw(result.Ok ? " OK " : " NO ");
         if (result.Code is not null)
@@ -415,176 +430,4 @@ internal sealed partial class ImapSession
         StoreError.InvalidAddress => "CANNOT",
         _ => null,
     };
-
-    internal static string FlagsText(MessageFlags flags, IReadOnlyList<string>? keywords)
-    {
-        var b = new StringBuilder("(");
-        void Add(string f)
-        {
-            if (b.Length > 1)
-            {
-                b.Append(' ');
-            }
-
-            b.Append(f);
-        }
-
-        if ((flags & MessageFlags.Seen) != 0)
-        {
-            Add("\\Seen");
-        }
-
-        if ((flags & MessageFlags.Answered) != 0)
-        {
-            Add("\\Answered");
-        }
-
-        if ((flags & MessageFlags.Flagged) != 0)
-        {
-            Add("\\Flagged");
-        }
-
-        if ((flags & MessageFlags.Deleted) != 0)
-        {
-            Add("\\Deleted");
-        }
-
-        if ((flags & MessageFlags.Draft) != 0)
-        {
-            Add("\\Draft");
-        }
-
-        foreach (var k in keywords ?? [])
-        {
-            Add(k);
-        }
-
-        return b.Append(')').ToString();
-    }
-
-    /// <summary>
-    /// Reports what the feed brought for the selected mailbox (invariants 1–3). Expunges are held back when
-    /// <paramref name="allowExpunge"/> is false and reported by a later command.
-    /// </summary>
-    public void WriteUpdates(bool allowExpunge)
-    {
-        var selected = Selected;
-        if (selected is null)
-        {
-            return;
-        }
-
-        while (selected.Changes.Reader.TryRead(out var change))
-        {
-            selected.Pending.Add(change);
-        }
-
-        if (!selected.HasPending)
-        {
-            return;
-        }
-
-        var existsDirty = false;
-        List<uint>? vanished = null;
-        var kept = new List<MailboxChange>();
-        foreach (var change in selected.Pending)
-        {
-            if (change.ModSeq > selected.HighestModSeq && change.Kind != ChangeKind.Expunged)
-            {
-                selected.HighestModSeq = change.ModSeq;
-            }
-
-            switch (change.Kind)
-            {
-                case ChangeKind.Appended:
-                    if (change.Uid > selected.MaxUid)
-                    {
-                        selected.Uids.Add(change.Uid);
-                        existsDirty = true;
-                    }
-
-                    break;
-                case ChangeKind.FlagsChanged:
-                    if (selected.OwnModSeqs.Remove((change.Uid, change.ModSeq)) || selected.Expunged.Contains(change.Uid))
-                    {
-                        break;
-                    }
-
-                    var seq = selected.SequenceOf(change.Uid);
-                    if (seq == 0)
-                    {
-                        break;
-                    }
-
-                    FlushExists(ref existsDirty);
-                    Writer.Raw("* ").Number(seq).Raw(" FETCH (UID ").Number(change.Uid).Raw(" FLAGS ").Raw(FlagsText(change.Flags, change.Keywords));
-                    if (CondStore)
-                    {
-                        Writer.Raw(" MODSEQ (").Number(change.ModSeq).Raw(")");
-                    }
-
-                    Writer.Raw(")\r\n");
-                    break;
-                case ChangeKind.Expunged:
-                    if (!allowExpunge)
-                    {
-                        selected.Expunged.Add(change.Uid);
-                        kept.Add(change);
-                        break;
-                    }
-
-                    selected.Expunged.Remove(change.Uid);
-                    var index = selected.Uids.BinarySearch(change.Uid);
-                    if (index < 0)
-                    {
-                        break;
-                    }
-
-                    FlushExists(ref existsDirty);
-                    selected.Uids.RemoveAt(index);
-                    if (change.ModSeq > selected.HighestModSeq)
-                    {
-                        selected.HighestModSeq = change.ModSeq;
-                    }
-
-                    if (QResync)
-                    {
-                        // RFC 7162 §3.2.10: VANISHED replaces EXPUNGE once QRESYNC is enabled.
-                        (vanished ??= []).Add(change.Uid);
-                    }
-                    else
-                    {
-                        Writer.Raw("* ").Number(index + 1).Raw(" EXPUNGE\r\n");
-                    }
-
-                    break;
-                case ChangeKind.MailboxDeleted:
-                    Writer.Raw("* BYE [UNAVAILABLE] the selected mailbox was deleted\r\n");
-                    State = ImapState.Logout;
-                    break;
-                case ChangeKind.MailboxRenamed when change.MailboxName is not null:
-                    selected.Info = selected.Info with { Name = change.MailboxName };
-                    break;
-            }
-        }
-
-        FlushExists(ref existsDirty);
-        if (vanished is { Count: > 0 })
-        {
-            vanished.Sort();
-            Writer.Raw("* VANISHED ").Raw(SequenceSet.Format(vanished)).Crlf();
-        }
-
-        selected.Pending.Clear();
-        selected.Pending.AddRange(kept);
-
-        void FlushExists(ref bool dirty)
-        {
-            if (dirty)
-            {
-                Writer.Raw("* ").Number(selected.Count).Raw(" EXISTS\r\n");
-                dirty = false;
-            }
-        }
-    }
 }

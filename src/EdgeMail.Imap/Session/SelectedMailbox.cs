@@ -24,24 +24,72 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly, UidMap ui
     /// <summary>The highest MODSEQ the client has been told about (RFC 7162 §3.1.2.1).</summary>
     public ulong HighestModSeq { get; set; } = info.HighestModSeq;
 
-    // The collections below are made on first use: most sessions sit in IDLE with none of them ever needed.
-    private List<MailboxChange>? _pending;
-    private HashSet<uint>? _expunged;
-    private HashSet<(uint Uid, ulong ModSeq)>? _ownModSeqs;
-
     /// <summary>Changes read from the feed but not yet reported: expunges wait while FETCH, STORE or SEARCH run.</summary>
-    public List<MailboxChange> Pending => _pending ??= [];
-
-    public bool HasPending => _pending is { Count: > 0 };
+    public PendingUpdates Updates { get; } = new(info.HighestModSeq);
 
     /// <summary>UIDs whose expunge is known but not yet reported; they keep their sequence numbers until then.</summary>
-    public HashSet<uint> Expunged => _expunged ??= [];
+    public bool IsExpunged(uint uid) => Updates.IsExpunged(uid);
+
+    private HashSet<string>? _keywords;
 
     /// <summary>
-    /// Flag changes this session made itself, already answered by its STORE. Keyed by UID and MODSEQ: one STORE on
-    /// several messages gives them all the same MODSEQ (RFC 7162 §3.1 asks only for one per command).
+    /// Keywords the client has been told of in a FLAGS response (RFC 9051 §7.3.5); a keyword first seen is announced
+    /// before a FETCH uses it. Made on first use with the list SELECT announced.
     /// </summary>
-    public HashSet<(uint Uid, ulong ModSeq)> OwnModSeqs => _ownModSeqs ??= [];
+    public HashSet<string> KnownKeywords => _keywords ??= new(Commands.Select.DefaultKeywords, StringComparer.Ordinal);
+
+    // \Recent (RFC 3501 §2.3.2), for IMAP4rev1 sessions only: UID ranges [From, To) that this session claimed, or for
+    // EXAMINE, which claims nothing (RFC 3501 §6.3.2), every UID no session has claimed yet.
+    private List<(uint From, uint To)>? _recent;
+
+    /// <summary>An IMAP4rev1 session that selected read-write claims \Recent for what arrives while it is selected.</summary>
+    public bool ClaimsRecent { get; set; }
+
+    /// <summary>The UID from which arrivals are not yet claimed by this session.</summary>
+    public uint RecentClaimedTo { get; set; }
+
+    public void AddRecent(uint from, uint to)
+    {
+        if (from < to)
+        {
+            (_recent ??= []).Add((from, to));
+        }
+    }
+
+    public bool IsRecent(uint uid)
+    {
+        if (_recent is null)
+        {
+            return false;
+        }
+
+        foreach (var (from, to) in _recent)
+        {
+            if (uid >= from && uid < to)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>How many messages the client knows are \Recent (RFC 3501 §7.3.2 RECENT).</summary>
+    public int RecentCount
+    {
+        get
+        {
+            var count = 0;
+            foreach (var (from, to) in _recent ?? [])
+            {
+                count += IndexAtOrAfter(to) - IndexAtOrAfter(from);
+            }
+
+            return count;
+        }
+    }
+
+    private int IndexAtOrAfter(uint uid) => Uids.BinarySearch(uid) is var i && i >= 0 ? i : ~i;
 
     /// <summary>The result of the last SEARCH ... RETURN (SAVE) as UIDs (RFC 5182 §2.1).</summary>
     public IReadOnlyList<uint> SavedSearch { get; set; } = [];

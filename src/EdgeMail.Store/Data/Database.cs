@@ -10,7 +10,8 @@ namespace EdgeMail.Store.Data;
 internal sealed class Database
 {
     // 2: messages.internal_offset, the time zone of INTERNALDATE in minutes east of UTC.
-    public const int SchemaVersion = 2;
+    // 3: mailboxes.recent_uid, the first UID no IMAP4rev1 session has claimed as \Recent yet.
+    public const int SchemaVersion = 3;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -36,6 +37,7 @@ internal sealed class Database
             highestmodseq INTEGER NOT NULL,
             special_use INTEGER NOT NULL DEFAULT 0,
             subscribed INTEGER NOT NULL DEFAULT 0,
+            recent_uid INTEGER NOT NULL DEFAULT 1,
             UNIQUE(account_id, name));
         -- A stored message body: in a shared segment file (segment, offset) or in a file of its own.
         -- Copies share one body; it is reclaimed when the last message referring to it goes.
@@ -191,6 +193,13 @@ internal sealed class Database
             // INTERNALDATE keeps the time zone the client gave (RFC 9051 §2.3.3, §6.3.12 APPEND date-time); older
             // messages were delivered here and are shown in UTC, which is what they were stored as.
             command.CommandText = "ALTER TABLE messages ADD COLUMN internal_offset INTEGER NOT NULL DEFAULT 0;";
+            command.ExecuteNonQuery();
+        }
+
+        if (version < 3)
+        {
+            // \Recent (RFC 3501 §2.3.2) starts with what arrives after the upgrade: what is there was seen before.
+            command.CommandText = "ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1; UPDATE mailboxes SET recent_uid = uidnext;";
             command.ExecuteNonQuery();
         }
 

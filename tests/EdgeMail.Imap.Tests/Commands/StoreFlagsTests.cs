@@ -26,7 +26,8 @@ public sealed class StoreFlagsTests(ImapServer server) : IClassFixture<ImapServe
         Assert.Empty(Fetches(await a.CommandAsync("t STORE 1:3 +FLAGS.SILENT (\\Seen)")));
         await Task.Delay(300);
         Assert.Empty(Fetches(await a.CommandAsync("n NOOP")));
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Seen))", "* 2 FETCH (FLAGS (\\Seen))", "* 3 FETCH (FLAGS (\\Seen))"], Fetches(await a.CommandAsync("f FETCH 1:3 (FLAGS)")));
+        // The session that selected first holds \Recent for the messages (RFC 3501 §2.3.2).
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Seen \\Recent))", "* 2 FETCH (FLAGS (\\Seen \\Recent))", "* 3 FETCH (FLAGS (\\Seen \\Recent))"], Fetches(await a.CommandAsync("f FETCH 1:3 (FLAGS)")));
     }
 
     [Fact]
@@ -37,7 +38,8 @@ public sealed class StoreFlagsTests(ImapServer server) : IClassFixture<ImapServe
         await FillAsync(a, "loud", 3);
         Assert.StartsWith("s OK", (await b.CommandAsync("s SELECT loud"))[^1]);
 
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged))", "* 2 FETCH (FLAGS (\\Flagged))", "* 3 FETCH (FLAGS (\\Flagged))"], Fetches(await a.CommandAsync("t STORE 1:3 +FLAGS (\\Flagged)")));
+        // The filling session selected first and holds \Recent (RFC 3501 §2.3.2); the other session does not.
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged \\Recent))", "* 2 FETCH (FLAGS (\\Flagged \\Recent))", "* 3 FETCH (FLAGS (\\Flagged \\Recent))"], Fetches(await a.CommandAsync("t STORE 1:3 +FLAGS (\\Flagged)")));
         await Task.Delay(300);
         Assert.Empty(Fetches(await a.CommandAsync("n NOOP")));
         var heard = new List<string>();

@@ -119,7 +119,8 @@ public sealed class SyncTests(ImapServer server) : IClassFixture<ImapServer>
         await folder.ExpungeAsync();
         await b.NoOpAsync();
 
-        Assert.Contains(1, flagEvents);
+        // Flag updates follow the expunges of the same report, so the second message is already index 0 then.
+        Assert.Equal([0], flagEvents);
         Assert.Equal([0], expunged);
         Assert.Equal(1, view.Count);
         var left = await view.FetchAsync(0, -1, MessageSummaryItems.UniqueId | MessageSummaryItems.Flags);

@@ -1,0 +1,284 @@
+using System.Text;
+using EdgeMail.Imap.Protocol;
+using EdgeMail.Store.Changes;
+using EdgeMail.Store.Messages;
+
+namespace EdgeMail.Imap.Session;
+
+// What other sessions did, as this session reports it: the feed's changes, \Recent, and new keywords
+// (invariants 1-3 and 6-8 at the top of ImapSession.cs).
+internal sealed partial class ImapSession
+{
+    internal static string FlagsText(MessageFlags flags, IReadOnlyList<string>? keywords, bool recent = false)
+    {
+        var b = new StringBuilder("(");
+        void Add(string f)
+        {
+            if (b.Length > 1)
+            {
+                b.Append(' ');
+            }
+
+            b.Append(f);
+        }
+
+        if ((flags & MessageFlags.Seen) != 0)
+        {
+            Add("\\Seen");
+        }
+
+        if ((flags & MessageFlags.Answered) != 0)
+        {
+            Add("\\Answered");
+        }
+
+        if ((flags & MessageFlags.Flagged) != 0)
+        {
+            Add("\\Flagged");
+        }
+
+        if ((flags & MessageFlags.Deleted) != 0)
+        {
+            Add("\\Deleted");
+        }
+
+        if ((flags & MessageFlags.Draft) != 0)
+        {
+            Add("\\Draft");
+        }
+
+        if (recent)
+        {
+            // RFC 3501 §2.3.2: a session flag, never stored.
+            Add("\\Recent");
+        }
+
+        foreach (var k in keywords ?? [])
+        {
+            Add(k);
+        }
+
+        return b.Append(')').ToString();
+    }
+
+    /// <summary>
+    /// Reports what the feed brought for the selected mailbox (invariants 1–3 and 6–7). Expunges are held back when
+    /// <paramref name="allowExpunge"/> is false and reported by a later command.
+    /// </summary>
+    public void WriteUpdates(bool allowExpunge)
+    {
+        var selected = Selected;
+        if (selected is null)
+        {
+            return;
+        }
+
+        var updates = selected.Updates;
+        updates.Drain(selected.Changes.Reader);
+        if (!updates.HasOrdered && !updates.HasFlags)
+        {
+            return;
+        }
+
+        var existsDirty = false;
+        List<uint>? vanished = null;
+        List<MailboxChange>? kept = null;
+        if (updates.HasOrdered)
+        {
+            foreach (var change in updates.Ordered)
+            {
+                if (change.ModSeq > selected.HighestModSeq && change.Kind != ChangeKind.Expunged)
+                {
+                    selected.HighestModSeq = change.ModSeq;
+                }
+
+                switch (change.Kind)
+                {
+                    case ChangeKind.Appended:
+                        if (change.Uid > selected.MaxUid)
+                        {
+                            selected.Uids.Add(change.Uid);
+                            existsDirty = true;
+                        }
+
+                        break;
+                    case ChangeKind.Expunged:
+                        if (!allowExpunge)
+                        {
+                            updates.Expunged.Add(change.Uid);
+                            (kept ??= []).Add(change);
+                            break;
+                        }
+
+                        updates.Expunged.Remove(change.Uid);
+                        var index = selected.Uids.BinarySearch(change.Uid);
+                        if (index < 0)
+                        {
+                            break;
+                        }
+
+                        FlushExists(ref existsDirty);
+                        selected.Uids.RemoveAt(index);
+                        if (change.ModSeq > selected.HighestModSeq)
+                        {
+                            selected.HighestModSeq = change.ModSeq;
+                        }
+
+                        if (QResync)
+                        {
+                            // RFC 7162 §3.2.10: VANISHED replaces EXPUNGE once QRESYNC is enabled.
+                            (vanished ??= []).Add(change.Uid);
+                        }
+                        else
+                        {
+                            Writer.Raw("* ").Number(index + 1).Raw(" EXPUNGE\r\n");
+                        }
+
+                        break;
+                    case ChangeKind.MailboxDeleted:
+                        Writer.Raw("* BYE [UNAVAILABLE] the selected mailbox was deleted\r\n");
+                        State = ImapState.Logout;
+                        break;
+                    case ChangeKind.MailboxRenamed when change.MailboxName is not null:
+                        selected.Info = selected.Info with { Name = change.MailboxName };
+                        break;
+                }
+            }
+
+            updates.Ordered.Clear();
+            if (kept is not null)
+            {
+                updates.Ordered.AddRange(kept);
+            }
+        }
+
+        FlushExists(ref existsDirty);
+        if (vanished is { Count: > 0 })
+        {
+            vanished.Sort();
+            Writer.Raw("* VANISHED ").Raw(SequenceSet.Format(vanished)).Crlf();
+        }
+
+        // Flag changes go last, each message once with its newest state, numbered as the client now knows them.
+        foreach (var change in updates.TakeFlags())
+        {
+            if (change.ModSeq > selected.HighestModSeq)
+            {
+                selected.HighestModSeq = change.ModSeq;
+            }
+
+            var seq = updates.IsExpunged(change.Uid) ? 0 : selected.SequenceOf(change.Uid);
+            if (seq == 0)
+            {
+                continue;
+            }
+
+            AnnounceKeywords(change.Keywords);
+            Writer.Raw("* ").Number(seq).Raw(" FETCH (UID ").Number(change.Uid).Raw(" FLAGS ").Raw(FlagsText(change.Flags, change.Keywords, selected.IsRecent(change.Uid)));
+            if (CondStore)
+            {
+                Writer.Raw(" MODSEQ (").Number(change.ModSeq).Raw(")");
+            }
+
+            Writer.Raw(")\r\n");
+        }
+
+        void FlushExists(ref bool dirty)
+        {
+            if (dirty)
+            {
+                Writer.Raw("* ").Number(selected.Count).Raw(" EXISTS\r\n");
+                if (!IsRev2)
+                {
+                    // RFC 3501 §7.3.2: the RECENT count goes with the new EXISTS.
+                    Writer.Raw("* ").Number(selected.RecentCount).Raw(" RECENT\r\n");
+                }
+
+                dirty = false;
+            }
+        }
+    }
+
+    /// <summary>
+    /// An IMAP4rev1 session with the mailbox selected read-write is the first to hear of new messages, so it claims
+    /// them as \Recent (RFC 3501 §2.3.2) before reporting them; another session that claimed them first keeps them.
+    /// </summary>
+    private async ValueTask ClaimRecentAsync()
+    {
+        if (Selected is not { ClaimsRecent: true } selected)
+        {
+            return;
+        }
+
+        selected.Updates.Drain(selected.Changes.Reader);
+        if (!selected.Updates.HasOrdered)
+        {
+            return;
+        }
+
+        var newest = 0u;
+        foreach (var change in selected.Updates.Ordered)
+        {
+            if (change.Kind == ChangeKind.Appended && change.Uid >= selected.RecentClaimedTo && change.Uid > newest)
+            {
+                newest = change.Uid;
+            }
+        }
+
+        if (newest == 0)
+        {
+            return;
+        }
+
+        var (from, to) = await Store.ClaimRecentAsync(selected.Id, newest + 1, Stopping).ConfigureAwait(false);
+        selected.AddRecent(from, to);
+        selected.RecentClaimedTo = newest + 1;
+    }
+
+    /// <summary>
+    /// Before a response uses keywords the client has not been told of: FLAGS and PERMANENTFLAGS again, with them
+    /// (RFC 9051 §7.3.5, §7.1 PERMANENTFLAGS; RFC 3501 §7.2.6). Written between responses, never inside one.
+    /// </summary>
+    public void AnnounceKeywords(IReadOnlyList<string>? keywords)
+    {
+        if (keywords is not { Count: > 0 } || Selected is not { } selected)
+        {
+            return;
+        }
+
+        var added = false;
+        foreach (var keyword in keywords)
+        {
+            added |= selected.KnownKeywords.Add(keyword);
+        }
+
+        if (added)
+        {
+            WriteFlagList(selected);
+        }
+    }
+
+    /// <summary>The untagged FLAGS and PERMANENTFLAGS of the selected mailbox (RFC 9051 §6.3.2).</summary>
+    public void WriteFlagList(SelectedMailbox selected)
+    {
+        var list = new StringBuilder("(\\Answered \\Flagged \\Deleted \\Seen \\Draft");
+        foreach (var keyword in Commands.Select.DefaultKeywords)
+        {
+            list.Append(' ').Append(keyword);
+        }
+
+        // Keywords first seen later follow in their own order (RFC 9051 §7.3.5 prescribes none).
+        if (selected.KnownKeywords.Count > Commands.Select.DefaultKeywords.Length)
+        {
+            var added = selected.KnownKeywords.Except(Commands.Select.DefaultKeywords, StringComparer.Ordinal).ToArray();
+            Array.Sort(added, StringComparer.Ordinal);
+            foreach (var keyword in added)
+            {
+                list.Append(' ').Append(keyword);
+            }
+        }
+
+        Writer.Raw("* FLAGS ").Raw(list.ToString()).Raw(")\r\n");
+        Writer.Raw("* OK [PERMANENTFLAGS ").Raw(selected.ReadOnly ? "()" : list.Append(" \\*)").ToString()).Raw("] flags permitted\r\n");
+    }
+}
