@@ -61,19 +61,19 @@ internal static class BodyStructureParser
         var type = r.ReadString("media type of a body part").Value ?? string.Empty;
         r.Sp("after the media type");
         var subtype = r.ReadString("media-subtype of a body part").Value ?? string.Empty;
-        var media = type + "/" + subtype;
+        var media = $"{type}/{subtype}";
 
         // body-fields = body-fld-param SP body-fld-id SP body-fld-desc SP body-fld-enc SP body-fld-octets.
         r.Sp($"and body-fld-param after the {media} media type");
-        var parameters = ReadParams(r, "body-fld-param of " + media);
+        var parameters = ReadParams(r, $"body-fld-param of {media}");
         r.Sp($"and body-fld-id after body-fld-param of {media}");
-        var id = r.ReadNString("body-fld-id of " + media);
+        var id = r.ReadNString($"body-fld-id of {media}");
         r.Sp($"and body-fld-desc after body-fld-id of {media}");
-        var description = r.ReadNString("body-fld-desc of " + media);
+        var description = r.ReadNString($"body-fld-desc of {media}");
         r.Sp($"and body-fld-enc after body-fld-desc of {media}");
-        var encoding = r.ReadString("body-fld-enc of " + media).Value ?? string.Empty;
+        var encoding = r.ReadString($"body-fld-enc of {media}").Value ?? string.Empty;
         r.Sp($"and body-fld-octets after body-fld-enc of {media}");
-        var octets = r.ReadNumber("body-fld-octets (number) of " + media);
+        var octets = r.ReadNumber($"body-fld-octets (number) of {media}");
 
         ImapEnvelope? envelope = null;
         ImapBodyStructure? message = null;
@@ -103,27 +103,10 @@ internal static class BodyStructureParser
             lines = r.ReadNumber64($"body-fld-lines (number64) of {media} (body-type-text needs lines, RFC 9051 §9)");
         }
 
-        var part = new ImapBodyStructure
-        {
-            Type = type,
-            Subtype = subtype,
-            Parameters = parameters,
-            Id = id,
-            Description = description,
-            Encoding = encoding,
-            Octets = octets,
-            Lines = lines,
-            Envelope = envelope,
-            Message = message,
-        };
-        if (!r.TryTake((byte)' '))
-        {
-            return part;
-        }
-
         // body-ext-1part = body-fld-md5 [SP body-fld-dsp [SP body-fld-lang [SP body-fld-loc *(SP body-extension)]]].
-        var md5 = r.ReadNString($"body-fld-md5 (nstring, the first extension field) of {media}");
-        var ext = ReadExtensionTail(r, depth);
+        var hasExtension = r.TryTake((byte)' ');
+        var md5 = hasExtension ? r.ReadNString($"body-fld-md5 (nstring, the first extension field) of {media}") : null;
+        var ext = hasExtension ? ReadExtensionTail(r, depth) : default;
         return new ImapBodyStructure
         {
             Type = type,
@@ -136,7 +119,7 @@ internal static class BodyStructureParser
             Lines = lines,
             Envelope = envelope,
             Message = message,
-            HasExtensionData = true,
+            HasExtensionData = hasExtension,
             Md5 = md5,
             Disposition = ext.Disposition,
             Languages = ext.Languages,
@@ -233,20 +216,20 @@ internal static class BodyStructureParser
             return null;
         }
 
-        r.Expect((byte)'(', "'(' or NIL for " + context);
+        r.Expect((byte)'(', $"'(' or NIL for {context}");
         var list = new List<KeyValuePair<string, string>>();
         while (true)
         {
-            var name = r.ReadString("parameter name in " + context).Value ?? string.Empty;
-            r.Sp("between a parameter name and its value in " + context);
-            var value = r.ReadString("parameter value in " + context).Value ?? string.Empty;
+            var name = r.ReadString($"parameter name in {context}").Value ?? string.Empty;
+            r.Sp($"between a parameter name and its value in {context}");
+            var value = r.ReadString($"parameter value in {context}").Value ?? string.Empty;
             list.Add(new(name, value));
             if (r.TryTake((byte)')'))
             {
                 return list;
             }
 
-            r.Expect((byte)' ', "SP or ')' after a parameter value in " + context);
+            r.Expect((byte)' ', $"SP or ')' after a parameter value in {context}");
         }
     }
 }

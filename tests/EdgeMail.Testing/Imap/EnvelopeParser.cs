@@ -63,14 +63,14 @@ internal static class EnvelopeParser
     // address = "(" addr-name SP addr-adl SP addr-mailbox SP addr-host ")"; each nstring.
     private static ImapAddress ReadAddress(ImapSyntaxReader r, string field)
     {
-        r.Expect((byte)'(', "'(' opening an address in " + field);
-        var name = r.ReadNString("addr-name in " + field);
+        r.Expect((byte)'(', $"'(' opening an address in {field}");
+        var name = r.ReadNString($"addr-name in {field}");
         r.Sp("after addr-name (address field 1 of 4)");
-        var adl = r.ReadNString("addr-adl in " + field);
+        var adl = r.ReadNString($"addr-adl in {field}");
         r.Sp("after addr-adl (address field 2 of 4)");
-        var mailbox = r.ReadNString("addr-mailbox in " + field);
+        var mailbox = r.ReadNString($"addr-mailbox in {field}");
         r.Sp("after addr-mailbox (address field 3 of 4)");
-        var host = r.ReadNString("addr-host in " + field);
+        var host = r.ReadNString($"addr-host in {field}");
         r.Expect((byte)')', "')' closing the address after its 4th field, addr-host");
         return new ImapAddress { Name = name, Adl = adl, Mailbox = mailbox, Host = host };
     }

@@ -64,8 +64,8 @@ internal static class FetchItemParser
                 break;
             case "RFC822" or "RFC822.HEADER" or "RFC822.TEXT":
                 // RFC 3501 §9: "RFC822" [".HEADER" / ".TEXT"] SP nstring.
-                r.Sp("after " + name);
-                fetch.SectionMap[key] = r.ReadNString(name + " data");
+                r.Sp($"after {name}");
+                fetch.SectionMap[key] = r.ReadNString($"{name} data");
                 break;
             case "ENVELOPE":
                 r.Sp("after ENVELOPE");
@@ -79,8 +79,8 @@ internal static class FetchItemParser
                 // RFC 9051 §9: "BODY" section ["<" number ">"] SP nstring.
                 key = "BODY" + ReadSection(r) + ReadOrigin(r);
                 CheckDuplicate(r, fetch, key, at);
-                r.Sp("after " + key);
-                fetch.SectionMap[key] = r.ReadNString(key + " data");
+                r.Sp($"after {key}");
+                fetch.SectionMap[key] = r.ReadNString($"{key} data");
                 break;
             case "BODY":
                 // RFC 9051 §9: "BODY" SP body (the non-extensible form).
@@ -92,15 +92,15 @@ internal static class FetchItemParser
                 // the prose of RFC 3516 §4.2 (BINARY[section]<<number>>) though not in its formal syntax.
                 key = "BINARY" + ReadSectionBinary(r) + ReadOrigin(r);
                 CheckDuplicate(r, fetch, key, at);
-                r.Sp("after " + key);
-                fetch.SectionMap[key] = r.Peek() == '~' ? r.ReadLiteral(key + " data", allowLiteral8: true) : r.ReadNString(key + " data");
+                r.Sp($"after {key}");
+                fetch.SectionMap[key] = r.Peek() == '~' ? r.ReadLiteral($"{key} data", allowLiteral8: true) : r.ReadNString($"{key} data");
                 break;
             case "BINARY.SIZE":
                 // RFC 3516 §4.2: "BINARY.SIZE" section-binary SP number.
                 var part = ReadSectionBinary(r);
-                key = "BINARY.SIZE" + part;
+                key = $"BINARY.SIZE{part}";
                 CheckDuplicate(r, fetch, key, at);
-                r.Sp("after " + key);
+                r.Sp($"after {key}");
                 fetch.BinarySizeMap[part[1..^1]] = r.ReadNumber("number after BINARY.SIZE");
                 break;
             default:
@@ -115,7 +115,7 @@ internal static class FetchItemParser
     {
         if (fetch.ItemList.Contains(key))
         {
-            throw r.FailAt(at, "a FETCH item other than " + key + " (a FETCH response carries each item once)");
+            throw r.FailAt(at, $"a FETCH item other than {key} (a FETCH response carries each item once)");
         }
     }
 
@@ -155,7 +155,7 @@ internal static class FetchItemParser
                 break;
             case "HEADER.FIELDS" or "HEADER.FIELDS.NOT":
                 text.Append(word);
-                r.Sp("after " + word);
+                r.Sp($"after {word}");
                 var fieldsStart = r.Position;
                 r.ReadList("header-list", x => x.ReadAstring("header-fld-name"), allowEmpty: false);
                 text.Append(' ').Append(Encoding.UTF8.GetString(r.Data, fieldsStart, r.Position - fieldsStart));
@@ -179,7 +179,7 @@ internal static class FetchItemParser
 
         var part = r.Peek() == ']' ? string.Empty : ReadSectionPart(r);
         r.Expect((byte)']', "']' closing section-binary (it holds only a section-part)");
-        return "[" + part + "]";
+        return $"[{part}]";
     }
 
     // RFC 9051 §9: section-part = nz-number *("." nz-number).

@@ -78,7 +78,7 @@ public static class ImapResponseParser
             }
 
             response.Name = name;
-            r.Sp("after " + name);
+            r.Sp($"after {name}");
             response.Text = ReadRespText(r);
         }
 
@@ -102,7 +102,7 @@ public static class ImapResponseParser
         {
             case "OK" or "NO" or "BAD" or "BYE" or "PREAUTH":
                 // RFC 9051 §9: resp-cond-state, resp-cond-bye, resp-cond-auth.
-                r.Sp("after " + name);
+                r.Sp($"after {name}");
                 response.Text = ReadRespText(r);
                 break;
             case "CAPABILITY":
@@ -123,7 +123,7 @@ public static class ImapResponseParser
                 response.Flags = r.ReadList("flag-list of FLAGS", x => x.ReadFlag("FLAGS"));
                 break;
             case "LIST" or "LSUB":
-                r.Sp("after " + name);
+                r.Sp($"after {name}");
                 response.List = MailboxDataParser.ReadMailboxList(r);
                 break;
             case "STATUS":
@@ -170,7 +170,7 @@ public static class ImapResponseParser
             case "EXPUNGE" or "FETCH":
                 if (number == 0)
                 {
-                    throw r.FailAt(numberAt, "nz-number before " + name + " (message sequence numbers start at 1)");
+                    throw r.FailAt(numberAt, $"nz-number before {name} (message sequence numbers start at 1)");
                 }
 
                 if (name == "FETCH")
@@ -192,7 +192,7 @@ public static class ImapResponseParser
         if (r.TryTake((byte)'['))
         {
             code = ReadRespTextCode(r);
-            r.Expect((byte)']', "']' closing the response code " + code.Name);
+            r.Expect((byte)']', $"']' closing the response code {code.Name}");
             if (r.Peek() == '\r')
             {
                 throw r.Fail("SP after ']' (RFC 9051 §9 resp-text: \"[\" resp-text-code \"]\" SP [text])");
@@ -220,7 +220,7 @@ public static class ImapResponseParser
                 // RFC 9051 §7.1, RFC 5530, RFC 7162 §3.1.2.2: these codes take no argument.
                 if (r.Peek() != ']')
                 {
-                    throw r.Fail("']' (" + name + " takes no argument)");
+                    throw r.Fail($"']' ({name} takes no argument)");
                 }
 
                 return new ImapResponseCode { Name = name };
@@ -240,8 +240,8 @@ public static class ImapResponseParser
                 items = r.ReadList("PERMANENTFLAGS flags", x => x.ReadFlag("PERMANENTFLAGS", allowStar: true));
                 break;
             case "UIDNEXT" or "UIDVALIDITY" or "UNSEEN":
-                r.Sp("after " + name);
-                number = r.ReadNzNumber("nz-number after " + name);
+                r.Sp($"after {name}");
+                number = r.ReadNzNumber($"nz-number after {name}");
                 break;
             case "HIGHESTMODSEQ":
                 // RFC 7162 §7: "HIGHESTMODSEQ" SP mod-sequence-value.
@@ -281,7 +281,7 @@ public static class ImapResponseParser
 
                     if (r.Position == textStart)
                     {
-                        throw r.Fail("1*<TEXT-CHAR except \"]\"> after the SP of response code " + name);
+                        throw r.Fail($"1*<TEXT-CHAR except \"]\"> after the SP of response code {name}");
                     }
                 }
 
@@ -291,7 +291,7 @@ public static class ImapResponseParser
         var arguments = r.Position > argsStart ? System.Text.Encoding.UTF8.GetString(r.Data, argsStart, r.Position - argsStart) : null;
         if (r.Peek() != ']')
         {
-            throw r.Fail("']' closing the response code " + name);
+            throw r.Fail($"']' closing the response code {name}");
         }
 
         return new ImapResponseCode { Name = name, Arguments = arguments, Number = number, Items = items };

@@ -21,11 +21,11 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
 
     public int PeekAt(int ahead) => Position + ahead < Data.Length ? Data[Position + ahead] : -1;
 
-    public ImapSyntaxException Fail(string expected) => new(expected, Position, Data);
+    public ImapSyntaxException Fail(ImapExpected expected) => new(expected.ToString(), Position, Data);
 
-    public ImapSyntaxException FailAt(int position, string expected) => new(expected, position, Data);
+    public ImapSyntaxException FailAt(int position, ImapExpected expected) => new(expected.ToString(), position, Data);
 
-    public void Expect(byte b, string expected)
+    public void Expect(byte b, ImapExpected expected)
     {
         if (Peek() != b)
         {
@@ -46,7 +46,7 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
         return true;
     }
 
-    public void Sp(string context) => Expect((byte)' ', "SP " + context);
+    public void Sp(ImapExpected context) => Expect((byte)' ', $"SP {context}");
 
     public void Crlf()
     {
@@ -68,7 +68,7 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
     private static bool IsKeywordChar(int b) => b is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '-' or '=' or '_';
 
     /// <summary>A response or item name (letters, digits, "." and "-"), upper-cased; stops before "[" or "&lt;".</summary>
-    public string ReadKeyword(string expected)
+    public string ReadKeyword(ImapExpected expected)
     {
         var start = Position;
         while (IsKeywordChar(Peek()))
@@ -81,7 +81,8 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
             throw Fail(expected);
         }
 
-        return Encoding.ASCII.GetString(Data, start, Position - start).ToUpperInvariant();
+        var word = Encoding.ASCII.GetString(Data, start, Position - start);
+        return Data.AsSpan(start, Position - start).ContainsAnyInRange((byte)'a', (byte)'z') ? word.ToUpperInvariant() : word;
     }
 
     /// <summary>Whether the next bytes are <paramref name="word"/> (ABNF strings are case-insensitive) and not followed by an atom char; consumes it if so.</summary>
@@ -111,7 +112,7 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
 
     public bool TryNil() => TryWord("NIL");
 
-    public string ReadAtom(string expected)
+    public string ReadAtom(ImapExpected expected)
     {
         var start = Position;
         while (IsAtomChar(Peek()))
@@ -127,7 +128,7 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
         return Encoding.ASCII.GetString(Data, start, Position - start);
     }
 
-    private ulong ReadDigits(string expected, bool nonZeroFirst, ulong max)
+    private ulong ReadDigits(ImapExpected expected, bool nonZeroFirst, ulong max)
     {
         var start = Position;
         if (Peek() is < '0' or > '9' || (nonZeroFirst && Peek() == '0'))
@@ -141,7 +142,7 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
             value = (value * 10) + (ulong)(Peek() - '0');
             if (value > max || Position - start > 19)
             {
-                throw FailAt(start, expected + $" (at most {max})");
+                throw FailAt(start, $"{expected} (at most {max})");
             }
 
             Position++;
@@ -151,22 +152,22 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
     }
 
     // RFC 9051 §9: number = 1*DIGIT (unsigned 32-bit).
-    public uint ReadNumber(string expected) => (uint)ReadDigits(expected, false, uint.MaxValue);
+    public uint ReadNumber(ImapExpected expected) => (uint)ReadDigits(expected, false, uint.MaxValue);
 
     // RFC 9051 §9: nz-number = digit-nz *DIGIT (unsigned 32-bit, non-zero).
-    public uint ReadNzNumber(string expected) => (uint)ReadDigits(expected, true, uint.MaxValue);
+    public uint ReadNzNumber(ImapExpected expected) => (uint)ReadDigits(expected, true, uint.MaxValue);
 
     // RFC 9051 §9: number64 = 1*DIGIT (0 <= n <= 9,223,372,036,854,775,807).
-    public long ReadNumber64(string expected) => (long)ReadDigits(expected, false, long.MaxValue);
+    public long ReadNumber64(ImapExpected expected) => (long)ReadDigits(expected, false, long.MaxValue);
 
     // RFC 7162 §7: mod-sequence-value = 1*DIGIT, 1 <= n <= 9,223,372,036,854,775,807; mod-sequence-valzer allows 0.
-    public ulong ReadModSeq(string expected, bool allowZero = false)
+    public ulong ReadModSeq(ImapExpected expected, bool allowZero = false)
     {
         var start = Position;
         var value = ReadDigits(expected, false, long.MaxValue);
         if (value == 0 && !allowZero)
         {
-            throw FailAt(start, expected + " (a mod-sequence-value is never 0, RFC 7162 §7)");
+            throw FailAt(start, $"{expected} (a mod-sequence-value is never 0, RFC 7162 §7)");
         }
 
         return value;
@@ -174,10 +175,10 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
 
     // RFC 9051 §9: quoted = DQUOTE *QUOTED-CHAR DQUOTE; QUOTED-CHAR = <any TEXT-CHAR except quoted-specials> /
     // "\" quoted-specials / UTF8-2 / UTF8-3 / UTF8-4.
-    public ImapString ReadQuoted(string context)
+    public ImapString ReadQuoted(ImapExpected context)
     {
         var start = Position;
-        Expect((byte)'"', "DQUOTE opening " + context);
+        Expect((byte)'"', $"DQUOTE opening {context}");
         var escaped = false;
         var eightBit = false;
         var bodyStart = Position;
@@ -192,7 +193,7 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
             switch (b)
             {
                 case -1:
-                    throw Fail("closing DQUOTE of " + context);
+                    throw Fail($"closing DQUOTE of {context}");
                 case '\\':
                     if (PeekAt(1) is not ('"' or '\\'))
                     {
@@ -203,7 +204,7 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
                     Position += 2;
                     continue;
                 case '\r' or '\n' or 0:
-                    throw Fail("QUOTED-CHAR or closing DQUOTE of " + context + " (CR, LF and NUL cannot be quoted; RFC 9051 §4.3)");
+                    throw Fail($"QUOTED-CHAR or closing DQUOTE of {context} (CR, LF and NUL cannot be quoted; RFC 9051 §4.3)");
                 case >= 0x80:
                     eightBit = true;
                     break;
@@ -237,23 +238,23 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
 
         if (eightBit && !Utf8.IsValid(bytes))
         {
-            throw FailAt(start, "valid UTF-8 inside " + context + " (8-bit octets in a quoted string must be UTF-8, RFC 9051 §9)");
+            throw FailAt(start, $"valid UTF-8 inside {context} (8-bit octets in a quoted string must be UTF-8, RFC 9051 §9)");
         }
 
         return new ImapString(ImapStringForm.Quoted, bytes);
     }
 
     // RFC 9051 §9: literal = "{" number64 ["+"] "}" CRLF *CHAR8; RFC 3516 §4.2: literal8 = "~{" number64 "}" CRLF *OCTET.
-    public ImapString ReadLiteral(string context, bool allowLiteral8)
+    public ImapString ReadLiteral(ImapExpected context, bool allowLiteral8)
     {
         var start = Position;
         var eight = TryTake((byte)'~');
         if (eight && !allowLiteral8)
         {
-            throw FailAt(start, "quoted string or literal for " + context + " (literal8 \"~{n}\" is only allowed for BINARY data, RFC 3516 §4.2)");
+            throw FailAt(start, $"quoted string or literal for {context} (literal8 \"~{{n}}\" is only allowed for BINARY data, RFC 3516 §4.2)");
         }
 
-        Expect((byte)'{', "'{' opening a literal for " + context);
+        Expect((byte)'{', $"'{{' opening a literal for {context}");
         var length = ReadNumber64("literal length (number64)");
         if (Peek() == '+')
         {
@@ -288,19 +289,19 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
     }
 
     // RFC 9051 §9: string = quoted / literal.
-    public ImapString ReadString(string context) => Peek() switch
+    public ImapString ReadString(ImapExpected context) => Peek() switch
     {
         '"' => ReadQuoted(context),
         '{' => ReadLiteral(context, false),
         '~' => ReadLiteral(context, false),
-        _ => throw Fail("string (quoted or literal) for " + context),
+        _ => throw Fail($"string (quoted or literal) for {context}"),
     };
 
     // RFC 9051 §9: nstring = string / nil.
-    public ImapString ReadNString(string context) => TryNil() ? ImapString.Nil : Peek() is '"' or '{' or '~' ? ReadString(context) : throw Fail("nstring (quoted, literal or NIL) for " + context);
+    public ImapString ReadNString(ImapExpected context) => TryNil() ? ImapString.Nil : Peek() is '"' or '{' or '~' ? ReadString(context) : throw Fail($"nstring (quoted, literal or NIL) for {context}");
 
     // RFC 9051 §9: astring = 1*ASTRING-CHAR / string.
-    public ImapString ReadAstring(string context)
+    public ImapString ReadAstring(ImapExpected context)
     {
         // "~" is an ASTRING-CHAR ("~/Mail/foo" is an atom); only "~{" starts a literal8.
         if (Peek() is '"' or '{' || (Peek() == '~' && PeekAt(1) == '{'))
@@ -316,7 +317,7 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
 
         if (Position == start)
         {
-            throw Fail("astring (atom, quoted or literal) for " + context);
+            throw Fail($"astring (atom, quoted or literal) for {context}");
         }
 
         return new ImapString(ImapStringForm.Atom, Data.AsSpan(start, Position - start).ToArray());
@@ -347,7 +348,7 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
 
     // RFC 9051 §9: flag = "\Answered" / ... / flag-keyword / flag-extension; flag-extension = "\" atom;
     // flag-perm = flag / "\*".
-    public string ReadFlag(string context, bool allowStar = false)
+    public string ReadFlag(ImapExpected context, bool allowStar = false)
     {
         if (TryTake((byte)'\\'))
         {
@@ -356,20 +357,20 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
                 return "\\*";
             }
 
-            return "\\" + ReadAtom("atom after '\\' in a flag in " + context);
+            return "\\" + ReadAtom($"atom after '\\' in a flag in {context}");
         }
 
-        return ReadAtom("flag (\\atom or keyword atom) in " + context);
+        return ReadAtom($"flag (\\atom or keyword atom) in {context}");
     }
 
     /// <summary>A parenthesized, space-separated list read by <paramref name="item"/>; "()" when allowed.</summary>
-    public List<T> ReadList<T>(string context, Func<ImapSyntaxReader, T> item, bool allowEmpty = true)
+    public List<T> ReadList<T>(ImapExpected context, Func<ImapSyntaxReader, T> item, bool allowEmpty = true)
     {
-        Expect((byte)'(', "'(' opening " + context);
+        Expect((byte)'(', $"'(' opening {context}");
         var list = new List<T>();
         if (TryTake((byte)')'))
         {
-            return allowEmpty ? list : throw FailAt(Position - 1, "at least one item in " + context);
+            return allowEmpty ? list : throw FailAt(Position - 1, $"at least one item in {context}");
         }
 
         while (true)
@@ -380,12 +381,12 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
                 return list;
             }
 
-            Expect((byte)' ', "SP or ')' in " + context);
+            Expect((byte)' ', $"SP or ')' in {context}");
         }
     }
 
     // RFC 9051 §9: sequence-set = (seq-number / seq-range) ["," sequence-set]; seq-number = nz-number / "*".
-    public string ReadSequenceSet(string context, bool allowStar)
+    public string ReadSequenceSet(ImapExpected context, bool allowStar)
     {
         var start = Position;
         do
@@ -401,13 +402,20 @@ internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
         return Encoding.ASCII.GetString(Data, start, Position - start);
     }
 
-    private void ReadSeqNumber(string context, bool allowStar)
+    private void ReadSeqNumber(ImapExpected context, bool allowStar)
     {
         if (allowStar && TryTake((byte)'*'))
         {
             return;
         }
 
-        ReadNzNumber((allowStar ? "nz-number or '*'" : "nz-number (a UID set has no '*')") + " in " + context);
+        if (allowStar)
+        {
+            ReadNzNumber($"nz-number or '*' in {context}");
+        }
+        else
+        {
+            ReadNzNumber($"nz-number (a UID set has no '*') in {context}");
+        }
     }
 }

@@ -52,10 +52,10 @@ internal static class MailboxDataParser
                 var tag = (x.ReadAstring("mbox-list-extended-item-tag").Value ?? string.Empty).ToUpperInvariant();
                 if (extended.ContainsKey(tag))
                 {
-                    throw x.FailAt(tagAt, "a LIST extended item other than " + tag + " (it appears twice)");
+                    throw x.FailAt(tagAt, $"a LIST extended item other than {tag} (it appears twice)");
                 }
 
-                x.Sp("after the extended item tag " + tag);
+                x.Sp($"after the extended item tag {tag}");
                 var valueStart = x.Position;
                 if (tag == "CHILDINFO")
                 {
@@ -91,7 +91,7 @@ internal static class MailboxDataParser
         }
 
         var at = r.Position;
-        var value = r.ReadQuoted("hierarchy delimiter of " + context).Bytes!;
+        var value = r.ReadQuoted($"hierarchy delimiter of {context}").Bytes!;
         if (value.Length != 1 || value[0] >= 0x80)
         {
             throw r.FailAt(at, "a hierarchy delimiter of exactly one QUOTED-CHAR, or NIL");
@@ -117,7 +117,7 @@ internal static class MailboxDataParser
             return;
         }
 
-        throw r.Fail("tagged-ext-val (sequence-set, number or parenthesized list) for " + context);
+        throw r.Fail($"tagged-ext-val (sequence-set, number or parenthesized list) for {context}");
     }
 
     private static void ReadTaggedExtComp(ImapSyntaxReader r, string context, int depth)
@@ -135,7 +135,7 @@ internal static class MailboxDataParser
             }
             else
             {
-                x.ReadAstring("tagged-ext-comp of " + context);
+                x.ReadAstring($"tagged-ext-comp of {context}");
             }
 
             return 0;
@@ -155,14 +155,14 @@ internal static class MailboxDataParser
             var name = x.ReadKeyword("status attribute (MESSAGES, UIDNEXT, UIDVALIDITY, UNSEEN, DELETED, SIZE, RECENT, HIGHESTMODSEQ, APPENDLIMIT)");
             if (attributes.ContainsKey(name))
             {
-                throw x.FailAt(at, "a status attribute other than " + name + " (it appears twice)");
+                throw x.FailAt(at, $"a status attribute other than {name} (it appears twice)");
             }
 
-            x.Sp("after " + name);
+            x.Sp($"after {name}");
             long? value = name switch
             {
-                "MESSAGES" or "UNSEEN" or "DELETED" or "RECENT" => x.ReadNumber("number after " + name),
-                "UIDNEXT" or "UIDVALIDITY" => x.ReadNzNumber("nz-number after " + name),
+                "MESSAGES" or "UNSEEN" or "DELETED" or "RECENT" => x.ReadNumber($"number after {name}"),
+                "UIDNEXT" or "UIDVALIDITY" => x.ReadNzNumber($"nz-number after {name}"),
                 "SIZE" => x.ReadNumber64("number64 after SIZE"),
                 "HIGHESTMODSEQ" => (long)x.ReadModSeq("mod-sequence-valzer after HIGHESTMODSEQ", allowZero: true),
                 "APPENDLIMIT" => x.TryNil() ? null : x.ReadNumber64("number or NIL after APPENDLIMIT"),
@@ -249,10 +249,10 @@ internal static class MailboxDataParser
             var name = r.ReadKeyword("search-return-data name (MIN, MAX, ALL, COUNT, MODSEQ)");
             if (!seen.Add(name))
             {
-                throw r.FailAt(at, "search-return-data other than " + name + " (it appears twice)");
+                throw r.FailAt(at, $"search-return-data other than {name} (it appears twice)");
             }
 
-            r.Sp("after " + name);
+            r.Sp($"after {name}");
             switch (name)
             {
                 case "MIN":
@@ -341,11 +341,11 @@ internal static class MailboxDataParser
             return null;
         }
 
-        r.Expect((byte)'(', "'(' or NIL for the " + context);
+        r.Expect((byte)'(', $"'(' or NIL for the {context}");
         var list = new List<ImapNamespaceEntry>();
         do
         {
-            r.Expect((byte)'(', "'(' opening a namespace-descr in the " + context);
+            r.Expect((byte)'(', $"'(' opening a namespace-descr in the {context}");
             var prefix = r.ReadString("namespace prefix");
             r.Sp("after the namespace prefix");
             var delimiter = ReadDelimiter(r, "NAMESPACE");
@@ -362,7 +362,7 @@ internal static class MailboxDataParser
         }
         while (r.Peek() == '(');
 
-        r.Expect((byte)')', "'(' or ')' after a namespace-descr in the " + context);
+        r.Expect((byte)')', $"'(' or ')' after a namespace-descr in the {context}");
         return list;
     }
 }
