@@ -88,9 +88,10 @@ internal static class Status
                     w.Number(status.Size);
                     break;
                 case "RECENT":
-                    // RFC 3501 §6.3.10: what no session has claimed, plus what this session holds as \Recent if it
-                    // has the mailbox selected. IMAP4rev2 has no \Recent (RFC 9051 Appendix E.1).
-                    w.Number(session.IsRev2 ? 0 : status.Recent + (session.Selected is { } selected && selected.Id == mailbox.Id ? selected.RecentCount : 0));
+                    // RFC 3501 §6.3.10: what no session has claimed, plus what this session claimed if it has the
+                    // mailbox selected (an EXAMINE claims nothing: its \Recent messages are the unclaimed ones).
+                    // IMAP4rev2 has no \Recent (RFC 9051 Appendix E.1).
+                    w.Number(session.IsRev2 ? 0 : status.Recent + (session.Selected is { ClaimsRecent: true } selected && selected.Id == mailbox.Id ? selected.RecentCount : 0));
                     break;
                 case "HIGHESTMODSEQ":
                     w.Number(status.Mailbox.HighestModSeq);

@@ -74,6 +74,13 @@ public sealed class RecentTests(ImapServer server) : IClassFixture<ImapServer>
         // STATUS counts what nobody has claimed; the selecting session's own count includes what it holds.
         await AppendAsync(deliverer, "recent2", "unclaimed");
         Assert.Contains("* STATUS recent2 (MESSAGES 3 RECENT 1)", await deliverer.CommandAsync("t STATUS recent2 (MESSAGES RECENT)"));
+        await using var peek = await Transcript.ConnectAsync(server);
+        Assert.Contains("* 1 RECENT", await peek.CommandAsync("x EXAMINE recent2"));
+        Assert.Contains("* STATUS recent2 (RECENT 1)", await peek.CommandAsync("t STATUS recent2 (RECENT)"));
+
+        // The selecting session hears of the third message with its STATUS and claims it then.
+        Assert.Equal(["* STATUS recent2 (RECENT 3)", "* 3 EXISTS", "* 3 RECENT", "t OK STATUS completed"], await first.CommandAsync("t STATUS recent2 (RECENT)"));
+        Assert.Contains("* STATUS recent2 (RECENT 0)", await deliverer.CommandAsync("t STATUS recent2 (RECENT)"));
     }
 
     [Fact]
