@@ -18,4 +18,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 304, Level = LogLevel.Debug, Message = "IMAP {ConnectionId}: closed after {BadCommands} bad commands")]
     public static partial void TooManyBadCommands(ILogger logger, string connectionId, int badCommands);
+
+    [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "IMAP {ConnectionId}: new messages left unclaimed as recent: {Reason}")]
+    public static partial void RecentNotClaimed(ILogger logger, string connectionId, string reason);
 }

@@ -65,7 +65,7 @@ internal static class Select
                 }
                 else
                 {
-                    var (from, to) = await session.Store.ClaimRecentAsync(mailbox.Id, mailbox.UidNext, cancellationToken).ConfigureAwait(false);
+                    var (from, to) = await session.TryClaimRecentAsync(mailbox.Id, mailbox.UidNext).ConfigureAwait(false);
                     selected.AddRecent(from, to);
                     selected.ClaimsRecent = true;
                     selected.RecentClaimedTo = mailbox.UidNext;

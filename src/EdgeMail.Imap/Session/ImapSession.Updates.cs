@@ -230,9 +230,26 @@ internal sealed partial class ImapSession
             return;
         }
 
-        var (from, to) = await Store.ClaimRecentAsync(selected.Id, newest + 1, Stopping).ConfigureAwait(false);
+        var (from, to) = await TryClaimRecentAsync(selected.Id, newest + 1).ConfigureAwait(false);
         selected.AddRecent(from, to);
         selected.RecentClaimedTo = newest + 1;
+    }
+
+    /// <summary>
+    /// The store's claim of \Recent up to <paramref name="uidLimit"/>; \Recent is advisory, so a store that cannot
+    /// write (a full disk) leaves the messages unclaimed rather than failing the command.
+    /// </summary>
+    public async ValueTask<(uint From, uint To)> TryClaimRecentAsync(long mailboxId, uint uidLimit)
+    {
+        try
+        {
+            return await Store.ClaimRecentAsync(mailboxId, uidLimit, Stopping).ConfigureAwait(false);
+        }
+        catch (EdgeMail.Store.StoreException ex)
+        {
+            Log.RecentNotClaimed(Logger, _connection.Id, ex.Message);
+            return (uidLimit, uidLimit);
+        }
     }
 
     /// <summary>
