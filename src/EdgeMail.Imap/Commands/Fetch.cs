@@ -95,6 +95,10 @@ internal static class Fetch
 
     private static async Task<bool> WriteMessageAsync(ImapSession session, FetchRequest request, MessageRecord message, MessageSummary? summary, int seq, bool seenChanged, CancellationToken cancellationToken)
     {
+        // The message as served, with CRLF line ends: for mail stored with bare LFs before delivery converted them,
+        // size, summary and body all come from one converted copy (MailStore.ViewAsync), so they agree.
+        await using var view = summary is null ? null : await session.Store.ViewAsync(message, summary, cancellationToken).ConfigureAwait(false);
+        summary = view?.Summary;
         var w = session.Writer;
         var ok = true;
         var first = true;
@@ -130,7 +134,7 @@ internal static class Fetch
         if (request.Size)
         {
             Next();
-            w.Raw("RFC822.SIZE ").Number(message.Size);
+            w.Raw("RFC822.SIZE ").Number(view?.Size ?? message.Size);
         }
 
         if (request.ModSeq || (session.CondStore && seenChanged))
@@ -162,11 +166,11 @@ internal static class Fetch
 
         if (request.Sections.Count > 0)
         {
-            await using var body = await session.Store.OpenBodyAsync(message.BodyId, cancellationToken).ConfigureAwait(false);
+            await using var body = await view!.OpenBodyAsync(cancellationToken).ConfigureAwait(false);
             foreach (var item in request.Sections)
             {
                 Next();
-                ok &= await WriteSectionAsync(session, item, summary!.Body, message.Size, body, cancellationToken).ConfigureAwait(false);
+                ok &= await WriteSectionAsync(session, item, summary!.Body, view.Size, body, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -180,8 +184,9 @@ internal static class Fetch
         w.Raw(item.Label);
         if (item.Binary)
         {
+            // RFC 3516 §4.2: any part may be asked for, a multipart or message/rfc822 one too (its content as it stands).
             var part = item.Part.Count == 0 ? root : SectionReader.Resolve(root, item.Part);
-            if (part is null || (part.Parts is { Count: > 0 } && item.Part.Count > 0))
+            if (part is null)
             {
                 w.Raw(item.SizeOnly ? " 0" : " NIL");
                 return true;
@@ -196,7 +201,7 @@ internal static class Fetch
                     ? body
                     : await SectionReader.DecodeAsync(body, part, Path.Combine(session.Store.DataPath, "tmp"), cancellationToken).ConfigureAwait(false);
             }
-            catch (SectionReader.UnknownEncodingException)
+            catch (ContentDecoder.UndecodableException)
             {
                 // RFC 3516 §4.3: the item is left out and the command ends NO [UNKNOWN-CTE]; NIL keeps the syntax.
                 w.Raw(" NIL");
