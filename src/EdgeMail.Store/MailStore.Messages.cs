@@ -29,7 +29,7 @@ public sealed partial class MailStore
 
         var keywords = NormalizeKeywords(request.Keywords);
         var internalDate = request.InternalDate ?? _time.GetUtcNow();
-        using var prepared = await PrepareBodyAsync(request.Body, cancellationToken).ConfigureAwait(false);
+        using var prepared = await PrepareBodyAsync(request.Body, cancellationToken, request.KeepLineEnds).ConfigureAwait(false);
         var summaryBytes = prepared.SummaryBytes;
         var size = prepared.Size;
         var op = new WriteOp<AppendResult>((tx, op) =>
@@ -48,13 +48,22 @@ public sealed partial class MailStore
 
     /// <summary>
     /// Reads a body once: up to InlineBodyMaxBytes into a pooled buffer, beyond that into a staged file fsynced
-    /// here; and computes its MIME summary, so that the writer loop does no parsing.
+    /// here; and computes its MIME summary, so that the writer loop does no parsing. This is where all mail enters
+    /// the store (APPEND, delivery, the relay queue), and where a bare LF gets its CR (RFC 5322 §2.3): IMAP and POP3
+    /// serve CRLF lines (RFC 9051 §2.3.1, RFC 1939 §3), and converting here makes the stored bytes, the summary's
+    /// offsets and RFC822.SIZE the same thing. <paramref name="keepLineEnds"/> stores the bytes as they come, as
+    /// releases before this did (for tests of mail stored then).
     /// </summary>
-    private async Task<PreparedBody> PrepareBodyAsync(Stream body, CancellationToken cancellationToken)
+    private async Task<PreparedBody> PrepareBodyAsync(Stream body, CancellationToken cancellationToken, bool keepLineEnds = false)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(_options.InlineBodyMaxBytes + 1);
         try
         {
+            if (!keepLineEnds)
+            {
+                body = new CrlfReadStream(body);
+            }
+
             var filled = 0;
             int read;
             while (filled < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
@@ -84,7 +93,7 @@ public sealed partial class MailStore
                 }
             }
 
-            summary = summary with { CrlfLength = lineEnds.Complete() };
+            summary = summary with { CrlfLength = lineEnds.Complete(), StoredCrlf = !keepLineEnds };
 
             var summaryBytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(summary, SummaryJsonContext.Default.MessageSummary);
             return new PreparedBody(buffer, filled, staged, summaryBytes);

@@ -25,10 +25,13 @@ public sealed class Transcript : IAsyncDisposable
     public string Greeting { get; private set; } = string.Empty;
 
     /// <summary>Connects to the plain port, reads the greeting and, unless told not to, logs in.</summary>
-    public static async Task<Transcript> ConnectAsync(ImapServer server, bool login = true)
+    public static Task<Transcript> ConnectAsync(ImapServer server, bool login = true) => ConnectAsync(server.Port, login);
+
+    /// <summary>Connects to an IMAP port of another fixture whose user is <see cref="ImapServer.User"/>.</summary>
+    public static async Task<Transcript> ConnectAsync(int port, bool login = true)
     {
         var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", server.Port);
+        await client.ConnectAsync("127.0.0.1", port);
         var t = new Transcript(client);
         t.Greeting = await t.ReadLineAsync() ?? throw new IOException("no greeting");
         if (login)

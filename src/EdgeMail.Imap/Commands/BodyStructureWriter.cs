@@ -5,16 +5,28 @@ namespace EdgeMail.Imap.Commands;
 
 /// <summary>
 /// BODY and BODYSTRUCTURE (RFC 9051 §7.5.2, §9 "body"): from the part tree computed at delivery. BODYSTRUCTURE
-/// adds the extension data (MD5, disposition, language, location; for multiparts, parameters first).
+/// adds the extension data (MD5, disposition, language, location; for multiparts, parameters first). Where the
+/// grammar allows several forms, Dovecot's is used, since clients are tuned to it: "7bit" when there is no
+/// Content-Transfer-Encoding, the language always as a list.
 /// </summary>
 internal static class BodyStructureWriter
 {
+    /// <summary>What Dovecot gives for a part that has no content of its own to describe.</summary>
+    private static readonly BodyPart EmptyText = new("text", "plain", [], null, null, null, null, null, null, null, null, 0, 0, 0, 0, null, null);
+
+    private static readonly Envelope EmptyEnvelope = new(null, null, null, null, null, null, null, null, null, null);
+
+    private static readonly MimeParameter DefaultCharset = new("charset", "us-ascii");
+
     public static void Write(ResponseWriter w, BodyPart part, bool extended)
     {
-        if (part.Parts is { Count: > 0 } children && part.MediaType.Equals("multipart", StringComparison.OrdinalIgnoreCase))
+        if (part.MediaType.Equals("multipart", StringComparison.OrdinalIgnoreCase))
         {
             w.Raw("(");
-            foreach (var child in children)
+
+            // body-type-mpart = 1*body SP media-subtype (RFC 9051 §9): a multipart summarised without parts (its
+            // boundary missing, before summaries gave it one empty part) still gets one.
+            foreach (var child in part.Parts is { Count: > 0 } children ? children : [EmptyText])
             {
                 Write(w, child, extended);
             }
@@ -35,22 +47,27 @@ internal static class BodyStructureWriter
             return;
         }
 
+        var text = part.MediaType.Equals("text", StringComparison.OrdinalIgnoreCase);
         w.Raw("(").String(part.MediaType).Space().String(part.MediaSubtype).Space();
-        Parameters(w, part.Parameters);
+
+        // RFC 2045 §5.2: a text part without a charset is US-ASCII; clients expect the parameter, which Dovecot
+        // adds after the others.
+        Parameters(w, text && !part.Parameters.Any(p => p.Name.Equals("charset", StringComparison.OrdinalIgnoreCase)) ? [.. part.Parameters, DefaultCharset] : part.Parameters);
         w.Space().NString(part.ContentId).Space().NString(part.ContentDescription).Space()
-            .String(part.ContentTransferEncoding ?? "7BIT").Space().Number(part.ContentLength);
+            .String(part.ContentTransferEncoding ?? "7bit").Space().Number(part.ContentLength);
         if (part.MediaType.Equals("message", StringComparison.OrdinalIgnoreCase)
-            && part.MediaSubtype.Equals("rfc822", StringComparison.OrdinalIgnoreCase)
-            && part.Parts is [var embedded] && part.MessageEnvelope is { } envelope)
+            && part.MediaSubtype.Equals("rfc822", StringComparison.OrdinalIgnoreCase))
         {
-            // body-type-msg = media-message SP body-fields SP envelope SP body SP body-fld-lines.
+            // body-type-msg = media-message SP body-fields SP envelope SP body SP body-fld-lines (RFC 3501 §9), which
+            // a client's parser requires. A message/rfc822 in base64 is not parsed: an empty envelope and text part
+            // stand in, as with Dovecot (summaries since then carry them; older ones get them here).
             w.Space();
-            EnvelopeWriter.Write(w, envelope);
+            EnvelopeWriter.Write(w, part.MessageEnvelope ?? EmptyEnvelope);
             w.Space();
-            Write(w, embedded, extended);
+            Write(w, part.Parts is [var embedded] ? embedded : EmptyText, extended);
             w.Space().Number(part.Lines);
         }
-        else if (part.MediaType.Equals("text", StringComparison.OrdinalIgnoreCase))
+        else if (text)
         {
             w.Space().Number(part.Lines);
         }
@@ -110,12 +127,9 @@ internal static class BodyStructureWriter
         {
             w.Raw("NIL");
         }
-        else if (languages.Count == 1)
-        {
-            w.String(languages[0]);
-        }
         else
         {
+            // body-fld-lang = nstring / "(" string *(SP string) ")": a list even for one, as Dovecot writes it.
             w.Raw("(");
             for (var i = 0; i < languages.Count; i++)
             {

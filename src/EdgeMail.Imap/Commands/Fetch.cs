@@ -86,26 +86,32 @@ internal static class Fetch
             }
 
             // RFC 9051 §7.5.2, §5.5: a FETCH response, once started, is completed. Everything that can fail is
-            // decided before its first byte: the body is opened (which keeps its bytes while it is read, even if
-            // another session expunges the message meanwhile), or the message is skipped when it is already gone.
+            // decided before its first byte: the message as served (with CRLF line ends, MailStore.ViewAsync) and its
+            // body are opened, which keeps the bytes while they are read even if another session expunges the
+            // message meanwhile, or the message is skipped when it is already gone.
+            MessageView? view = null;
             Stream? body = null;
-            if (request.Sections.Count > 0)
+            try
             {
-                try
+                view = summary is null ? null : await session.Store.ViewAsync(message, summary, cancellationToken).ConfigureAwait(false);
+                body = request.Sections.Count > 0 ? await view!.OpenBodyAsync(cancellationToken).ConfigureAwait(false) : null;
+            }
+            catch (StoreException ex) when (ex.Error == StoreError.NotFound)
+            {
+                if (view is not null)
                 {
-                    body = await session.Store.OpenBodyAsync(message.BodyId, cancellationToken).ConfigureAwait(false);
+                    await view.DisposeAsync().ConfigureAwait(false);
                 }
-                catch (StoreException ex) when (ex.Error == StoreError.NotFound)
-                {
-                    answered--;
-                    continue;
-                }
+
+                answered--;
+                continue;
             }
 
+            await using (view)
             await using (body)
             {
                 var seq = selected.SequenceOf(message.Uid);
-                if (!await WriteMessageAsync(session, request, message, summary, body, seq, seenChanged.Contains(message.Uid), cancellationToken).ConfigureAwait(false))
+                if (!await WriteMessageAsync(session, request, message, view, body, seq, seenChanged.Contains(message.Uid), cancellationToken).ConfigureAwait(false))
                 {
                     failed = true;
                 }
@@ -129,11 +135,11 @@ internal static class Fetch
             : CommandResult.Done("FETCH completed");
     }
 
-    private static async Task<bool> WriteMessageAsync(ImapSession session, FetchRequest request, MessageRecord message, MessageSummary? summary, Stream? body, int seq, bool seenChanged, CancellationToken cancellationToken)
+    private static async Task<bool> WriteMessageAsync(ImapSession session, FetchRequest request, MessageRecord message, MessageView? view, Stream? body, int seq, bool seenChanged, CancellationToken cancellationToken)
     {
         try
         {
-            return await WriteMessageCoreAsync(session, request, message, summary, body, seq, seenChanged, cancellationToken).ConfigureAwait(false);
+            return await WriteMessageCoreAsync(session, request, message, view, body, seq, seenChanged, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -143,8 +149,11 @@ internal static class Fetch
         }
     }
 
-    private static async Task<bool> WriteMessageCoreAsync(ImapSession session, FetchRequest request, MessageRecord message, MessageSummary? summary, Stream? body, int seq, bool seenChanged, CancellationToken cancellationToken)
+    private static async Task<bool> WriteMessageCoreAsync(ImapSession session, FetchRequest request, MessageRecord message, MessageView? view, Stream? body, int seq, bool seenChanged, CancellationToken cancellationToken)
     {
+        // For mail stored with bare LFs before delivery converted them, size, summary and body all come from one
+        // converted copy (the view), so they agree.
+        var summary = view?.Summary;
         var w = session.Writer;
         var ok = true;
         var first = true;
@@ -189,7 +198,7 @@ internal static class Fetch
         if (request.Size)
         {
             Next();
-            w.Raw("RFC822.SIZE ").Number(message.Size);
+            w.Raw("RFC822.SIZE ").Number(view?.Size ?? message.Size);
         }
 
         if (request.ModSeq || (session.CondStore && (seenChanged || external)))
@@ -224,7 +233,7 @@ internal static class Fetch
             foreach (var item in request.Sections)
             {
                 Next();
-                ok &= await WriteSectionAsync(session, item, summary!.Body, message.Size, body, cancellationToken).ConfigureAwait(false);
+                ok &= await WriteSectionAsync(session, item, summary!.Body, view!.Size, body, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -238,8 +247,9 @@ internal static class Fetch
         w.Raw(item.Label);
         if (item.Binary)
         {
+            // RFC 3516 §4.2: any part may be asked for, a multipart or message/rfc822 one too (its content as it stands).
             var part = item.Part.Count == 0 ? root : SectionReader.Resolve(root, item.Part);
-            if (part is null || (part.Parts is { Count: > 0 } && item.Part.Count > 0))
+            if (part is null)
             {
                 w.Raw(item.SizeOnly ? " 0" : " NIL");
                 return true;
@@ -254,7 +264,7 @@ internal static class Fetch
                     ? body
                     : await SectionReader.DecodeAsync(body, part, Path.Combine(session.Store.DataPath, "tmp"), cancellationToken).ConfigureAwait(false);
             }
-            catch (SectionReader.UnknownEncodingException)
+            catch (ContentDecoder.UndecodableException)
             {
                 // RFC 3516 §4.3: the item is left out and the command ends NO [UNKNOWN-CTE]; NIL keeps the syntax.
                 w.Raw(" NIL");

@@ -1,8 +1,6 @@
 using System.Text;
 using EdgeMail.Imap.Protocol;
 using EdgeMail.Store.Mime;
-using MimeKit;
-using MimeKit.Encodings;
 
 namespace EdgeMail.Imap.Commands;
 
@@ -120,19 +118,14 @@ internal static class SectionReader
     }
 
     /// <summary>
-    /// BINARY[section]: the part's content with its Content-Transfer-Encoding undone (RFC 3516 §4.2). An unknown
-    /// encoding throws <see cref="UnknownEncodingException"/> (the caller answers NO [UNKNOWN-CTE]).
+    /// BINARY[section]: the part's content with its Content-Transfer-Encoding undone (RFC 3516 §4.2). A multipart
+    /// or a message/rfc822 part is its content as it stands (their encoding can only be 7bit, 8bit or binary, RFC
+    /// 2045 §6.4), unless a message/rfc822 was sent in base64 anyway, which is decoded. Content that cannot be
+    /// decoded throws <see cref="ContentDecoder.UndecodableException"/> (the caller answers NO [UNKNOWN-CTE]).
     /// </summary>
     public static async Task<Stream> DecodeAsync(Stream body, BodyPart part, string spoolFolder, CancellationToken cancellationToken)
     {
-        var encoding = (part.ContentTransferEncoding ?? "7bit").ToLowerInvariant();
-        IMimeDecoder? decoder = encoding switch
-        {
-            "base64" => new Base64Decoder(),
-            "quoted-printable" => new QuotedPrintableDecoder(),
-            "7bit" or "8bit" or "binary" => null,
-            _ => throw new UnknownEncodingException(),
-        };
+        var decoder = ContentDecoder.For(part.ContentTransferEncoding);
         body.Seek(part.BodyOffset, SeekOrigin.Begin);
         // A large attachment is decoded to a temporary file, never held whole in memory.
         Stream output;
@@ -146,38 +139,30 @@ internal static class SectionReader
             output = new MemoryStream();
         }
 
-        var remaining = part.ContentLength;
-        var input = new byte[64 * 1024];
-        var decoded = new byte[decoder is null ? 0 : decoder.EstimateOutputLength(input.Length)];
-        while (remaining > 0)
+        try
         {
-            var n = await body.ReadAsync(input.AsMemory(0, (int)Math.Min(input.Length, remaining)), cancellationToken).ConfigureAwait(false);
-            if (n == 0)
+            var remaining = part.ContentLength;
+            var input = new byte[64 * 1024];
+            while (remaining > 0)
             {
-                break;
+                var n = await body.ReadAsync(input.AsMemory(0, (int)Math.Min(input.Length, remaining)), cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                remaining -= n;
+                decoder.Decode(input.AsSpan(0, n), output);
             }
 
-            remaining -= n;
-            if (decoder is null)
-            {
-                output.Write(input, 0, n);
-            }
-            else
-            {
-                var count = decoder.Decode(input, 0, n, decoded);
-                output.Write(decoded, 0, count);
-            }
+            decoder.Complete(output);
+            output.Position = 0;
+            return output;
         }
-
-        output.Position = 0;
-        return output;
-    }
-
-    internal sealed class UnknownEncodingException : Exception
-    {
-        public UnknownEncodingException()
-            : base("unknown Content-Transfer-Encoding")
+        catch
         {
+            await output.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

@@ -54,7 +54,11 @@ public sealed class FetchRequest
     /// <summary>Some item sets \Seen (BODY[...] without .PEEK, RFC822, RFC822.TEXT, BINARY[...]).</summary>
     public bool SetsSeen => Sections.Any(s => !s.Peek && !s.SizeOnly);
 
-    public bool NeedsSummary => Envelope || Body || BodyStructure || Sections.Count > 0;
+    /// <summary>
+    /// RFC822.SIZE too: the size served is that of the message with CRLF line ends, which for mail stored with bare
+    /// LFs only the summary tells (MailStore.ViewAsync).
+    /// </summary>
+    public bool NeedsSummary => Size || Envelope || Body || BodyStructure || Sections.Count > 0;
 }
 
 /// <summary>Parses fetch-att lists and macros (RFC 9051 §9 "fetch-att").</summary>

@@ -95,6 +95,50 @@ public sealed class ResponseWriter(PipeWriter output)
         return Literal(Encoding.UTF8.GetBytes(value));
     }
 
+    /// <summary>
+    /// nstring of octets as they stand in a message header (ENVELOPE, RFC 3501 §7.4.2): quoted when that is safe,
+    /// else a literal, whose CHAR8 carries 8-bit octets that are not UTF-8 (a raw Latin-1 subject), as Dovecot sends
+    /// them; never a quoted string with such octets (RFC 9051 §4.3, RFC 6855 §3 allows only UTF-8 there).
+    /// </summary>
+    public ResponseWriter NString(ReadOnlySpan<byte> octets, bool isNil)
+    {
+        if (isNil)
+        {
+            return Raw("NIL"u8);
+        }
+
+        var quotable = octets.Length <= 1024 && octets.IndexOfAny((byte)'\r', (byte)'\n', (byte)0) < 0
+            && (!octets.ContainsAnyInRange((byte)0x80, (byte)0xFF) || (Utf8Quoted && System.Text.Unicode.Utf8.IsValid(octets)));
+        if (!quotable)
+        {
+            if (octets.Contains((byte)0))
+            {
+                // CHAR8 excludes NUL (RFC 9051 §9): the same stand-in as for bodies (see LiteralAsync).
+                var copy = octets.ToArray();
+                copy.AsSpan().Replace((byte)0, (byte)0x80);
+                return Literal(copy);
+            }
+
+            return Literal(octets);
+        }
+
+        Raw("\""u8);
+        while (!octets.IsEmpty)
+        {
+            var special = octets.IndexOfAny((byte)'"', (byte)'\\');
+            if (special < 0)
+            {
+                Raw(octets);
+                break;
+            }
+
+            Raw(octets[..special]).Raw("\\"u8).Raw(octets.Slice(special, 1));
+            octets = octets[(special + 1)..];
+        }
+
+        return Raw("\""u8);
+    }
+
     public ResponseWriter Literal(ReadOnlySpan<byte> bytes)
     {
         Raw("{"u8).Number(bytes.Length).Raw("}\r\n"u8);

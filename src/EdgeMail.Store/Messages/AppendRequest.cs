@@ -8,4 +8,8 @@ public sealed record AppendRequest(
     Stream Body,
     MessageFlags Flags = MessageFlags.None,
     IReadOnlyCollection<string>? Keywords = null,
-    DateTimeOffset? InternalDate = null);
+    DateTimeOffset? InternalDate = null)
+{
+    /// <summary>Store the bytes as they come, bare LFs included, as releases before CRLF conversion did (tests only).</summary>
+    internal bool KeepLineEnds { get; init; }
+}

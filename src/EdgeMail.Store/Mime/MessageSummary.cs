@@ -9,12 +9,21 @@ namespace EdgeMail.Store.Mime;
 /// The message's length with every line ended by CRLF, as POP3 counts it (RFC 1939 §5); null for messages stored
 /// before it was recorded.
 /// </param>
-public sealed record MessageSummary(Envelope Envelope, BodyPart Body, long? CrlfLength = null);
+/// <param name="StoredCrlf">
+/// True when the stored body's lines all end in CRLF because a bare LF got its CR at delivery (RFC 5322 §2.3), so
+/// that the stored bytes, the offsets here and RFC822.SIZE agree; false for a message stored before that, whose
+/// body may hold bare LFs and is then served converted (see MailStore.OpenViewAsync).
+/// </param>
+public sealed record MessageSummary(Envelope Envelope, BodyPart Body, long? CrlfLength = null, bool StoredCrlf = false);
 
 /// <summary>
-/// Envelope fields. Date, Subject, In-Reply-To and Message-ID are the header values as they stand
-/// (unfolded, not decoded), as RFC 9051 §7.5.2 wants; address names are decoded.
+/// Envelope fields: the header values as they stand, unfolded and not decoded (RFC 3501 §7.4.2), address names
+/// included. Summaries stored before <paramref name="Octets"/> existed have decoded address names.
 /// </summary>
+/// <param name="Octets">
+/// True when some header bytes are not UTF-8 (a raw Latin-1 subject): then every string here holds the header's
+/// octets one per char (Latin-1), and the writer sends those octets; false when the strings are text.
+/// </param>
 public sealed record Envelope(
     string? Date,
     string? Subject,
@@ -25,7 +34,8 @@ public sealed record Envelope(
     IReadOnlyList<EnvelopeAddress>? Cc,
     IReadOnlyList<EnvelopeAddress>? Bcc,
     string? InReplyTo,
-    string? MessageId);
+    string? MessageId,
+    bool Octets = false);
 
 /// <summary>
 /// An address in the envelope's form (RFC 9051 §7.5.2): name, source route, mailbox, host. A group

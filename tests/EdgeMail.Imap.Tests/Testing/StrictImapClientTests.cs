@@ -31,7 +31,7 @@ public sealed class StrictImapClientTests(ImapServer server) : IClassFixture<Ima
         (await c.CommandAsync("e", "ENABLE CONDSTORE")).EnsureOk();
         var select = (await c.CommandAsync("s", "SELECT Strict")).EnsureOk();
         Assert.Equal(2u, select.Untagged.Single(r => r.Name == "EXISTS").Number);
-        (await c.CommandAsync("k", "STORE 2 +FLAGS (\\Flagged $Junk)")).EnsureOk();
+        (await c.CommandAsync("k", "STORE 2 +FLAGS (\\Flagged $Strict)")).EnsureOk();
         var fetch = (await c.CommandAsync("f", "FETCH 1:* (UID FLAGS MODSEQ ENVELOPE BODYSTRUCTURE RFC822.SIZE BODY.PEEK[])")).EnsureOk();
         var items = fetch.Fetches.ToList();
         Assert.Equal(2, items.Count);
@@ -42,8 +42,11 @@ public sealed class StrictImapClientTests(ImapServer server) : IClassFixture<Ima
             Assert.Equal("strict", f.Envelope!.Subject.Value);
             Assert.Equal(("text/plain", 2L), (f.BodyStructure!.MediaType, f.BodyStructure.Lines!.Value));
         });
-        Assert.Equal(["\\Seen"], items[0].Flags!);
-        Assert.Equal(["\\Flagged", "$Junk"], items[1].Flags!);
+        // This session selected the new messages first, so they are \Recent in it (RFC 3501 §2.3.2); $Strict was
+        // announced in FLAGS before its first use (the keyword check is on).
+        Assert.Equal(["\\Seen", "\\Recent"], items[0].Flags!);
+        Assert.Equal(["\\Flagged", "\\Recent", "$Strict"], items[1].Flags!);
+        Assert.Contains("$Strict", c.Invariants.AnnouncedFlags!);
     }
 
     [Theory]
