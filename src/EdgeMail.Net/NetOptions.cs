@@ -49,6 +49,14 @@ public sealed class NetOptions : IValidatableObject
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Acknowledge what a client sent as soon as it is read (Linux TCP_QUICKACK after each read) rather than after
+    /// the kernel's delayed-ACK timer (up to 40 ms). A client with Nagle's algorithm on, as most are, holds each
+    /// small write until the previous one is acknowledged, so an IMAP APPEND (literal, then its CRLF) otherwise
+    /// waits out that timer every time. On, as in Dovecot, which sets TCP_QUICKACK after each read. Linux only.
+    /// </summary>
+    public bool TcpQuickAck { get; set; } = true;
+
     /// <summary>The addresses of <see cref="Bind"/>; throws <see cref="FormatException"/> naming the key.</summary>
     public IReadOnlyList<IPAddress> GetBindAddresses() => ParseBind(Bind);
 

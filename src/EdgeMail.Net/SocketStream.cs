@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace EdgeMail.Net;
 
@@ -11,10 +12,73 @@ namespace EdgeMail.Net;
 /// a real read, renting a buffer (SslStream: up to a whole TLS record) that it holds for as long as the client
 /// stays quiet, which for IDLE is hours. Checking readiness and waiting again keeps them empty-handed.
 /// </summary>
-internal sealed class SocketStream(Socket socket) : NetworkStream(socket, ownsSocket: true)
+/// <remarks>
+/// With <c>quickAck</c>, every read that returns data acknowledges it at once (<see cref="NetOptions.TcpQuickAck"/>).
+/// This stream is the one beneath SslStream too (MailConnection wraps it for implicit TLS and STARTTLS), so TLS
+/// records are acknowledged the same way.
+/// </remarks>
+internal sealed class SocketStream(Socket socket, bool quickAck) : NetworkStream(socket, ownsSocket: true)
 {
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        buffer.IsEmpty ? WaitUntilReadableAsync(cancellationToken) : base.ReadAsync(buffer, cancellationToken);
+    // Linux tcp(7): IPPROTO_TCP and TCP_QUICKACK (<netinet/tcp.h>), the same on every architecture.
+    private const int IpProtoTcp = 6;
+    private const int TcpQuickAckOption = 12;
+
+    private readonly bool _quickAck = quickAck && OperatingSystem.IsLinux();
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (buffer.IsEmpty)
+        {
+            return WaitUntilReadableAsync(cancellationToken);
+        }
+
+        var read = base.ReadAsync(buffer, cancellationToken);
+        if (!_quickAck)
+        {
+            return read;
+        }
+
+        if (read.IsCompletedSuccessfully)
+        {
+            int count = read.Result;
+            AcknowledgeIfRead(count);
+            return ValueTask.FromResult(count);
+        }
+
+        return AcknowledgeAfterAsync(read);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> AcknowledgeAfterAsync(ValueTask<int> read)
+    {
+        int count = await read.ConfigureAwait(false);
+        AcknowledgeIfRead(count);
+        return count;
+    }
+
+    // Linux tcp(7) TCP_QUICKACK: the kernel delays ACKs (up to 40 ms), and a client with Nagle on (imaplib,
+    // smtplib: most clients never set TCP_NODELAY) holds a small write until its previous one is acknowledged.
+    // An APPEND literal followed by its closing CRLF, two small writes with no reply between them, then waits
+    // out the delayed ACK: 40 ms per APPEND. Dovecot sets TCP_QUICKACK after each read for the same reason.
+    // Setting it sends the ACK now if one is pending; it is not sticky (the kernel leaves quick-ACK mode on its
+    // own), hence once per read: one setsockopt, well under a microsecond.
+    private void AcknowledgeIfRead(int count)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        int on = 1;
+        try
+        {
+            Socket.SetRawSocketOption(IpProtoTcp, TcpQuickAckOption, MemoryMarshal.AsBytes(new ReadOnlySpan<int>(ref on)));
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The connection is ending (reset, or closed by the drain); the caller's next read says so.
+        }
+    }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<int> WaitUntilReadableAsync(CancellationToken cancellationToken)

@@ -67,7 +67,7 @@ public sealed class MailConnectionWaitTests
         var server = await listener.AcceptAsync();
         await using var connection = new MailConnection(
             "test", "imap", (IPEndPoint)server.LocalEndPoint!, (IPEndPoint)server.RemoteEndPoint!, server,
-            new SocketStream(server), MemoryPool<byte>.Shared, null, Wait, TimeProvider.System);
+            new SocketStream(server, quickAck: true), MemoryPool<byte>.Shared, null, Wait, TimeProvider.System);
 
         // Many rounds: the socket engine's early wake-ups (about one in six) must not end the wait.
         for (int round = 0; round < 20; round++)

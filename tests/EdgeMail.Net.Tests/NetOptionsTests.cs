@@ -46,6 +46,7 @@ public sealed class NetOptionsTests
         Assert.Equal(20, options.MaxConnectionsPerAddress);
         Assert.Equal(TimeSpan.FromSeconds(30), options.TlsHandshakeTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), options.DrainTimeout);
+        Assert.True(options.TcpQuickAck);
     }
 
     [Theory]

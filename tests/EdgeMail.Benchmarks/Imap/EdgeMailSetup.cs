@@ -13,18 +13,12 @@ namespace EdgeMail.Benchmarks.Imap;
 /// </summary>
 internal static class EdgeMailSetup
 {
+    /// <summary>Adds the users and fills their INBOX; <paramref name="binary"/> is a native edgemail or an edgemail.dll.</summary>
     public static async Task<double> FillAsync(string binary, string data, IReadOnlyList<(string User, int Messages)> users, string password)
     {
         foreach (var (user, _) in users)
         {
-            using var add = new Process
-            {
-                StartInfo = new ProcessStartInfo(binary) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false },
-            };
-            foreach (var arg in (string[])["user", "add", user, "--password-stdin", "--data", data])
-            {
-                add.StartInfo.ArgumentList.Add(arg);
-            }
+            using var add = new Process { StartInfo = EdgeMailProcess.StartInfoFor(binary, ["user", "add", user, "--password-stdin", "--data", data]) };
 
             add.Start();
             await add.StandardInput.WriteLineAsync(password);
@@ -72,7 +66,7 @@ internal static class EdgeMailSetup
             $"--Network:MaxConnectionsPerAddress={maxConnections + 1000}", $"--Network:MaxConnections={maxConnections + 2000}",
         ];
         Report.Progress($"imap: {binary} {string.Join(' ', args)}");
-        var process = ServerProcess.Start(binary, args);
+        var process = ServerProcess.Start(EdgeMailProcess.StartInfoFor(binary, args));
         var tail = new List<string>();
         var drain = ServerProcess.DrainAsync(process, tail);
         try

@@ -126,14 +126,14 @@ internal static class ImapBenchmark
         }
     }
 
-    private static Dictionary<string, string> Options(BenchmarkContext c)
+    internal static Dictionary<string, string> Options(BenchmarkContext c)
     {
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; c.Arg(i) is { } arg; i++)
         {
             if (!arg.StartsWith("--", StringComparison.Ordinal) || c.Arg(i + 1) is not { } value)
             {
-                throw new ArgumentException($"imap: expected --name value, got {arg}");
+                throw new ArgumentException($"expected --name value, got {arg}");
             }
 
             options[arg[2..]] = value;
@@ -143,7 +143,7 @@ internal static class ImapBenchmark
         return options;
     }
 
-    private static int Int(Dictionary<string, string> options, string name, int fallback) =>
+    internal static int Int(Dictionary<string, string> options, string name, int fallback) =>
         options.TryGetValue(name, out var value) ? int.Parse(value.Replace("_", "", StringComparison.Ordinal), CultureInfo.InvariantCulture) : fallback;
 
     internal sealed class ServerResult(string name, double fillSeconds, double startSeconds)

@@ -29,9 +29,10 @@ internal sealed class RawImapClient : IAsyncDisposable
     /// <summary>Bytes received since connecting (literal contents included).</summary>
     public long BytesRead { get; private set; }
 
-    public static async Task<RawImapClient> ConnectAsync(int port, bool tls, CancellationToken cancellationToken)
+    /// <summary>Connects; <paramref name="noDelay"/> false leaves Nagle's algorithm on, as most mail clients do.</summary>
+    public static async Task<RawImapClient> ConnectAsync(int port, bool tls, CancellationToken cancellationToken, bool noDelay = true)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = noDelay };
         try
         {
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), cancellationToken);
@@ -64,9 +65,9 @@ internal sealed class RawImapClient : IAsyncDisposable
         }
     }
 
-    public static async Task<RawImapClient> LoginAsync(int port, bool tls, string user, string password, CancellationToken cancellationToken)
+    public static async Task<RawImapClient> LoginAsync(int port, bool tls, string user, string password, CancellationToken cancellationToken, bool noDelay = true)
     {
-        var client = await ConnectAsync(port, tls, cancellationToken);
+        var client = await ConnectAsync(port, tls, cancellationToken, noDelay);
         try
         {
             await client.CheckedAsync($"LOGIN \"{user}\" \"{password}\"", cancellationToken);
@@ -104,6 +105,44 @@ internal sealed class RawImapClient : IAsyncDisposable
         while (true)
         {
             var line = await ReadLineAsync(untagged, cancellationToken, prefix);
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line[prefix.Length..];
+            }
+        }
+    }
+
+    /// <summary>
+    /// APPEND with a synchronizing literal (RFC 9051 §4.3) the way Python's imaplib sends it: the command, then,
+    /// after the server's "+", the message and its closing CRLF as two writes. Returns the tagged reply.
+    /// </summary>
+    public async Task<string> SynchronizingAppendAsync(string mailbox, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    {
+        var tag = "a" + (++_tag).ToString(CultureInfo.InvariantCulture);
+        var prefix = tag + " ";
+        await _stream.WriteAsync(Encoding.UTF8.GetBytes($"{prefix}APPEND {mailbox} {{{message.Length}}}\r\n"), cancellationToken);
+        await _stream.FlushAsync(cancellationToken);
+        while (true)
+        {
+            var line = await ReadLineAsync(null, cancellationToken, prefix);
+            if (line.StartsWith('+'))
+            {
+                break;
+            }
+
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line[prefix.Length..];
+            }
+        }
+
+        await _stream.WriteAsync(message, cancellationToken);
+        await _stream.FlushAsync(cancellationToken);
+        await _stream.WriteAsync("\r\n"u8.ToArray(), cancellationToken);
+        await _stream.FlushAsync(cancellationToken);
+        while (true)
+        {
+            var line = await ReadLineAsync(null, cancellationToken, prefix);
             if (line.StartsWith(prefix, StringComparison.Ordinal))
             {
                 return line[prefix.Length..];

@@ -34,6 +34,12 @@ internal sealed class ServerProcess(string name, Process process, int port, int 
             info.ArgumentList.Add(arg);
         }
 
+        return Start(info);
+    }
+
+    /// <summary>Starts <paramref name="info"/> (its output redirected) with its input closed.</summary>
+    public static Process Start(ProcessStartInfo info)
+    {
         var started = Process.Start(info)!;
         started.StandardInput.Close();
         return started;
