@@ -10,7 +10,8 @@ namespace EdgeMail.Store.Data;
 internal sealed class Database
 {
     // 2: messages.internal_offset, the time zone of INTERNALDATE in minutes east of UTC.
-    public const int SchemaVersion = 2;
+    // 3: subscriptions, by name; mailboxes.subscribed is no longer read or written.
+    public const int SchemaVersion = 3;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -37,6 +38,11 @@ internal sealed class Database
             special_use INTEGER NOT NULL DEFAULT 0,
             subscribed INTEGER NOT NULL DEFAULT 0,
             UNIQUE(account_id, name));
+        -- Subscribed names (RFC 9051 §6.3.7): a name stays subscribed when its mailbox is deleted (RFC 3501 §6.3.9).
+        CREATE TABLE IF NOT EXISTS subscriptions(
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            PRIMARY KEY(account_id, name)) WITHOUT ROWID;
         -- A stored message body: in a shared segment file (segment, offset) or in a file of its own.
         -- Copies share one body; it is reclaimed when the last message referring to it goes.
         CREATE TABLE IF NOT EXISTS bodies(
@@ -191,6 +197,13 @@ internal sealed class Database
             // INTERNALDATE keeps the time zone the client gave (RFC 9051 §2.3.3, §6.3.12 APPEND date-time); older
             // messages were delivered here and are shown in UTC, which is what they were stored as.
             command.CommandText = "ALTER TABLE messages ADD COLUMN internal_offset INTEGER NOT NULL DEFAULT 0;";
+            command.ExecuteNonQuery();
+        }
+
+        if (version < 3)
+        {
+            // Subscriptions move out of the mailboxes, so that one can outlive its mailbox.
+            command.CommandText = "INSERT OR IGNORE INTO subscriptions(account_id, name) SELECT account_id, name FROM mailboxes WHERE subscribed != 0;";
             command.ExecuteNonQuery();
         }
 
