@@ -271,6 +271,8 @@ internal sealed partial class ImapSession
         }
 
         CommandResult result;
+        var condStoreWasOff = !CondStore;
+        var selectedBefore = Selected;
         try
         {
             result = await spec.Handler(this, command, stopping).ConfigureAwait(false);
@@ -306,6 +308,11 @@ internal sealed partial class ImapSession
         }
 
         WriteUpdates(!spec.DefersExpunge);
+        if (condStoreWasOff && CondStore)
+        {
+            result = CondStoreEnabling.ReportHighestModSeq(this, selectedBefore, result);
+        }
+
         Writer.Raw(command.Tag).Raw(result.Ok ? " OK " : " NO ");
         if (result.Code is not null)
         {
