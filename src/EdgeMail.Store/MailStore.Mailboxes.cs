@@ -7,7 +7,12 @@ namespace EdgeMail.Store;
 
 public sealed partial class MailStore
 {
-    private const string MailboxColumns = "id, account_id, name, uidvalidity, uidnext, highestmodseq, special_use, subscribed, recent_uid";
+    // Subscriptions are kept by name (schema 3), apart from the mailboxes: one outlives the delete of its mailbox
+    // (RFC 9051 §6.3.7 / RFC 3501 §6.3.9: the server MUST NOT remove a name from the subscription list on its own).
+    private const string MailboxColumns = """
+        id, account_id, name, uidvalidity, uidnext, highestmodseq, special_use,
+        EXISTS(SELECT 1 FROM subscriptions s WHERE s.account_id = mailboxes.account_id AND s.name = mailboxes.name), recent_uid
+        """;
 
     public async Task<IReadOnlyList<MailboxInfo>> ListMailboxesAsync(long accountId, CancellationToken cancellationToken = default)
     {
@@ -117,6 +122,15 @@ public sealed partial class MailStore
                 }
             }
 
+            // Subscriptions follow the mailbox and its children to their new names.
+            var subscriptions = tx.Command("""
+                UPDATE OR REPLACE subscriptions SET name = $to || substr(name, length($from) + 1)
+                WHERE account_id = $a AND (name = $from OR substr(name, 1, length($from) + 1) = $from || '/')
+                """);
+            subscriptions.Parameters.AddWithValue("$a", accountId);
+            subscriptions.Parameters.AddWithValue("$from", source);
+            subscriptions.Parameters.AddWithValue("$to", target);
+            subscriptions.ExecuteNonQuery();
             CreateMissingParents(tx, accountId, target);
             return existing with { Name = target };
         }));
@@ -189,17 +203,45 @@ public sealed partial class MailStore
             return ((uint)from, uidLimit);
         }));
 
+    /// <summary>
+    /// Subscribes to an existing mailbox, or removes a name from the subscriptions, whether or not its mailbox still
+    /// exists (so that the subscription of a deleted mailbox can be removed).
+    /// </summary>
     public Task SetSubscribedAsync(long accountId, string name, bool subscribed, CancellationToken cancellationToken = default)
     {
         var normalized = MailboxName.Normalize(name);
         return _writes.Enqueue(new WriteOp<bool>((tx, _) =>
         {
-            var update = tx.Command("UPDATE mailboxes SET subscribed = $s WHERE account_id = $a AND name = $n");
-            update.Parameters.AddWithValue("$a", accountId);
-            update.Parameters.AddWithValue("$n", normalized);
-            update.Parameters.AddWithValue("$s", subscribed ? 1 : 0);
-            return update.ExecuteNonQuery() == 1 ? true : throw new StoreException(StoreError.NotFound, $"no mailbox named {normalized}");
+            var exists = FindMailbox(tx, accountId, normalized) is not null;
+            var change = tx.Command(subscribed
+                ? "INSERT INTO subscriptions(account_id, name) VALUES($a, $n) ON CONFLICT DO NOTHING"
+                : "DELETE FROM subscriptions WHERE account_id = $a AND name = $n");
+            change.Parameters.AddWithValue("$a", accountId);
+            change.Parameters.AddWithValue("$n", normalized);
+            if (subscribed && !exists)
+            {
+                throw new StoreException(StoreError.NotFound, $"no mailbox named {normalized}");
+            }
+
+            return change.ExecuteNonQuery() == 1 || exists ? true : throw new StoreException(StoreError.NotFound, $"no mailbox or subscription named {normalized}");
         }));
+    }
+
+    /// <summary>The subscribed names, existing mailboxes or not, in ordinal order.</summary>
+    public async Task<IReadOnlyList<string>> ListSubscriptionsAsync(long accountId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT name FROM subscriptions WHERE account_id = $a ORDER BY name";
+        command.Parameters.AddWithValue("$a", accountId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var names = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 
     /// <summary>STATUS counts (RFC 9051 §6.3.11), read in one consistent snapshot.</summary>
@@ -288,16 +330,23 @@ public sealed partial class MailStore
     {
         var uidValidity = NextUidValidity(tx);
         var insert = tx.Command("""
-            INSERT INTO mailboxes(account_id, name, uidvalidity, uidnext, highestmodseq, special_use, subscribed)
-            VALUES($a, $n, $v, 1, 1, $u, $s) RETURNING id
+            INSERT INTO mailboxes(account_id, name, uidvalidity, uidnext, highestmodseq, special_use)
+            VALUES($a, $n, $v, 1, 1, $u) RETURNING id
             """);
         insert.Parameters.AddWithValue("$a", accountId);
         insert.Parameters.AddWithValue("$n", name);
         insert.Parameters.AddWithValue("$v", (long)uidValidity);
         insert.Parameters.AddWithValue("$u", (int)use);
-        insert.Parameters.AddWithValue("$s", subscribed ? 1 : 0);
         var id = (long)insert.ExecuteScalar()!;
-        return new MailboxInfo(id, accountId, name, uidValidity, 1, 1, use, subscribed);
+
+        // A name subscribed before (a mailbox deleted and created again) is subscribed again.
+        var subscription = tx.Command(subscribed
+            ? "INSERT INTO subscriptions(account_id, name) VALUES($a, $n) ON CONFLICT DO NOTHING RETURNING 1"
+            : "SELECT 1 FROM subscriptions WHERE account_id = $a AND name = $n");
+        subscription.Parameters.AddWithValue("$a", accountId);
+        subscription.Parameters.AddWithValue("$n", name);
+        var isSubscribed = subscription.ExecuteScalar() is not null || subscribed;
+        return new MailboxInfo(id, accountId, name, uidValidity, 1, 1, use, isSubscribed);
     }
 
     /// <summary>

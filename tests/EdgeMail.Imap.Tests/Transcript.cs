@@ -51,6 +51,15 @@ public sealed class Transcript : IAsyncDisposable
         return await ReadUntilTaggedAsync(tag);
     }
 
+    /// <summary>APPENDs <paramref name="message"/> (CRLF line ends) to <paramref name="mailbox"/> as a LITERAL+ literal; asserts OK.</summary>
+    public async Task AppendAsync(string mailbox, string message)
+    {
+        var bytes = Encoding.UTF8.GetBytes(message.ReplaceLineEndings("\r\n"));
+        await SendAsync([.. Encoding.ASCII.GetBytes($"ap APPEND {mailbox} {{{bytes.Length}+}}\r\n"), .. bytes, (byte)'\r', (byte)'\n']);
+        var reply = await ReadUntilTaggedAsync("ap");
+        Assert.True(reply[^1].StartsWith("ap OK", StringComparison.Ordinal), string.Join("\n", reply));
+    }
+
     public async Task SendAsync(string text) => await SendAsync(Encoding.UTF8.GetBytes(text));
 
     public async Task SendAsync(byte[] bytes)

@@ -19,53 +19,80 @@ internal static class List
         }
 
         var all = await session.Store.ListMailboxesAsync(session.Account!.Id, cancellationToken).ConfigureAwait(false);
-        var names = all.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var mailbox in all.OrderBy(m => m.Name == MailboxName.Inbox ? string.Empty : m.Name, StringComparer.Ordinal))
+        var mailboxes = all.ToDictionary(m => m.Name, StringComparer.Ordinal);
+        bool Matched(string name) => request.Patterns.Any(p => Matches(request.Reference + p, name));
+
+        // Every mailbox; with the SUBSCRIBED selection also the subscribed names whose mailbox is gone (RFC 5258 §3:
+        // "\NonExistent"), and with RECURSIVEMATCH the parents of subscribed names, which may be listed for them.
+        var candidates = new HashSet<string>(mailboxes.Keys, StringComparer.Ordinal);
+        HashSet<string>? subscribed = null;
+        if (request.SelectSubscribed)
         {
-            var matched = request.Patterns.Any(p => Matches(request.Reference + p, mailbox.Name));
-            var childMatch = false;
-            if (request.SelectSubscribed && !mailbox.Subscribed)
+            subscribed = new HashSet<string>(await session.Store.ListSubscriptionsAsync(session.Account.Id, cancellationToken).ConfigureAwait(false), StringComparer.Ordinal);
+            foreach (var name in subscribed)
             {
-                // RFC 5258 §3.5 RECURSIVEMATCH: a parent is listed with CHILDINFO when a descendant is subscribed.
-                childMatch = request.RecursiveMatch && matched && all.Any(c => c.Subscribed && MailboxName.IsDescendant(c.Name, mailbox.Name));
-                if (!childMatch)
+                candidates.Add(name);
+                for (var parent = MailboxName.Parent(name); request.RecursiveMatch && parent is not null; parent = MailboxName.Parent(parent))
                 {
-                    continue;
+                    candidates.Add(parent);
                 }
             }
+        }
 
-            if (request.SelectSpecialUse && mailbox.SpecialUse == SpecialUse.None)
+        foreach (var name in Ordered(candidates))
+        {
+            if (!Matched(name))
             {
                 continue;
             }
 
-            if (!matched)
+            mailboxes.TryGetValue(name, out var mailbox);
+            var isSubscribed = subscribed?.Contains(name) ?? mailbox!.Subscribed;
+
+            // RFC 5258 §3.5: CHILDINFO marks a mailbox with a subscribed descendant that the pattern does not reach; a
+            // descendant it reaches is listed itself, and gives its parent no entry.
+            var childInfo = request.RecursiveMatch && subscribed!.Any(c => MailboxName.IsDescendant(c, name) && !Matched(c));
+            if (request.SelectSubscribed && !isSubscribed && !childInfo)
+            {
+                continue;
+            }
+
+            if (request.SelectSpecialUse && mailbox is not { SpecialUse: not SpecialUse.None })
             {
                 continue;
             }
 
             var attributes = new List<string>();
-            var hasChildren = names.Any(n => MailboxName.IsDescendant(n, mailbox.Name));
-            attributes.Add(hasChildren ? "\\HasChildren" : "\\HasNoChildren");
-            if (mailbox.Subscribed && (request.ReturnSubscribed || request.SelectSubscribed))
+            var hasChildren = mailboxes.Keys.Any(n => MailboxName.IsDescendant(n, name));
+            if (hasChildren || mailbox is not null)
+            {
+                attributes.Add(hasChildren ? "\\HasChildren" : "\\HasNoChildren");
+            }
+
+            if (isSubscribed && (request.ReturnSubscribed || request.SelectSubscribed))
             {
                 attributes.Add("\\Subscribed");
             }
 
-            if (mailbox.SpecialUse != SpecialUse.None && (request.ReturnSpecialUse || request.SelectSpecialUse || !request.Extended || session.IsRev2))
+            if (mailbox is null)
+            {
+                // RFC 5258 §3.4 (RFC 9051 §7.3.1): a name with no mailbox, listed for its subscription or its children.
+                attributes.Add("\\NonExistent");
+            }
+            else if (mailbox.SpecialUse != SpecialUse.None && (request.ReturnSpecialUse || request.SelectSpecialUse || !request.Extended || session.IsRev2))
             {
                 attributes.Add("\\" + mailbox.SpecialUse);
             }
 
             var w = session.Writer;
-            w.Raw("* LIST (").Raw(string.Join(' ', attributes)).Raw(") \"/\" ").Astring(session.EncodeMailboxName(mailbox.Name));
-            if (childMatch)
+            w.Raw("* LIST (").Raw(string.Join(' ', attributes)).Raw(") \"/\" ").Astring(session.EncodeMailboxName(name));
+            if (childInfo)
             {
                 w.Raw(" (\"CHILDINFO\" (\"SUBSCRIBED\"))");
             }
 
             w.Crlf();
-            if (request.StatusItems is { } items)
+            if (request.StatusItems is { } items && mailbox is not null)
             {
                 // RFC 5819 §2: a STATUS response for each listed selectable mailbox.
                 await Status.WriteStatusAsync(session, mailbox, items, cancellationToken).ConfigureAwait(false);
@@ -75,23 +102,51 @@ internal static class List
         return CommandResult.Done("LIST completed");
     }
 
-    /// <summary>RFC 3501 §6.3.9 LSUB: the subscribed mailboxes that match (kept for IMAP4rev1 clients).</summary>
+    /// <summary>
+    /// RFC 3501 §6.3.9 LSUB: the subscribed names that match (kept for IMAP4rev1 clients), \Noselect when their mailbox
+    /// is gone; and a parent that matches while its subscribed child does not (the "%" case) as \Noselect.
+    /// </summary>
     public static async Task<CommandResult> LsubAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {
         var args = command.Arguments();
         args.ReadSpace();
         var reference = session.DecodeMailboxName(args.ReadAstring());
         args.ReadSpace();
-        var pattern = session.DecodeMailboxName(args.ReadListMailbox());
+        var pattern = reference + session.DecodeMailboxName(args.ReadListMailbox());
         args.ExpectEnd();
         var all = await session.Store.ListMailboxesAsync(session.Account!.Id, cancellationToken).ConfigureAwait(false);
-        foreach (var mailbox in all.Where(m => m.Subscribed && Matches(reference + pattern, m.Name)))
+        var existing = all.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        var subscribed = (await session.Store.ListSubscriptionsAsync(session.Account.Id, cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var listed = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var name in subscribed)
         {
-            session.Writer.Raw("* LSUB () \"/\" ").Astring(session.EncodeMailboxName(mailbox.Name)).Crlf();
+            if (Matches(pattern, name))
+            {
+                listed[name] = !existing.Contains(name);
+                continue;
+            }
+
+            for (var parent = MailboxName.Parent(name); parent is not null; parent = MailboxName.Parent(parent))
+            {
+                if (!subscribed.Contains(parent) && Matches(pattern, parent))
+                {
+                    // RFC 3501 §6.3.9: "foo/bar" subscribed, "foo" not: "%" returns foo, flagged \Noselect.
+                    listed[parent] = true;
+                }
+            }
+        }
+
+        foreach (var name in Ordered(listed.Keys))
+        {
+            session.Writer.Raw(listed[name] ? "* LSUB (\\Noselect) \"/\" " : "* LSUB () \"/\" ").Astring(session.EncodeMailboxName(name)).Crlf();
         }
 
         return CommandResult.Done("LSUB completed");
     }
+
+    // INBOX first, then by name.
+    private static IEnumerable<string> Ordered(IEnumerable<string> names) =>
+        names.OrderBy(n => n == MailboxName.Inbox ? string.Empty : n, StringComparer.Ordinal);
 
     /// <summary>RFC 2342 §5: one personal namespace with prefix "" and delimiter "/"; no others.</summary>
     public static Task<CommandResult> NamespaceAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)

@@ -35,6 +35,7 @@ internal static class Search
 
         var depth = ContentNeeded(request.Key);
         var matches = new List<uint>();
+        var modSeqs = new List<ulong>();
         ulong highestModSeq = 0;
         var messages = session.Store.EnumerateAsync(selected.Id, cancellationToken: cancellationToken);
         if (request.Key is FlagKey { Flag: "SEEN", Negated: true })
@@ -69,6 +70,7 @@ internal static class Search
             if (Matches(request.Key, context))
             {
                 matches.Add(message.Uid);
+                modSeqs.Add(message.ModSeq);
                 highestModSeq = Math.Max(highestModSeq, message.ModSeq);
             }
         }
@@ -135,11 +137,28 @@ internal static class Search
 
         if (usesModSeq && results.Count > 0)
         {
-            w.Raw(" MODSEQ ").Number(highestModSeq);
+            w.Raw(" MODSEQ ").Number(ReportedModSeq(returns, modSeqs, highestModSeq));
         }
 
         w.Crlf();
         return CommandResult.Done("SEARCH completed");
+    }
+
+    /// <summary>
+    /// RFC 4731 §3.2 (with RFC 7162 §3.1.5's MODSEQ): MIN or MAX alone reports the mod-sequence of the message it
+    /// names, MIN and MAX the higher of their two; with ALL or COUNT, the highest of all the messages found.
+    /// The matches are in ascending order, so MIN is the first and MAX the last.
+    /// </summary>
+    private static ulong ReportedModSeq(IReadOnlyList<string> returns, List<ulong> modSeqs, ulong highest)
+    {
+        if (returns.Contains("ALL") || returns.Contains("COUNT") || modSeqs.Count == 0)
+        {
+            return highest;
+        }
+
+        var min = returns.Contains("MIN") ? modSeqs[0] : 0;
+        var max = returns.Contains("MAX") ? modSeqs[^1] : 0;
+        return min == 0 && max == 0 ? highest : Math.Max(min, max);
     }
 
     private enum Content
@@ -266,7 +285,7 @@ internal static class Search
             }
 
             // RFC 9051 §6.4.4: an empty string matches every message that has the field.
-            if (value.Length == 0 || header.Value.Contains(value, StringComparison.OrdinalIgnoreCase))
+            if (value.Length == 0 || SearchText.HeaderContains(header, value))
             {
                 return true;
             }
@@ -277,25 +296,12 @@ internal static class Search
 
     private static bool TextContains(Candidate c, TextKey key)
     {
-        if (key.IncludeHeader && c.Headers is not null && c.Headers.Any(h => h.Value.Contains(key.Value, StringComparison.OrdinalIgnoreCase)))
+        if (key.IncludeHeader && c.Headers is not null && c.Headers.Any(h => SearchText.HeaderContains(h, key.Value)))
         {
             return true;
         }
 
-        if (c.Message is null)
-        {
-            return false;
-        }
-
-        foreach (var part in c.Message.BodyParts)
-        {
-            if (part is TextPart text && text.Text.Contains(key.Value, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return c.Message is not null && SearchText.BodyContains(c.Message.Body, key.Value);
     }
 
     private static Content ContentNeeded(SearchKey key) => key switch

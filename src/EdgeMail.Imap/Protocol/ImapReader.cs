@@ -122,7 +122,7 @@ public ref struct ImapReader
     /// <summary>astring = 1*ASTRING-CHAR / string. UTF-8 is accepted in every string (RFC 9051 §4.3, RFC 6855).</summary>
     public string ReadAstring()
     {
-        if (Peek is '"' or '{' or '~')
+        if (AtString)
         {
             return Encoding.UTF8.GetString(ReadStringBytes().Span);
         }
@@ -141,10 +141,10 @@ public ref struct ImapReader
         return Encoding.UTF8.GetString(_text[start.._position]);
     }
 
-    /// <summary>list-mailbox = 1*list-char / string (RFC 9051 §9): atom characters plus "%", "*" and "]".</summary>
+    /// <summary>list-mailbox = 1*list-char / string (RFC 9051 §9): list-char = ATOM-CHAR / list-wildcards ("%", "*") / resp-specials ("]").</summary>
     public string ReadListMailbox()
     {
-        if (Peek is '"' or '{' or '~')
+        if (AtString)
         {
             return Encoding.UTF8.GetString(ReadStringBytes().Span);
         }
@@ -162,6 +162,10 @@ public ref struct ImapReader
 
         return Encoding.UTF8.GetString(_text[start.._position]);
     }
+
+    // A quoted string, a literal, or a literal8 ("~{"); "~" alone is an ATOM-CHAR (RFC 9051 §9), so "~foo" is an atom.
+    private readonly bool AtString =>
+        Peek is '"' or '{' || (Peek == '~' && _position + 1 < _text.Length && _text[_position + 1] == '{');
 
     /// <summary>nstring = string / "NIL".</summary>
     public string? ReadNString()

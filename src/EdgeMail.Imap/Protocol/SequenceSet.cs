@@ -6,7 +6,11 @@ namespace EdgeMail.Imap.Protocol;
 /// </summary>
 public sealed class SequenceSet
 {
-    public const uint Star = uint.MaxValue;
+    /// <summary>
+    /// "*". Zero, which no seq-number can be (nz-number, RFC 9051 §9): 4294967295 is a number like any other and names
+    /// UID 4294967295, not the largest UID in use.
+    /// </summary>
+    public const uint Star = 0;
 
     public SequenceSet(IReadOnlyList<(uint First, uint Last)> ranges, bool isSaved = false)
     {

@@ -278,6 +278,8 @@ internal sealed partial class ImapSession
         }
 
         CommandResult result;
+        var condStoreWasOff = !CondStore;
+        var selectedBefore = Selected;
         try
         {
             result = await spec.Handler(this, command, stopping).ConfigureAwait(false);
@@ -321,6 +323,11 @@ internal sealed partial class ImapSession
 
         await ClaimRecentAsync().ConfigureAwait(false);
         WriteUpdates(!spec.DefersExpunge);
+        if (condStoreWasOff && CondStore)
+        {
+            result = CondStoreEnabling.ReportHighestModSeq(this, selectedBefore, result);
+        }
+
         Writer.Raw(command.Tag).Raw(result.Ok ? " OK " : " NO ");
         if (result.Code is not null)
         {

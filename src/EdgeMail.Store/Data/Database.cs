@@ -10,7 +10,8 @@ namespace EdgeMail.Store.Data;
 internal sealed class Database
 {
     // 2: messages.internal_offset, the time zone of INTERNALDATE in minutes east of UTC.
-    // 3: mailboxes.recent_uid, the first UID no IMAP4rev1 session has claimed as \Recent yet.
+    // 3: mailboxes.recent_uid, the first UID no IMAP4rev1 session has claimed as \Recent yet; subscriptions, by
+    //    name (mailboxes.subscribed is no longer read or written).
     public const int SchemaVersion = 3;
 
     private const string Schema = """
@@ -39,6 +40,11 @@ internal sealed class Database
             subscribed INTEGER NOT NULL DEFAULT 0,
             recent_uid INTEGER NOT NULL DEFAULT 1,
             UNIQUE(account_id, name));
+        -- Subscribed names (RFC 9051 §6.3.7): a name stays subscribed when its mailbox is deleted (RFC 3501 §6.3.9).
+        CREATE TABLE IF NOT EXISTS subscriptions(
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            PRIMARY KEY(account_id, name)) WITHOUT ROWID;
         -- A stored message body: in a shared segment file (segment, offset) or in a file of its own.
         -- Copies share one body; it is reclaimed when the last message referring to it goes.
         CREATE TABLE IF NOT EXISTS bodies(
@@ -199,7 +205,11 @@ internal sealed class Database
         if (version < 3)
         {
             // \Recent (RFC 3501 §2.3.2) starts with what arrives after the upgrade: what is there was seen before.
-            command.CommandText = "ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1; UPDATE mailboxes SET recent_uid = uidnext;";
+            // Subscriptions move out of the mailboxes, so that one can outlive its mailbox.
+            command.CommandText = """
+                ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1; UPDATE mailboxes SET recent_uid = uidnext;
+                INSERT OR IGNORE INTO subscriptions(account_id, name) SELECT account_id, name FROM mailboxes WHERE subscribed != 0;
+                """;
             command.ExecuteNonQuery();
         }
 

@@ -140,4 +140,75 @@ public sealed class FetchTests(ImapServer server) : IClassFixture<ImapServer>
         Assert.Equal(message.AsSpan(message.Length - 10).ToArray(), await CorpusTests.FetchSectionAsync(server, uid, string.Empty, message.Length - 10, 100));
         Assert.Contains($"\"base64\" {base64.Length} NIL", await CorpusTests.FetchItemAsync(t, uid, "BODYSTRUCTURE", "BODYSTRUCTURE"));
     }
+
+    private async Task<Transcript> MailboxAsync(string name, int messages)
+    {
+        var t = await Transcript.ConnectAsync(server);
+        Assert.StartsWith("c OK", (await t.CommandAsync($"c CREATE {name}"))[^1]);
+        for (var i = 1; i <= messages; i++)
+        {
+            await t.AppendAsync(name, $"Subject: m{i}\n\nbody {i}\n");
+        }
+
+        return t;
+    }
+
+    [Fact]
+    public async Task Uid_fetch_up_to_4294967295_names_the_uids_in_that_range_and_never_the_last_message()
+    {
+        await using var t = await MailboxAsync("fetchuidmax", 2);
+        Assert.StartsWith("s OK", (await t.CommandAsync("s SELECT fetchuidmax"))[^1]);
+
+        // RFC 9051 §9: 4294967295 is a number (the largest nz-number); only "*" stands for the largest UID in use.
+        Assert.Equal(["a OK FETCH completed"], await t.CommandAsync("a UID FETCH 3:4294967295 (FLAGS)"));
+        Assert.Equal(["b OK FETCH completed"], await t.CommandAsync("b UID FETCH 4294967295 (FLAGS)"));
+        Assert.Equal(["* 2 FETCH (UID 2 FLAGS ())", "c OK FETCH completed"], await t.CommandAsync("c UID FETCH 3:* (FLAGS)"));
+        Assert.Equal(["* 1 FETCH (UID 1 FLAGS ())", "* 2 FETCH (UID 2 FLAGS ())", "d OK FETCH completed"], await t.CommandAsync("d UID FETCH 2:4294967295,1 (FLAGS)"));
+    }
+
+    [Fact]
+    public async Task The_fetch_that_turns_condstore_on_in_a_mailbox_selected_without_it_reports_highestmodseq_in_its_tagged_ok()
+    {
+        await using var t = await MailboxAsync("fetchcondstore", 2);
+        var select = await t.CommandAsync("s SELECT fetchcondstore");
+        Assert.DoesNotContain(select, l => l.Contains("HIGHESTMODSEQ", StringComparison.Ordinal));
+
+        var fetch = await t.CommandAsync("a FETCH 1 (MODSEQ)");
+        var modseq = System.Text.RegularExpressions.Regex.Match(fetch[0], @"^\* 1 FETCH \(MODSEQ \((\d+)\)\)$").Groups[1].Value;
+        var highest = await HighestModSeqAsync("fetchcondstore");
+        Assert.Equal([$"* 1 FETCH (MODSEQ ({modseq}))", $"a OK [HIGHESTMODSEQ {highest}] FETCH completed"], fetch);
+
+        // Only the first CONDSTORE enabling command carries it (RFC 7162 §3.1.2.1).
+        Assert.Equal([$"* 1 FETCH (MODSEQ ({modseq}))", "b OK FETCH completed"], await t.CommandAsync("b FETCH 1 (MODSEQ)"));
+    }
+
+    [Fact]
+    public async Task Changedsince_turning_condstore_on_reports_the_highestmodseq_after_the_changes_it_reported()
+    {
+        await using var a = await MailboxAsync("fetchchanged", 2);
+        await using var b = await Transcript.ConnectAsync(server);
+        Assert.StartsWith("s OK", (await a.CommandAsync("s SELECT fetchchanged"))[^1]);
+        Assert.StartsWith("s OK", (await b.CommandAsync("s SELECT fetchchanged"))[^1]);
+
+        // Another session flags message 2 after this one selected the mailbox: the flag change comes before the
+        // tagged OK, and the HIGHESTMODSEQ there covers it.
+        Assert.StartsWith("x OK", (await b.CommandAsync("x STORE 2 +FLAGS.SILENT (\\Flagged)"))[^1]);
+        var highest = await HighestModSeqAsync("fetchchanged");
+        var fetch = await a.CommandAsync("a FETCH 1 (FLAGS) (CHANGEDSINCE 0)");
+        Assert.Equal(3, fetch.Count);
+        Assert.Matches(@"^\* 1 FETCH \(FLAGS \(\) MODSEQ \(\d+\)\)$", fetch[0]);
+        Assert.Equal($"* 2 FETCH (UID 2 FLAGS (\\Flagged) MODSEQ ({highest}))", fetch[1]);
+        Assert.Equal($"a OK [HIGHESTMODSEQ {highest}] FETCH completed", fetch[2]);
+
+        // SELECT (CONDSTORE) turned it on already: its SELECT reported HIGHESTMODSEQ, the FETCH does not.
+        Assert.Contains($"* OK [HIGHESTMODSEQ {highest}] highest", await b.CommandAsync("t SELECT fetchchanged (CONDSTORE)"));
+        Assert.Equal([$"* 2 FETCH (UID 2 MODSEQ ({highest}))", "u OK FETCH completed"], await b.CommandAsync("u UID FETCH 2 (MODSEQ)"));
+    }
+
+    private async Task<string> HighestModSeqAsync(string mailbox)
+    {
+        await using var other = await Transcript.ConnectAsync(server);
+        var status = await other.CommandAsync($"h STATUS {mailbox} (HIGHESTMODSEQ)");
+        return System.Text.RegularExpressions.Regex.Match(status[0], @"HIGHESTMODSEQ (\d+)\)").Groups[1].Value;
+    }
 }
