@@ -54,6 +54,7 @@ public sealed class SubscriptionTests
             using var command = connection.CreateCommand();
             command.CommandText = """
                 DELETE FROM subscriptions;
+                ALTER TABLE mailboxes DROP COLUMN recent_uid;
                 UPDATE mailboxes SET subscribed = (name IN ('INBOX', 'Kept'));
                 UPDATE meta SET value = '2' WHERE key = 'schema';
                 """;

@@ -162,8 +162,9 @@ public sealed class FetchTests(ImapServer server) : IClassFixture<ImapServer>
         // RFC 9051 §9: 4294967295 is a number (the largest nz-number); only "*" stands for the largest UID in use.
         Assert.Equal(["a OK FETCH completed"], await t.CommandAsync("a UID FETCH 3:4294967295 (FLAGS)"));
         Assert.Equal(["b OK FETCH completed"], await t.CommandAsync("b UID FETCH 4294967295 (FLAGS)"));
-        Assert.Equal(["* 2 FETCH (UID 2 FLAGS ())", "c OK FETCH completed"], await t.CommandAsync("c UID FETCH 3:* (FLAGS)"));
-        Assert.Equal(["* 1 FETCH (UID 1 FLAGS ())", "* 2 FETCH (UID 2 FLAGS ())", "d OK FETCH completed"], await t.CommandAsync("d UID FETCH 2:4294967295,1 (FLAGS)"));
+        // This session selected the new messages first, so they are \Recent in it (RFC 3501 §2.3.2).
+        Assert.Equal(["* 2 FETCH (UID 2 FLAGS (\\Recent))", "c OK FETCH completed"], await t.CommandAsync("c UID FETCH 3:* (FLAGS)"));
+        Assert.Equal(["* 1 FETCH (UID 1 FLAGS (\\Recent))", "* 2 FETCH (UID 2 FLAGS (\\Recent))", "d OK FETCH completed"], await t.CommandAsync("d UID FETCH 2:4294967295,1 (FLAGS)"));
     }
 
     [Fact]
@@ -196,8 +197,8 @@ public sealed class FetchTests(ImapServer server) : IClassFixture<ImapServer>
         var highest = await HighestModSeqAsync("fetchchanged");
         var fetch = await a.CommandAsync("a FETCH 1 (FLAGS) (CHANGEDSINCE 0)");
         Assert.Equal(3, fetch.Count);
-        Assert.Matches(@"^\* 1 FETCH \(FLAGS \(\) MODSEQ \(\d+\)\)$", fetch[0]);
-        Assert.Equal($"* 2 FETCH (UID 2 FLAGS (\\Flagged) MODSEQ ({highest}))", fetch[1]);
+        Assert.Matches(@"^\* 1 FETCH \(FLAGS \(\\Recent\) MODSEQ \(\d+\)\)$", fetch[0]);
+        Assert.Equal($"* 2 FETCH (UID 2 FLAGS (\\Flagged \\Recent) MODSEQ ({highest}))", fetch[1]);
         Assert.Equal($"a OK [HIGHESTMODSEQ {highest}] FETCH completed", fetch[2]);
 
         // SELECT (CONDSTORE) turned it on already: its SELECT reported HIGHESTMODSEQ, the FETCH does not.
