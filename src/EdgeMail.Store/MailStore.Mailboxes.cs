@@ -175,6 +175,7 @@ public sealed partial class MailStore
             delete.ExecuteNonQuery();
             CollectDeadBodies(tx, op, bodyIds);
             op.Changes.Add(new MailboxChange(ChangeKind.MailboxDeleted, accountId, mailbox.Id, 0, 0, MailboxName: normalized));
+            _recentClaims.TryRemove(mailbox.Id, out _);
             return true;
         }));
     }
@@ -182,26 +183,71 @@ public sealed partial class MailStore
     /// <summary>
     /// Claims \Recent for one IMAP4rev1 session (RFC 3501 §2.3.2: a message is recent in the first session to be told
     /// of it): the UIDs from the mailbox's recent_uid up to <paramref name="uidLimit"/> (exclusive) become that session's
-    /// recent messages, and no other session's. One small update of the mailbox row per claim, none per message.
-    /// Returns the claimed range [From, To), empty when another session claimed it first.
+    /// recent messages, and no other session's. Returns the claimed range [From, To), empty when another session claimed
+    /// it first.
+    /// The claim itself is decided in memory (a compare-and-swap per mailbox), so that fifty sessions hearing of one
+    /// delivery do not queue fifty writes; the new recent_uid is then written with the next group commit, unawaited.
+    /// \Recent is advisory: a claim lost in a crash only shows the messages as recent once more.
     /// </summary>
-    public Task<(uint From, uint To)> ClaimRecentAsync(long mailboxId, uint uidLimit, CancellationToken cancellationToken = default) =>
-        _writes.Enqueue(new WriteOp<(uint, uint)>((tx, _) =>
+    public Task<(uint From, uint To)> ClaimRecentAsync(long mailboxId, uint uidValidity, uint uidLimit, CancellationToken cancellationToken = default)
+    {
+        while (true)
         {
-            // The writer loop runs one operation at a time, so the read and the update cannot interleave with another claim.
-            var read = tx.Command("SELECT recent_uid FROM mailboxes WHERE id = $id");
-            read.Parameters.AddWithValue("$id", mailboxId);
-            if (read.ExecuteScalar() is not long from || from >= uidLimit)
+            if (!_recentClaims.TryGetValue(mailboxId, out var current) || current.UidValidity != uidValidity)
             {
-                return (uidLimit, uidLimit);
+                // First claim in this process, or a mailbox id SQLite gave again to a new mailbox: the column says.
+                var loaded = (uidValidity, ReadRecentUid(mailboxId));
+                if (_recentClaims.TryGetValue(mailboxId, out var raced) && raced.UidValidity == uidValidity)
+                {
+                    continue;
+                }
+
+                _recentClaims[mailboxId] = loaded;
+                current = loaded;
             }
 
-            var claim = tx.Command("UPDATE mailboxes SET recent_uid = $l WHERE id = $id");
-            claim.Parameters.AddWithValue("$id", mailboxId);
-            claim.Parameters.AddWithValue("$l", (long)uidLimit);
-            claim.ExecuteNonQuery();
-            return ((uint)from, uidLimit);
-        }));
+            if (current.RecentUid >= uidLimit)
+            {
+                return Task.FromResult((uidLimit, uidLimit));
+            }
+
+            if (_recentClaims.TryUpdate(mailboxId, (uidValidity, uidLimit), current))
+            {
+                var persist = _writes.Enqueue(new WriteOp<bool>((tx, _) =>
+                {
+                    var claim = tx.Command("UPDATE mailboxes SET recent_uid = max(recent_uid, $l) WHERE id = $id AND uidvalidity = $v");
+                    claim.Parameters.AddWithValue("$id", mailboxId);
+                    claim.Parameters.AddWithValue("$v", (long)uidValidity);
+                    claim.Parameters.AddWithValue("$l", (long)uidLimit);
+                    return claim.ExecuteNonQuery() == 1;
+                }));
+                persist.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                return Task.FromResult((current.RecentUid, uidLimit));
+            }
+        }
+    }
+
+    /// <summary>The first UID not yet claimed as \Recent, counting claims still on their way to the column.</summary>
+    public uint RecentUidOf(MailboxInfo mailbox)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        return _recentClaims.TryGetValue(mailbox.Id, out var claimed) && claimed.UidValidity == mailbox.UidValidity
+            ? Math.Max(claimed.RecentUid, mailbox.RecentUid)
+            : mailbox.RecentUid;
+    }
+
+    // The \Recent claims of this process by mailbox id, checked against UIDVALIDITY since SQLite reuses ids (a deleted
+    // mailbox's entry is removed with it).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, (uint UidValidity, uint RecentUid)> _recentClaims = new();
+
+    private uint ReadRecentUid(long mailboxId)
+    {
+        using var connection = OpenReader();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT recent_uid FROM mailboxes WHERE id = $id";
+        command.Parameters.AddWithValue("$id", mailboxId);
+        return command.ExecuteScalar() is long value ? (uint)value : uint.MaxValue;
+    }
 
     /// <summary>
     /// Subscribes to an existing mailbox, or removes a name from the subscriptions, whether or not its mailbox still
@@ -254,9 +300,12 @@ public sealed partial class MailStore
         command.CommandText = $"""
             SELECT {MailboxColumns} FROM mailboxes WHERE id = $id;
             SELECT count(*), coalesce(sum((flags & 1) = 0), 0), coalesce(sum((flags & 8) != 0), 0), coalesce(sum(size), 0),
-                coalesce(sum(uid >= (SELECT recent_uid FROM mailboxes WHERE id = $id)), 0) FROM messages WHERE mailbox_id = $id;
+                coalesce(sum(uid >= max((SELECT recent_uid FROM mailboxes WHERE id = $id), $claimed)), 0) FROM messages WHERE mailbox_id = $id;
             """;
         command.Parameters.AddWithValue("$id", mailboxId);
+
+        // A claim of \Recent may still be on its way to the column (ClaimRecentAsync); the count starts past it.
+        command.Parameters.AddWithValue("$claimed", _recentClaims.TryGetValue(mailboxId, out var claimed) ? (long)claimed.RecentUid : 0L);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

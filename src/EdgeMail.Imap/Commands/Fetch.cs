@@ -68,7 +68,7 @@ internal static class Fetch
         }
 
         // What the feed brought so far, so that a response below supersedes any older pending change it covers.
-        selected.Updates.Drain(selected.Changes.Reader);
+        selected.DrainChanges();
         var wanted = new HashSet<uint>(uids);
         var failed = false;
         var answered = 0;

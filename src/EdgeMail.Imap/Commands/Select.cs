@@ -61,11 +61,11 @@ internal static class Select
                 // selected; EXAMINE shows what is unclaimed and claims nothing (§6.3.2). IMAP4rev2 has no \Recent.
                 if (readOnly)
                 {
-                    selected.AddRecent(mailbox.RecentUid, uint.MaxValue);
+                    selected.AddRecent(session.Store.RecentUidOf(mailbox), uint.MaxValue);
                 }
                 else
                 {
-                    var (from, to) = await session.TryClaimRecentAsync(mailbox.Id, mailbox.UidNext).ConfigureAwait(false);
+                    var (from, to) = await session.TryClaimRecentAsync(mailbox, mailbox.UidNext).ConfigureAwait(false);
                     selected.AddRecent(from, to);
                     selected.ClaimsRecent = true;
                     selected.RecentClaimedTo = mailbox.UidNext;

@@ -32,7 +32,7 @@ internal static class StoreFlags
             : await session.Store.StoreFlagsAsync(selected.Id, uids, request.Operation, flags, keywords, request.UnchangedSince, cancellationToken).ConfigureAwait(false);
         // The feed has this STORE's own changes by now (they are published before the store call returns), and any
         // other session's change committed before it.
-        selected.Updates.Drain(selected.Changes.Reader);
+        selected.DrainChanges();
         foreach (var change in result.Changed)
         {
             // RFC 9051 §6.4.6: a flag change from elsewhere, folded into this one, is reported even for .SILENT, so

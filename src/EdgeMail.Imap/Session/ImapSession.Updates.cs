@@ -73,12 +73,13 @@ internal sealed partial class ImapSession
             return;
         }
 
-        var updates = selected.Updates;
-        updates.Drain(selected.Changes.Reader);
-        if (!updates.HasOrdered && !updates.HasFlags)
+        selected.DrainChanges();
+        if (!selected.HasPending)
         {
             return;
         }
+
+        var updates = selected.Updates;
 
         var existsDirty = false;
         List<uint>? vanished = null;
@@ -210,8 +211,8 @@ internal sealed partial class ImapSession
             return;
         }
 
-        selected.Updates.Drain(selected.Changes.Reader);
-        if (!selected.Updates.HasOrdered)
+        selected.DrainChanges();
+        if (!selected.HasPending || !selected.Updates.HasOrdered)
         {
             return;
         }
@@ -230,22 +231,22 @@ internal sealed partial class ImapSession
             return;
         }
 
-        var (from, to) = await TryClaimRecentAsync(selected.Id, newest + 1).ConfigureAwait(false);
+        var (from, to) = await TryClaimRecentAsync(selected.Info, newest + 1).ConfigureAwait(false);
         selected.AddRecent(from, to);
         selected.RecentClaimedTo = newest + 1;
     }
 
     /// <summary>
     /// The store's claim of \Recent up to <paramref name="uidLimit"/>; \Recent is advisory, so a store that cannot
-    /// write (a full disk) leaves the messages unclaimed rather than failing the command.
+    /// read the mailbox's claim leaves the messages unclaimed rather than failing the command.
     /// </summary>
-    public async ValueTask<(uint From, uint To)> TryClaimRecentAsync(long mailboxId, uint uidLimit)
+    public async ValueTask<(uint From, uint To)> TryClaimRecentAsync(EdgeMail.Store.Mailboxes.MailboxInfo mailbox, uint uidLimit)
     {
         try
         {
-            return await Store.ClaimRecentAsync(mailboxId, uidLimit, Stopping).ConfigureAwait(false);
+            return await Store.ClaimRecentAsync(mailbox.Id, mailbox.UidValidity, uidLimit, Stopping).ConfigureAwait(false);
         }
-        catch (EdgeMail.Store.StoreException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.RecentNotClaimed(Logger, _connection.Id, ex.Message);
             return (uidLimit, uidLimit);
@@ -266,7 +267,7 @@ internal sealed partial class ImapSession
         var added = false;
         foreach (var keyword in keywords)
         {
-            added |= selected.KnownKeywords.Add(keyword);
+            added |= selected.LearnKeyword(keyword);
         }
 
         if (added)
@@ -285,9 +286,9 @@ internal sealed partial class ImapSession
         }
 
         // Keywords first seen later follow in their own order (RFC 9051 §7.3.5 prescribes none).
-        if (selected.KnownKeywords.Count > Commands.Select.DefaultKeywords.Length)
+        if (selected.AddedKeywords.Count > 0)
         {
-            var added = selected.KnownKeywords.Except(Commands.Select.DefaultKeywords, StringComparer.Ordinal).ToArray();
+            var added = selected.AddedKeywords.ToArray();
             Array.Sort(added, StringComparer.Ordinal);
             foreach (var keyword in added)
             {

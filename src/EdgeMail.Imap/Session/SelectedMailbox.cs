@@ -25,18 +25,40 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly, UidMap ui
     public ulong HighestModSeq { get; set; } = info.HighestModSeq;
 
     /// <summary>Changes read from the feed but not yet reported: expunges wait while FETCH, STORE or SEARCH run.</summary>
-    public PendingUpdates Updates { get; } = new(info.HighestModSeq);
+    public PendingUpdates Updates => _updates ??= new(_modSeqAtSelect);
+
+    /// <summary>Reads what the feed delivered into <see cref="Updates"/>, making it only when there is something.</summary>
+    public void DrainChanges()
+    {
+        if (_updates is null && !Changes.Reader.TryPeek(out _))
+        {
+            return;
+        }
+
+        Updates.Drain(Changes.Reader);
+    }
+
+    /// <summary>Whether changes wait to be reported.</summary>
+    public bool HasPending => _updates is { } updates && (updates.HasOrdered || updates.HasFlags);
+
+    // Made when the first change comes: a session idling on a quiet mailbox needs none.
+    private PendingUpdates? _updates;
+    private readonly ulong _modSeqAtSelect = info.HighestModSeq;
 
     /// <summary>UIDs whose expunge is known but not yet reported; they keep their sequence numbers until then.</summary>
-    public bool IsExpunged(uint uid) => Updates.IsExpunged(uid);
+    public bool IsExpunged(uint uid) => _updates?.IsExpunged(uid) == true;
 
     private HashSet<string>? _keywords;
 
     /// <summary>
-    /// Keywords the client has been told of in a FLAGS response (RFC 9051 §7.3.5); a keyword first seen is announced
-    /// before a FETCH uses it. Made on first use with the list SELECT announced.
+    /// Keywords beyond the defaults that the client has been told of in a FLAGS response (RFC 9051 §7.3.5); made when the
+    /// first one is seen, since most sessions never see one (an IDLE session should hold no set).
     /// </summary>
-    public HashSet<string> KnownKeywords => _keywords ??= new(Commands.Select.DefaultKeywords, StringComparer.Ordinal);
+    public IReadOnlyCollection<string> AddedKeywords => (IReadOnlyCollection<string>?)_keywords ?? [];
+
+    /// <summary>Records a keyword as announced; false when the client already knows it.</summary>
+    public bool LearnKeyword(string keyword) =>
+        Array.IndexOf(Commands.Select.DefaultKeywords, keyword) < 0 && (_keywords ??= new(StringComparer.Ordinal)).Add(keyword);
 
     // \Recent (RFC 3501 §2.3.2), for IMAP4rev1 sessions only: UID ranges [From, To) that this session claimed, or for
     // EXAMINE, which claims nothing (RFC 3501 §6.3.2), every UID no session has claimed yet.
