@@ -189,7 +189,7 @@ public sealed partial class MailStore
     /// delivery do not queue fifty writes; the new recent_uid is then written with the next group commit, unawaited.
     /// \Recent is advisory: a claim lost in a crash only shows the messages as recent once more.
     /// </summary>
-    public Task<(uint From, uint To)> ClaimRecentAsync(long mailboxId, uint uidValidity, uint uidLimit, CancellationToken cancellationToken = default)
+    public (uint From, uint To) ClaimRecent(long mailboxId, uint uidValidity, uint uidLimit)
     {
         while (true)
         {
@@ -208,7 +208,7 @@ public sealed partial class MailStore
 
             if (current.RecentUid >= uidLimit)
             {
-                return Task.FromResult((uidLimit, uidLimit));
+                return (uidLimit, uidLimit);
             }
 
             if (_recentClaims.TryUpdate(mailboxId, (uidValidity, uidLimit), current))
@@ -222,7 +222,7 @@ public sealed partial class MailStore
                     return claim.ExecuteNonQuery() == 1;
                 }));
                 persist.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                return Task.FromResult((current.RecentUid, uidLimit));
+                return (current.RecentUid, uidLimit);
             }
         }
     }
@@ -304,7 +304,7 @@ public sealed partial class MailStore
             """;
         command.Parameters.AddWithValue("$id", mailboxId);
 
-        // A claim of \Recent may still be on its way to the column (ClaimRecentAsync); the count starts past it.
+        // A claim of \Recent may still be on its way to the column (ClaimRecent); the count starts past it.
         command.Parameters.AddWithValue("$claimed", _recentClaims.TryGetValue(mailboxId, out var claimed) ? (long)claimed.RecentUid : 0L);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

@@ -65,7 +65,7 @@ internal static class Select
                 }
                 else
                 {
-                    var (from, to) = await session.TryClaimRecentAsync(mailbox, mailbox.UidNext).ConfigureAwait(false);
+                    var (from, to) = session.TryClaimRecent(mailbox, mailbox.UidNext);
                     selected.AddRecent(from, to);
                     selected.ClaimsRecent = true;
                     selected.RecentClaimedTo = mailbox.UidNext;

@@ -204,7 +204,7 @@ internal sealed partial class ImapSession
     /// An IMAP4rev1 session with the mailbox selected read-write is the first to hear of new messages, so it claims
     /// them as \Recent (RFC 3501 §2.3.2) before reporting them; another session that claimed them first keeps them.
     /// </summary>
-    private async ValueTask ClaimRecentAsync()
+    private void ClaimRecent()
     {
         if (Selected is not { ClaimsRecent: true } selected)
         {
@@ -231,7 +231,7 @@ internal sealed partial class ImapSession
             return;
         }
 
-        var (from, to) = await TryClaimRecentAsync(selected.Info, newest + 1).ConfigureAwait(false);
+        var (from, to) = TryClaimRecent(selected.Info, newest + 1);
         selected.AddRecent(from, to);
         selected.RecentClaimedTo = newest + 1;
     }
@@ -240,11 +240,11 @@ internal sealed partial class ImapSession
     /// The store's claim of \Recent up to <paramref name="uidLimit"/>; \Recent is advisory, so a store that cannot
     /// read the mailbox's claim leaves the messages unclaimed rather than failing the command.
     /// </summary>
-    public async ValueTask<(uint From, uint To)> TryClaimRecentAsync(EdgeMail.Store.Mailboxes.MailboxInfo mailbox, uint uidLimit)
+    public (uint From, uint To) TryClaimRecent(EdgeMail.Store.Mailboxes.MailboxInfo mailbox, uint uidLimit)
     {
         try
         {
-            return await Store.ClaimRecentAsync(mailbox.Id, mailbox.UidValidity, uidLimit, Stopping).ConfigureAwait(false);
+            return Store.ClaimRecent(mailbox.Id, mailbox.UidValidity, uidLimit);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -166,7 +166,7 @@ internal sealed partial class ImapSession
                     Writer.Output = _connection.Output;
                     if (wake == IdleWake.Changes)
                     {
-                        await ClaimRecentAsync().ConfigureAwait(false);
+                        ClaimRecent();
                         WriteUpdates(allowExpunge: true);
                         await Writer.FlushAsync(stopping).ConfigureAwait(false);
                         if (State == ImapState.Logout)
@@ -199,7 +199,7 @@ internal sealed partial class ImapSession
                         break;
                     }
 
-                    await ClaimRecentAsync().ConfigureAwait(false);
+                    ClaimRecent();
                     WriteUpdates(allowExpunge: true);
                     Writer.Raw(idle.Tag).Raw(" OK IDLE terminated").Crlf();
                     await Writer.FlushAsync(stopping).ConfigureAwait(false);
@@ -321,7 +321,7 @@ internal sealed partial class ImapSession
             return;
         }
 
-        await ClaimRecentAsync().ConfigureAwait(false);
+        ClaimRecent();
         WriteUpdates(!spec.DefersExpunge);
         if (condStoreWasOff && CondStore)
         {

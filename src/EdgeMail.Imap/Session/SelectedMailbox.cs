@@ -72,9 +72,20 @@ internal sealed class SelectedMailbox(MailboxInfo info, bool readOnly, UidMap ui
 
     public void AddRecent(uint from, uint to)
     {
-        if (from < to)
+        if (from >= to)
         {
-            (_recent ??= []).Add((from, to));
+            return;
+        }
+
+        // Successive claims of one session are usually contiguous: one range grows instead of a list of them.
+        var recent = _recent ??= [];
+        if (recent.Count > 0 && recent[^1].To == from)
+        {
+            recent[^1] = (recent[^1].From, to);
+        }
+        else
+        {
+            recent.Add((from, to));
         }
     }
 
