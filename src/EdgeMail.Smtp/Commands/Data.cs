@@ -4,45 +4,46 @@ using System.Text;
 using EdgeMail.Net;
 using EdgeMail.Smtp.Inbound;
 using EdgeMail.Smtp.Protocol;
+using EdgeMail.Smtp.Session;
 using EdgeMail.Store;
 using EdgeMail.Store.Queue;
 using MimeKit.Utils;
 
-namespace EdgeMail.Smtp.Session;
+namespace EdgeMail.Smtp.Commands;
 
-internal sealed partial class SmtpSession
+internal static class Data
 {
-    public async Task DataAsync(ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
+    public static async Task<SmtpReply> DataAsync(SmtpSession session, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
     {
         if (!arguments.Span.Trim((byte)' ').IsEmpty)
         {
             throw new ProtocolException(SmtpReplies.SyntaxError);
         }
 
-        if (_recipients.Count == 0)
+        if (session.Recipients.Count == 0)
         {
             throw new ProtocolException(SmtpReplies.NoValidRecipients);
         }
 
-        Write(SmtpReplies.StartData);
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        session.Write(SmtpReplies.StartData);
+        await session.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-        await using var spool = new MessageSpool(_spoolFolder, _options.MaxMessageBytes);
-        await spool.WriteHeaderAsync(ReceivedHeader(), cancellationToken).ConfigureAwait(false);
+        await using var spool = new MessageSpool(session.SpoolFolder, session.Options.MaxMessageBytes);
+        await spool.WriteHeaderAsync(ReceivedHeader(session), cancellationToken).ConfigureAwait(false);
         var lineTooLong = false;
         var crlf = "\r\n"u8.ToArray();
         while (true)
         {
-            var result = await _connection.Lines.ReadLineAsync(_options.MaxTextLineBytes, _options.DataBlockTimeout, cancellationToken).ConfigureAwait(false);
+            var result = await session.Connection.Lines.ReadLineAsync(session.Options.MaxTextLineBytes, session.Options.DataBlockTimeout, cancellationToken).ConfigureAwait(false);
             switch (result.Status)
             {
                 case LineReadStatus.Closed:
                     // The client left mid-DATA: the spool file goes with the session, nothing is delivered.
-                    _quit = true;
-                    return;
+                    session.Quit = true;
+                    return SmtpReply.None;
                 case LineReadStatus.TimedOut:
-                    await SayGoodbyeAsync(SmtpReplies.Timeout).ConfigureAwait(false);
-                    return;
+                    await session.SayGoodbyeAsync(SmtpReplies.Timeout).ConfigureAwait(false);
+                    return SmtpReply.None;
                 case LineReadStatus.TooLong:
                     lineTooLong = true;
                     continue;
@@ -70,102 +71,101 @@ internal sealed partial class SmtpSession
         // The whole body was read, so the connection stays in step whatever the outcome; one reply.
         if (spool.TooLarge)
         {
-            ResetTransaction();
+            session.ResetTransaction();
             throw new ProtocolException(SmtpReplies.MessageTooBig);
         }
 
         if (lineTooLong)
         {
-            ResetTransaction();
+            session.ResetTransaction();
             throw new ProtocolException(SmtpReplies.TextLineTooLong);
         }
 
-        await DeliverAsync(spool, cancellationToken).ConfigureAwait(false);
+        return await DeliverAsync(session, spool, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task BdatAsync(ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
+    public static async Task<SmtpReply> BdatAsync(SmtpSession session, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
     {
         var reader = new SmtpCommandReader(arguments);
         if (!reader.TryReadBdat(out var bdat))
         {
             // RFC 3030 §2: without a size the chunk cannot be skipped, so the connection cannot stay in step.
-            await SayGoodbyeAsync(SmtpReplies.SyntaxError.With("Syntax: BDAT size [LAST]; closing")).ConfigureAwait(false);
-            return;
+            await session.SayGoodbyeAsync(SmtpReplies.SyntaxError.With("Syntax: BDAT size [LAST]; closing")).ConfigureAwait(false);
+            return SmtpReply.None;
         }
 
-        if (_state is not (SmtpState.Mail or SmtpState.Rcpt or SmtpState.Chunking) || _recipients.Count == 0)
+        if (session.State is not (SmtpState.Mail or SmtpState.Rcpt or SmtpState.Chunking) || session.Recipients.Count == 0)
         {
             // Read the chunk to its end and store nothing, then refuse once.
-            if (await _connection.Lines.CopyBytesAsync(bdat.Size, null, _options.DataBlockTimeout, cancellationToken).ConfigureAwait(false) != CopyStatus.Completed)
+            if (await session.Connection.Lines.CopyBytesAsync(bdat.Size, null, session.Options.DataBlockTimeout, cancellationToken).ConfigureAwait(false) != CopyStatus.Completed)
             {
-                _quit = true;
-                return;
+                session.Quit = true;
+                return SmtpReply.None;
             }
 
-            var refusal = _state == SmtpState.Mail ? SmtpReplies.NoValidRecipients : SmtpReplies.BadSequence;
-            await DiscardChunksAsync().ConfigureAwait(false);
-            ResetTransaction();
+            var refusal = session.State == SmtpState.Mail ? SmtpReplies.NoValidRecipients : SmtpReplies.BadSequence;
+            await session.DiscardChunksAsync().ConfigureAwait(false);
+            session.ResetTransaction();
             throw new ProtocolException(refusal);
         }
 
-        if (_chunks is null)
+        if (session.Chunks is null)
         {
-            _chunks = new MessageSpool(_spoolFolder, _options.MaxMessageBytes);
-            await _chunks.WriteHeaderAsync(ReceivedHeader(), cancellationToken).ConfigureAwait(false);
+            session.Chunks = new MessageSpool(session.SpoolFolder, session.Options.MaxMessageBytes);
+            await session.Chunks.WriteHeaderAsync(ReceivedHeader(session), cancellationToken).ConfigureAwait(false);
         }
 
-        var fits = _chunks.Reserve(bdat.Size);
-        var status = await _connection.Lines.CopyBytesAsync(bdat.Size, fits ? _chunks.Stream : null, _options.DataBlockTimeout, cancellationToken).ConfigureAwait(false);
+        var fits = session.Chunks.Reserve(bdat.Size);
+        var status = await session.Connection.Lines.CopyBytesAsync(bdat.Size, fits ? session.Chunks.Stream : null, session.Options.DataBlockTimeout, cancellationToken).ConfigureAwait(false);
         if (status == CopyStatus.TimedOut)
         {
-            await SayGoodbyeAsync(SmtpReplies.Timeout).ConfigureAwait(false);
-            return;
+            await session.SayGoodbyeAsync(SmtpReplies.Timeout).ConfigureAwait(false);
+            return SmtpReply.None;
         }
 
         if (status == CopyStatus.Closed)
         {
-            _quit = true;
-            return;
+            session.Quit = true;
+            return SmtpReply.None;
         }
 
         if (!fits)
         {
             // RFC 3030 §2: a failed chunk fails the transaction; later chunks are refused until a new MAIL.
-            await DiscardChunksAsync().ConfigureAwait(false);
-            ResetTransaction();
+            await session.DiscardChunksAsync().ConfigureAwait(false);
+            session.ResetTransaction();
             throw new ProtocolException(SmtpReplies.MessageTooBig);
         }
 
         if (!bdat.Last)
         {
-            _state = SmtpState.Chunking;
-            Write(new SmtpReply(250, "2.0.0", $"{bdat.Size} octets received"));
-            return;
+            session.State = SmtpState.Chunking;
+            return new SmtpReply(250, "2.0.0", $"{bdat.Size} octets received");
         }
 
-        var spool = _chunks;
-        _chunks = null;
+        var spool = session.Chunks;
+        session.Chunks = null;
         await using (spool.ConfigureAwait(false))
         {
-            await DeliverAsync(spool, cancellationToken).ConfigureAwait(false);
+            return await DeliverAsync(session, spool, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task DeliverAsync(MessageSpool spool, CancellationToken cancellationToken)
+    private static async Task<SmtpReply> DeliverAsync(SmtpSession session, MessageSpool spool, CancellationToken cancellationToken)
     {
-        var mail = _mail!;
+        var mail = session.Mail!;
         var envelope = new IntakeEnvelope(
             mail.ReversePath,
-            _recipients.ToArray(),
-            _accountId,
+            session.Recipients.ToArray(),
+            session.AccountId,
             mail.EnvelopeId,
             mail.Ret switch { "FULL" => DsnReturn.Full, "HDRS" => DsnReturn.Headers, _ => DsnReturn.Default });
-        ResetTransaction();
+        session.ResetTransaction();
         DeliveryResult result;
         try
         {
             var body = await spool.RewindAsync(cancellationToken).ConfigureAwait(false);
-            result = await _intake.DeliverAsync(envelope, body, cancellationToken).ConfigureAwait(false);
+            result = await session.Intake.DeliverAsync(envelope, body, cancellationToken).ConfigureAwait(false);
         }
         catch (StoreException ex) when (ex.Error == StoreError.StorageFull)
         {
@@ -176,28 +176,28 @@ internal sealed partial class SmtpSession
             throw new ProtocolException(SmtpReplies.MessageTooBig, clientFault: false);
         }
 
-        _messages++;
+        session.Messages++;
         var local = envelope.Recipients.Count(r => r.IsLocal);
-        Log.Accepted(_logger, _connection.Id, spool.MessageBytes, envelope.Sender, local, envelope.Recipients.Count - local, result.QueueId);
-        Write(new SmtpReply(250, "2.0.0", result.QueueId is { } id ? $"OK queued as {id}" : "OK delivered"));
+        Log.Accepted(session.Logger, session.Connection.Id, spool.MessageBytes, envelope.Sender, local, envelope.Recipients.Count - local, result.QueueId);
+        return new SmtpReply(250, "2.0.0", result.QueueId is { } id ? $"OK queued as {id}" : "OK delivered");
     }
 
     /// <summary>RFC 5321 §4.4 time stamp line, with the RFC 3848 protocol name; "for" only with a single recipient.</summary>
-    private byte[] ReceivedHeader()
+    private static byte[] ReceivedHeader(SmtpSession session)
     {
-        var protocol = (_extended ? "ESMTP" : "SMTP") + (_connection.IsSecure ? "S" : "") + (_accountId is null ? "" : "A");
+        var protocol = (session.Extended ? "ESMTP" : "SMTP") + (session.Connection.IsSecure ? "S" : "") + (session.AccountId is null ? "" : "A");
         if (protocol == "SMTPS" || protocol == "SMTPA" || protocol == "SMTPSA")
         {
             protocol = "E" + protocol; // RFC 3848 defines the S and A forms for ESMTP only.
         }
 
-        var remote = _connection.RemoteEndPoint.Address;
+        var remote = session.Connection.RemoteEndPoint.Address;
         var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4().ToString() : remote.ToString();
         var literal = remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !remote.IsIPv4MappedToIPv6 ? "IPv6:" + address : address;
-        var tls = _connection.IsSecure ? $"\r\n\t(using {_connection.TlsProtocol} with cipher {_connection.TlsCipherSuite})" : "";
-        var forClause = _recipients.Count == 1 ? $"\r\n\tfor <{_recipients[0].Address}>" : "";
-        var helo = Sanitize(_helo ?? "unknown");
-        var text = $"Received: from {helo} ([{literal}])\r\n\tby {_hostName} (EdgeMail) with {protocol} id {_connection.Id}.{_messages + 1}{tls}{forClause};\r\n\t{DateUtils.FormatDate(_time.GetUtcNow())}\r\n";
+        var tls = session.Connection.IsSecure ? $"\r\n\t(using {session.Connection.TlsProtocol} with cipher {session.Connection.TlsCipherSuite})" : "";
+        var forClause = session.Recipients.Count == 1 ? $"\r\n\tfor <{session.Recipients[0].Address}>" : "";
+        var helo = Sanitize(session.Helo ?? "unknown");
+        var text = $"Received: from {helo} ([{literal}])\r\n\tby {session.HostName} (EdgeMail) with {protocol} id {session.Connection.Id}.{session.Messages + 1}{tls}{forClause};\r\n\t{DateUtils.FormatDate(session.Time.GetUtcNow())}\r\n";
         return Encoding.UTF8.GetBytes(text);
     }
 

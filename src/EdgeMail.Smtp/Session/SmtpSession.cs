@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using EdgeMail.Auth.Login;
 using EdgeMail.Net;
@@ -10,64 +11,92 @@ namespace EdgeMail.Smtp.Session;
 
 /// <summary>
 /// One SMTP conversation (RFC 5321 §3, §4). The loop reads a capped command line, looks the verb up in
-/// <see cref="CommandTable"/>, checks the state, runs the handler and flushes once. Handlers throw
+/// <see cref="CommandTable"/>, checks the state, runs the handler, writes the reply it returns and flushes once.
+/// Handlers (<c>Commands/</c>) write only intermediate lines (354, 334, EHLO's continuation lines) and throw
 /// <see cref="ProtocolException"/> for a refusal; only this loop writes it.
 /// Invariants: a reply to the end of DATA/BDAT is written only after the store's delivery returned (the message is
 /// on stable storage); nothing of a refused or interrupted message is kept (the spool file is unlinked).
 /// </summary>
-internal sealed partial class SmtpSession
+internal sealed class SmtpSession
 {
-    private readonly MailConnection _connection;
-    private readonly SmtpOptions _options;
-    private readonly RelayPolicy _policy;
-    private readonly MailIntake _intake;
-    private readonly Authenticator _authenticator;
-    private readonly TimeProvider _time;
-    private readonly ILogger _logger;
-    private readonly string _hostName;
-    private readonly string _spoolFolder;
-    private readonly bool _requireAuth;
     private readonly List<RecipientTarget> _recipients = [];
-    private SmtpState _state = SmtpState.Connected;
-    private string? _helo;
-    private bool _extended;
-    private long? _accountId;
-    private string? _accountAddress;
-    private MailCommand? _mail;
-    private MessageSpool? _chunks;
     private int _badCommands;
-    private int _messages;
-    private bool _quit;
-
     public SmtpSession(MailConnection connection, SmtpOptions options, RelayPolicy policy, MailIntake intake, Authenticator authenticator, TimeProvider time, ILogger logger, string hostName, string spoolFolder, bool requireAuth)
     {
-        _connection = connection;
-        _options = options;
-        _policy = policy;
-        _intake = intake;
-        _authenticator = authenticator;
-        _time = time;
-        _logger = logger;
-        _hostName = hostName;
-        _spoolFolder = spoolFolder;
-        _requireAuth = requireAuth;
+        Connection = connection;
+        Options = options;
+        Policy = policy;
+        Intake = intake;
+        Authenticator = authenticator;
+        Time = time;
+        Logger = logger;
+        HostName = hostName;
+        SpoolFolder = spoolFolder;
+        RequireAuth = requireAuth;
     }
 
-    private ClientTrust Trust => new(_connection.RemoteEndPoint.Address, _accountId, _accountAddress);
+    public MailConnection Connection { get; }
+
+    public SmtpOptions Options { get; }
+
+    public RelayPolicy Policy { get; }
+
+    public MailIntake Intake { get; }
+
+    public Authenticator Authenticator { get; }
+
+    public TimeProvider Time { get; }
+
+    public ILogger Logger { get; }
+
+    public string HostName { get; }
+
+    public string SpoolFolder { get; }
+
+    /// <summary>Submission endpoints (RFC 6409 §4.3): AUTH before MAIL.</summary>
+    public bool RequireAuth { get; }
+
+    public SmtpState State { get; set; } = SmtpState.Connected;
+
+    /// <summary>The EHLO/HELO name, null before it and again after STARTTLS (RFC 3207 §4.2).</summary>
+    public string? Helo { get; set; }
+
+    public bool Extended { get; set; }
+
+    public long? AccountId { get; set; }
+
+    public string? AccountAddress { get; set; }
+
+    /// <summary>The open transaction's MAIL FROM, null outside one.</summary>
+    public MailCommand? Mail { get; set; }
+
+    /// <summary>The accepted recipients of the open transaction.</summary>
+    public List<RecipientTarget> Recipients => _recipients;
+
+    /// <summary>The BDAT chunks received so far (RFC 3030 §2), null outside a chunked transaction.</summary>
+    public MessageSpool? Chunks { get; set; }
+
+    /// <summary>Messages accepted in this session, for the Received header's id.</summary>
+    public int Messages { get; set; }
+
+    /// <summary>Set when the session must end after this command (QUIT, a timeout, the client gone).</summary>
+    public bool Quit { get; set; }
+
+    public ClientTrust Trust => new(Connection.RemoteEndPoint.Address, AccountId, AccountAddress);
 
     public async Task RunAsync(CancellationToken stopping)
     {
         try
         {
             // RFC 5321 §4.3.1: the greeting; "ESMTP" tells the client extensions are known.
-            Write(new SmtpReply(220, "", $"{_hostName} ESMTP EdgeMail ready"));
+            Write(new SmtpReply(220, "", $"{HostName} ESMTP EdgeMail ready"));
             await FlushAsync(stopping).ConfigureAwait(false);
-            while (!_quit)
+            while (!Quit)
             {
                 LineReadResult line;
                 try
                 {
-                    line = await _connection.Lines.ReadLineAsync(_options.MaxCommandLineBytes, _options.CommandTimeout, stopping).ConfigureAwait(false);
+                    line = await Connection.Lines.ReadLineAsync(Options.MaxCommandLineBytes, Options.CommandTimeout, stopping).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
@@ -91,7 +120,7 @@ internal sealed partial class SmtpSession
                         break;
                 }
 
-                if (_badCommands >= _options.MaxBadCommands)
+                if (_badCommands >= Options.MaxBadCommands)
                 {
                     await SayGoodbyeAsync(SmtpReplies.TooManyErrors).ConfigureAwait(false);
                     return;
@@ -106,11 +135,11 @@ internal sealed partial class SmtpSession
         }
         catch (StartTlsInjectionException)
         {
-            Log.StartTlsInjection(_logger, _connection.Id);
+            Log.StartTlsInjection(Logger, Connection.Id);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
         {
-            Log.Closed(_logger, _connection.Id, ex.Message);
+            Log.Closed(Logger, Connection.Id, ex.Message);
         }
         finally
         {
@@ -129,13 +158,17 @@ internal sealed partial class SmtpSession
                 throw new ProtocolException(SmtpReplies.UnknownCommand);
             }
 
-            if ((command.AllowedIn & _state) == 0)
+            if ((command.States & State) == 0)
             {
                 // RFC 5321 §4.1.4: a transaction needs EHLO/HELO first; §3.3 and RFC 3030 §2: commands in order.
                 throw new ProtocolException(SmtpReplies.BadSequence);
             }
 
-            await command.Handler(this, line[argumentsStart..], stopping).ConfigureAwait(false);
+            var reply = await command.Handler(this, line[argumentsStart..], stopping).ConfigureAwait(false);
+            if (reply != SmtpReply.None)
+            {
+                Write(reply);
+            }
         }
         catch (ProtocolException ex)
         {
@@ -143,12 +176,12 @@ internal sealed partial class SmtpSession
             if (ex.ClientFault)
             {
                 _badCommands++;
-                Log.ClientFault(_logger, ex.Reply.ToString());
+                Log.ClientFault(Logger, ex.Reply.ToString());
             }
         }
         catch (Exception ex) when (ex is not (OperationCanceledException or IOException or StartTlsInjectionException or System.Net.Sockets.SocketException or ObjectDisposedException))
         {
-            Log.CommandFailed(_logger, verb ?? "?", _connection.Id, ex);
+            Log.CommandFailed(Logger, verb ?? "?", Connection.Id, ex);
             Write(SmtpReplies.LocalError);
         }
     }
@@ -166,60 +199,54 @@ internal sealed partial class SmtpSession
         return verb;
     }
 
-    private void ResetTransaction()
+    public void ResetTransaction()
     {
-        _mail = null;
+        Mail = null;
         _recipients.Clear();
-        if (_state is SmtpState.Mail or SmtpState.Rcpt or SmtpState.Chunking)
+        if (State is SmtpState.Mail or SmtpState.Rcpt or SmtpState.Chunking)
         {
-            _state = SmtpState.Ready;
+            State = SmtpState.Ready;
         }
     }
 
-    private async Task DiscardChunksAsync()
+    public async Task DiscardChunksAsync()
     {
-        if (_chunks is not null)
+        if (Chunks is not null)
         {
-            await _chunks.DisposeAsync().ConfigureAwait(false);
-            _chunks = null;
+            await Chunks.DisposeAsync().ConfigureAwait(false);
+            Chunks = null;
         }
     }
 
-    private async Task SayGoodbyeAsync(SmtpReply reply)
+    /// <summary>Writes a closing reply, flushes it within 5 s, and ends the session.</summary>
+    public async Task SayGoodbyeAsync(SmtpReply reply)
     {
-        _quit = true;
+        Quit = true;
         try
         {
             Write(reply);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), _time);
-            await _connection.Output.FlushAsync(timeout.Token).ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5), Time);
+            await Connection.Output.FlushAsync(timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException or ObjectDisposedException)
         {
         }
     }
 
-    private void Write(SmtpReply reply)
+    /// <summary>Writes one reply line; handlers use it only for intermediate replies (354, 334).</summary>
+    public void Write(SmtpReply reply)
     {
         // RFC 2034 §4: with ENHANCEDSTATUSCODES every reply but the greeting and 354 carries the enhanced code.
         var text = reply.Enhanced.Length == 0 ? $"{reply.Code} {reply.Text}\r\n" : $"{reply.Code} {reply.Enhanced} {reply.Text}\r\n";
-        _connection.Output.Write(Encoding.UTF8.GetBytes(text));
+        Connection.Output.Write(Encoding.UTF8.GetBytes(text));
     }
 
-    /// <summary>A multi-line reply (RFC 5321 §4.2.1): "250-" on every line but the last.</summary>
-    private void WriteLines(int code, IReadOnlyList<string> lines)
-    {
-        var builder = new StringBuilder();
-        for (var i = 0; i < lines.Count; i++)
-        {
-            builder.Append(code).Append(i == lines.Count - 1 ? ' ' : '-').Append(lines[i]).Append("\r\n");
-        }
+    /// <summary>A line of a multi-line reply (RFC 5321 §4.2.1): "250-" on every line but the last, which the handler returns.</summary>
+    public void WriteContinuation(int code, string text) =>
+        Connection.Output.Write(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{code}-{text}\r\n")));
 
-        _connection.Output.Write(Encoding.UTF8.GetBytes(builder.ToString()));
-    }
+    public async Task FlushAsync(CancellationToken cancellationToken) =>
+        await Connection.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-    private async Task FlushAsync(CancellationToken cancellationToken) =>
-        await _connection.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
-
-    private static string ArgumentText(ReadOnlyMemory<byte> arguments) => Encoding.UTF8.GetString(arguments.Span).Trim();
+    public static string ArgumentText(ReadOnlyMemory<byte> arguments) => Encoding.UTF8.GetString(arguments.Span).Trim();
 }

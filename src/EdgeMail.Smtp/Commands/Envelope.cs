@@ -1,15 +1,16 @@
 // RFC 5321 §4.1.1.2 MAIL, §4.1.1.3 RCPT, §3.3; RFC 1870 §6 SIZE; RFC 6531 §3.4 SMTPUTF8; RFC 3461 §4 DSN;
 // RFC 6409 §4.3 (submission needs AUTH), §6.1 (the sender is the user's own).
 using EdgeMail.Smtp.Protocol;
+using EdgeMail.Smtp.Session;
 using EdgeMail.Store.Queue;
 
-namespace EdgeMail.Smtp.Session;
+namespace EdgeMail.Smtp.Commands;
 
-internal sealed partial class SmtpSession
+internal static class Envelope
 {
-    public Task MailAsync(ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
+    public static Task<SmtpReply> MailAsync(SmtpSession session, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
     {
-        if (_requireAuth && _accountId is null)
+        if (session.RequireAuth && session.AccountId is null)
         {
             throw new ProtocolException(SmtpReplies.AuthRequired);
         }
@@ -20,7 +21,7 @@ internal sealed partial class SmtpSession
             throw new ProtocolException(badParameter ? SmtpReplies.BadParameter : SmtpReplies.SyntaxError.With("Syntax: MAIL FROM:<address> [parameters]"));
         }
 
-        if (mail.Size is { } size && size > _options.MaxMessageBytes)
+        if (mail.Size is { } size && size > session.Options.MaxMessageBytes)
         {
             throw new ProtocolException(SmtpReplies.MessageTooBig);
         }
@@ -30,15 +31,14 @@ internal sealed partial class SmtpSession
             throw new ProtocolException(SmtpReplies.Utf8NotRequested);
         }
 
-        _policy.CheckSender(Trust, mail.ReversePath);
-        _mail = mail;
-        _recipients.Clear();
-        _state = SmtpState.Mail;
-        Write(SmtpReplies.SenderOk);
-        return Task.CompletedTask;
+        session.Policy.CheckSender(session.Trust, mail.ReversePath);
+        session.Mail = mail;
+        session.Recipients.Clear();
+        session.State = SmtpState.Mail;
+        return Task.FromResult(SmtpReplies.SenderOk);
     }
 
-    public async Task RcptAsync(ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
+    public static async Task<SmtpReply> RcptAsync(SmtpSession session, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
     {
         var reader = new SmtpCommandReader(arguments);
         if (!reader.TryReadRcptTo(out var rcpt, out var badParameter) || rcpt is null)
@@ -46,21 +46,21 @@ internal sealed partial class SmtpSession
             throw new ProtocolException(badParameter ? SmtpReplies.BadParameter : SmtpReplies.SyntaxError.With("Syntax: RCPT TO:<address> [parameters]"));
         }
 
-        if (_recipients.Count >= _options.MaxRecipients)
+        if (session.Recipients.Count >= session.Options.MaxRecipients)
         {
             // RFC 5321 §4.5.3.1.10: 452, and the client sends the rest in another transaction.
             throw new ProtocolException(SmtpReplies.TooManyRecipients, clientFault: false);
         }
 
-        if (!_mail!.SmtpUtf8 && !System.Text.Ascii.IsValid(rcpt.ForwardPath))
+        if (!session.Mail!.SmtpUtf8 && !System.Text.Ascii.IsValid(rcpt.ForwardPath))
         {
             throw new ProtocolException(SmtpReplies.Utf8NotRequested);
         }
 
-        var target = await _policy.CheckRecipientAsync(Trust, rcpt.ForwardPath, cancellationToken).ConfigureAwait(false);
-        _recipients.Add(target with { Notify = ParseNotify(rcpt.Notify), OriginalRecipient = rcpt.OriginalRecipient });
-        _state = SmtpState.Rcpt;
-        Write(SmtpReplies.RecipientOk);
+        var target = await session.Policy.CheckRecipientAsync(session.Trust, rcpt.ForwardPath, cancellationToken).ConfigureAwait(false);
+        session.Recipients.Add(target with { Notify = ParseNotify(rcpt.Notify), OriginalRecipient = rcpt.OriginalRecipient });
+        session.State = SmtpState.Rcpt;
+        return SmtpReplies.RecipientOk;
     }
 
     private static DsnNotify ParseNotify(string? notify)

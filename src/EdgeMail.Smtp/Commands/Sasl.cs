@@ -6,32 +6,33 @@ using EdgeMail.Auth.Login;
 using EdgeMail.Auth.Sasl;
 using EdgeMail.Net;
 using EdgeMail.Smtp.Protocol;
+using EdgeMail.Smtp.Session;
 
-namespace EdgeMail.Smtp.Session;
+namespace EdgeMail.Smtp.Commands;
 
-internal sealed partial class SmtpSession
+internal static class Sasl
 {
-    public async Task AuthAsync(ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
+    public static async Task<SmtpReply> AuthAsync(SmtpSession session, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
     {
-        if (_accountId is not null)
+        if (session.AccountId is not null)
         {
             throw new ProtocolException(SmtpReplies.AlreadyAuthenticated);
         }
 
-        if (!_connection.IsSecure && !_connection.IsLoopback)
+        if (!session.Connection.IsSecure && !session.Connection.IsLoopback)
         {
             throw new ProtocolException(SmtpReplies.EncryptionRequired);
         }
 
-        var parts = ArgumentText(arguments).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var parts = SmtpSession.ArgumentText(arguments).Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length is < 1 or > 2)
         {
             throw new ProtocolException(SmtpReplies.SyntaxError.With("Syntax: AUTH mechanism [initial-response]"));
         }
 
-        var mechanism = _authenticator.CreateMechanism(parts[0]) ?? throw new ProtocolException(SmtpReplies.UnknownMechanism);
-        var remote = _connection.RemoteEndPoint.Address;
-        if (!await _authenticator.AdmitAsync(remote, null, cancellationToken).ConfigureAwait(false))
+        var mechanism = session.Authenticator.CreateMechanism(parts[0]) ?? throw new ProtocolException(SmtpReplies.UnknownMechanism);
+        var remote = session.Connection.RemoteEndPoint.Address;
+        if (!await session.Authenticator.AdmitAsync(remote, null, cancellationToken).ConfigureAwait(false))
         {
             throw new ProtocolException(SmtpReplies.AuthLocked, clientFault: false);
         }
@@ -42,7 +43,7 @@ internal sealed partial class SmtpSession
             response = parts[1] == "=" ? ReadOnlyMemory<byte>.Empty : Decode(parts[1]);
             if (response is null)
             {
-                await _authenticator.CompleteAsync(remote, SaslStep.Fail(null, malformed: true), cancellationToken).ConfigureAwait(false);
+                await session.Authenticator.CompleteAsync(remote, SaslStep.Fail(null, malformed: true), cancellationToken).ConfigureAwait(false);
                 throw new ProtocolException(SmtpReplies.AuthMalformed);
             }
         }
@@ -50,10 +51,10 @@ internal sealed partial class SmtpSession
         var step = await mechanism.StepAsync(response, cancellationToken).ConfigureAwait(false);
         while (step.Kind == SaslStepKind.Challenge)
         {
-            var answer = await ReadAuthLineAsync(step.Data, cancellationToken).ConfigureAwait(false);
+            var answer = await ReadAuthLineAsync(session, step.Data, cancellationToken).ConfigureAwait(false);
             if (answer is null)
             {
-                return;
+                return SmtpReply.None;
             }
 
             if (answer == "*")
@@ -64,7 +65,7 @@ internal sealed partial class SmtpSession
             var decoded = Decode(answer);
             if (decoded is null)
             {
-                await _authenticator.CompleteAsync(remote, SaslStep.Fail(null, malformed: true), cancellationToken).ConfigureAwait(false);
+                await session.Authenticator.CompleteAsync(remote, SaslStep.Fail(null, malformed: true), cancellationToken).ConfigureAwait(false);
                 throw new ProtocolException(SmtpReplies.AuthMalformed);
             }
 
@@ -74,28 +75,27 @@ internal sealed partial class SmtpSession
         if (step.Kind == SaslStepKind.Success && step.Data is { Length: > 0 })
         {
             // RFC 4954 §4: additional data with success goes in a 334, answered by an empty line, then 235.
-            var answer = await ReadAuthLineAsync(step.Data, cancellationToken).ConfigureAwait(false);
+            var answer = await ReadAuthLineAsync(session, step.Data, cancellationToken).ConfigureAwait(false);
             if (answer is null)
             {
-                return;
+                return SmtpReply.None;
             }
 
             if (answer.Length != 0)
             {
-                await _authenticator.CompleteAsync(remote, SaslStep.Fail(step.UserName, malformed: true), cancellationToken).ConfigureAwait(false);
+                await session.Authenticator.CompleteAsync(remote, SaslStep.Fail(step.UserName, malformed: true), cancellationToken).ConfigureAwait(false);
                 throw new ProtocolException(answer == "*" ? SmtpReplies.AuthCancelled : SmtpReplies.AuthMalformed);
             }
         }
 
-        var result = await _authenticator.CompleteAsync(remote, step, cancellationToken).ConfigureAwait(false);
+        var result = await session.Authenticator.CompleteAsync(remote, step, cancellationToken).ConfigureAwait(false);
         switch (result.Outcome)
         {
             case LoginOutcome.Success:
-                _accountId = result.Account!.Id;
-                _accountAddress = result.Account.Address;
-                Log.Authenticated(_logger, _connection.Id, result.Account.Address);
-                Write(SmtpReplies.AuthSucceeded);
-                return;
+                session.AccountId = result.Account!.Id;
+                session.AccountAddress = result.Account.Address;
+                Log.Authenticated(session.Logger, session.Connection.Id, result.Account.Address);
+                return SmtpReplies.AuthSucceeded;
             case LoginOutcome.Locked:
                 throw new ProtocolException(SmtpReplies.AuthLocked, clientFault: false);
             case LoginOutcome.Malformed:
@@ -106,11 +106,11 @@ internal sealed partial class SmtpSession
     }
 
     /// <summary>Sends a 334 challenge and reads the answer line; null when the session ends meanwhile.</summary>
-    private async Task<string?> ReadAuthLineAsync(byte[]? challenge, CancellationToken cancellationToken)
+    private static async Task<string?> ReadAuthLineAsync(SmtpSession session, byte[]? challenge, CancellationToken cancellationToken)
     {
-        Write(new SmtpReply(334, "", challenge is null ? "" : Convert.ToBase64String(challenge)));
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-        var line = await _connection.Lines.ReadLineAsync(_options.MaxCommandLineBytes, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
+        session.Write(new SmtpReply(334, "", challenge is null ? "" : Convert.ToBase64String(challenge)));
+        await session.FlushAsync(cancellationToken).ConfigureAwait(false);
+        var line = await session.Connection.Lines.ReadLineAsync(session.Options.MaxCommandLineBytes, session.Options.CommandTimeout, cancellationToken).ConfigureAwait(false);
         switch (line.Status)
         {
             case LineReadStatus.Line:
@@ -118,10 +118,10 @@ internal sealed partial class SmtpSession
             case LineReadStatus.TooLong:
                 throw new ProtocolException(SmtpReplies.LineTooLong);
             case LineReadStatus.TimedOut:
-                await SayGoodbyeAsync(SmtpReplies.Timeout).ConfigureAwait(false);
+                await session.SayGoodbyeAsync(SmtpReplies.Timeout).ConfigureAwait(false);
                 return null;
             default:
-                _quit = true;
+                session.Quit = true;
                 return null;
         }
     }
