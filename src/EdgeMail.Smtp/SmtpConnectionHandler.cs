@@ -35,7 +35,7 @@ public sealed class SmtpConnectionHandler : IConnectionHandler
         _authenticator = authenticator;
         _time = time;
         _logger = logger;
-        _hostName = string.IsNullOrWhiteSpace(options.HostName) ? Environment.MachineName : options.HostName.Trim();
+        _hostName = options.EffectiveHostName;
         _spoolFolder = Path.Combine(store.DataPath, "smtp-spool");
         MessageSpool.CleanFolder(_spoolFolder);
     }

@@ -22,6 +22,9 @@ public sealed class SmtpOptions
     /// <summary>Name in the greeting, EHLO reply and Received headers; the machine name when empty.</summary>
     public string? HostName { get; set; }
 
+    /// <summary>The name this server uses for itself: <see cref="HostName"/>, else the machine name.</summary>
+    public string EffectiveHostName => string.IsNullOrWhiteSpace(HostName) ? Environment.MachineName : HostName.Trim();
+
     /// <summary>
     /// Largest message accepted, advertised in SIZE (RFC 1870). Matches Postfix's message_size_limit (10240000).
     /// </summary>

@@ -44,7 +44,7 @@ public sealed class QueueRunner : BackgroundService
         _signal = signal;
         _time = time;
         _logger = logger;
-        _hostName = string.IsNullOrWhiteSpace(smtp.HostName) ? Environment.MachineName : smtp.HostName.Trim();
+        _hostName = smtp.EffectiveHostName;
     }
 
     /// <summary>Passes over the queue that ended waiting (their timer armed), for tests that step a manual clock.</summary>
