@@ -57,7 +57,7 @@ public sealed class Authenticator
             return LoginResult.Locked;
         }
 
-        var step = await Verify.PasswordAsync(_lookup, userName, password, cancellationToken).ConfigureAwait(false);
+        var step = await PasswordCheck.CheckAsync(_lookup, userName, password, cancellationToken).ConfigureAwait(false);
         return await CompleteAsync(remote, step, cancellationToken).ConfigureAwait(false);
     }
 

@@ -36,7 +36,7 @@ public sealed class LoginMechanism(CredentialLookup lookup) : ISaslMechanism
                 var password = Decode(response);
                 return password is null || password.Length > 1024
                     ? SaslStep.Fail(_user, malformed: true)
-                    : await Verify.PasswordAsync(lookup, _user!, password, cancellationToken).ConfigureAwait(false);
+                    : await PasswordCheck.CheckAsync(lookup, _user!, password, cancellationToken).ConfigureAwait(false);
             default:
                 return SaslStep.Fail(_user, malformed: true);
         }

@@ -49,6 +49,6 @@ public sealed class PlainMechanism(CredentialLookup lookup) : ISaslMechanism
             return SaslStep.Fail(user);
         }
 
-        return await Verify.PasswordAsync(lookup, user, password, cancellationToken).ConfigureAwait(false);
+        return await PasswordCheck.CheckAsync(lookup, user, password, cancellationToken).ConfigureAwait(false);
     }
 }
