@@ -11,12 +11,12 @@ using EdgeMail.Benchmarks.Store;
 // and add its line here. `all` runs every benchmark in this table with its defaults.
 Benchmark[] benchmarks =
 [
-    new("store", "[dir] [appends] [messages]", "store append throughput, fsyncs and bytes per append (1 and 8 writers); enumeration of a large mailbox",
+    new("store", "[dir] [appends] [messages] [size=10K]", "store append throughput, fsyncs and bytes per append (1 and 8 writers); enumeration of a large mailbox",
         async c => await AppendBenchmark.RunAsync(c) | await EnumerateBenchmark.RunAsync(c)),
     new("layout", "[dir] [count]", "body layout decision: one file per message against the store's segment files, same durability", LayoutBenchmark.RunAsync),
     new("serve", "[binary]", "the real program: start-to-listening time, idle RSS/PSS, exit code on SIGTERM", ServeBenchmark.RunAsync),
     new("pop3", "[binary] [messages] [runs] [window]", "POP3 RETR of every message (pipelined and one at a time), EdgeMail beside Dovecot: msg/s, MB/s, server CPU", Pop3Benchmark.RunAsync),
-    new("smtp", "[binary] [messages] [relay] [runs] [sessions]", "SMTP intake of 10 KiB messages from smtp-source (local delivery and relay to smtp-sink), EdgeMail beside Postfix+Dovecot: msg/s, bytes written/msg", SmtpBenchmark.RunAsync),
+    new("smtp", "[binary] [messages] [relay] [runs] [sessions] [size=10K]", "SMTP intake of [size] messages from smtp-source (local delivery and relay to smtp-sink), EdgeMail beside Postfix+Dovecot: msg/s, bytes written/msg", SmtpBenchmark.RunAsync),
     new("imap", "[--messages N] [--seconds S] ...", "IMAP against Dovecot: SELECT/FETCH/SEARCH of a large INBOX, mixed load ops/s, memory of 1,000 IDLE connections (plain, TLS)", ImapBenchmark.RunAsync),
     new("append-latency", "[--appends N] [--runs R] [--binary PATH] ...", "serial IMAP APPEND latency (median, p90) from a Nagle-on client as imaplib sends it, and with TCP_NODELAY, EdgeMail beside Dovecot", AppendLatencyBenchmark.RunAsync),
 ];

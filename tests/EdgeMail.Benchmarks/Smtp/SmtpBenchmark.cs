@@ -8,8 +8,8 @@ using EdgeMail.Benchmarks.Pop3;
 namespace EdgeMail.Benchmarks.Smtp;
 
 /// <summary>
-/// `smtp [binary] [messages] [relay] [runs] [sessions]`: the SMTP issue's benchmark. Postfix's smtp-source sends
-/// [messages] 10 KiB messages from [sessions] parallel sessions (a connection per message) to ann@edgemail.local,
+/// `smtp [binary] [messages] [relay] [runs] [sessions] [size]`: the SMTP issue's benchmark. Postfix's smtp-source sends
+/// [messages] messages of [size] bytes (default 10K; K and M suffixes) from [sessions] parallel sessions (a connection per message) to ann@edgemail.local,
 /// first to EdgeMail (the real program) and then to a private Postfix delivering through LMTP into a private
 /// Dovecot's Maildir: both answer 250 only once the message is on stable storage. Reported per server: accepted
 /// msg/s (smtp-source's run), delivered msg/s (until the last message is in the mailbox), bytes written per
@@ -39,6 +39,7 @@ internal static class SmtpBenchmark
         var relayCount = c.IntArg(2, 500);
         var runs = c.IntArg(3, 2);
         var sessions = c.IntArg(4, 20);
+        var size = c.SizeArg(5, SmtpTools.DefaultMessageBytes);
         if (binary is null || !File.Exists(binary))
         {
             await Console.Error.WriteLineAsync(
@@ -92,7 +93,7 @@ internal static class SmtpBenchmark
             Measurement shipped;
             try
             {
-                shipped = await MeasureAsync(defaults, sink, disk, Local, AsShipped, count, sessions, errors);
+                shipped = await MeasureAsync(defaults, sink, disk, Local, AsShipped, count, sessions, size, errors);
             }
             finally
             {
@@ -117,14 +118,14 @@ internal static class SmtpBenchmark
             Report.Progress("smtp: starting Postfix and Dovecot...");
             postfix = await PostfixSmtpServer.StartAsync(Path.Combine(root, "postfix-dovecot"), sink.Port);
             commands.AddRange(postfix.Commands);
-            commands.Add(SmtpTools.CommandLine(SmtpTools.Source, SmtpTools.SourceArguments(edge.Port, count, sessions, SmtpTools.LocalRecipient)) + "   (EdgeMail; Postfix: its port)");
-            commands.Add(SmtpTools.CommandLine(SmtpTools.Source, SmtpTools.SourceArguments(edge.Port, relayCount, sessions, SmtpTools.OutsideRecipient)) + "   (relay)");
+            commands.Add(SmtpTools.CommandLine(SmtpTools.Source, SmtpTools.SourceArguments(edge.Port, count, sessions, SmtpTools.LocalRecipient, size)) + "   (EdgeMail; Postfix: its port)");
+            commands.Add(SmtpTools.CommandLine(SmtpTools.Source, SmtpTools.SourceArguments(edge.Port, relayCount, sessions, SmtpTools.OutsideRecipient, size)) + "   (relay)");
 
             ISmtpServer[] servers = [edge, postfix];
             foreach (var server in servers)
             {
                 Report.Progress($"smtp: {server.Name}: warm-up, {WarmUpMessages} messages...");
-                var m = await MeasureAsync(server, sink, disk, Local, 0, WarmUpMessages, sessions, errors);
+                var m = await MeasureAsync(server, sink, disk, Local, 0, WarmUpMessages, sessions, size, errors);
                 measurements.Add(m);
                 Count(server, m);
             }
@@ -136,7 +137,7 @@ internal static class SmtpBenchmark
                     foreach (var server in run % 2 == 1 ? servers : servers.Reverse())
                     {
                         Report.Progress($"smtp: run {run}/{runs}, {phase}, {server.Name}...");
-                        var m = await MeasureAsync(server, sink, disk, phase, run, phase == Local ? count : relayCount, sessions, errors);
+                        var m = await MeasureAsync(server, sink, disk, phase, run, phase == Local ? count : relayCount, sessions, size, errors);
                         measurements.Add(m);
                         Count(server, m);
                     }
@@ -191,7 +192,7 @@ internal static class SmtpBenchmark
             errors.Add($"smtp-sink received {sinkTotal} messages; {edgeRelay + postfixRelay} were accepted for relay");
         }
 
-        Print(c, measurements, count, relayCount, runs, sessions, binary, disk, load, commands);
+        Print(c, measurements, count, relayCount, runs, sessions, size, binary, disk, load, commands);
         foreach (var error in errors)
         {
             c.Report.Conclusion("smtp: WRONG: " + error);
@@ -219,7 +220,7 @@ internal static class SmtpBenchmark
         }
     }
 
-    private static async Task<Measurement> MeasureAsync(ISmtpServer server, SmtpSink sink, Disk disk, string phase, int run, int count, int sessions, List<string> errors)
+    private static async Task<Measurement> MeasureAsync(ISmtpServer server, SmtpSink sink, Disk disk, string phase, int run, int count, int sessions, int size, List<string> errors)
     {
         var recipient = phase == Local ? SmtpTools.LocalRecipient : SmtpTools.OutsideRecipient;
         var deliveredBefore = server.Delivered();
@@ -228,7 +229,7 @@ internal static class SmtpBenchmark
         var cpuBefore = server.ProcessRoots.Select(ProcessCpu.Snapshot).ToList();
         var deviceBefore = disk.DeviceBytesWritten();
         var stopwatch = Stopwatch.StartNew();
-        var source = await SmtpTools.RunSourceAsync(server.Port, count, sessions, recipient, SourceTimeout);
+        var source = await SmtpTools.RunSourceAsync(server.Port, count, sessions, recipient, size, SourceTimeout);
         var acceptSeconds = source.Elapsed.TotalSeconds;
 
         // smtp-source stops at the first unexpected reply; what it sent until then was accepted (the sink or mailbox count tells).
@@ -286,9 +287,9 @@ internal static class SmtpBenchmark
             writesAfter.Written - writesBefore.Written, writesAfter.Cancelled - writesBefore.Cancelled, device, cpu, error);
     }
 
-    private static void Print(BenchmarkContext c, List<Measurement> measurements, int count, int relayCount, int runs, int sessions, string binary, Disk disk, string load, List<string> commands)
+    private static void Print(BenchmarkContext c, List<Measurement> measurements, int count, int relayCount, int runs, int sessions, int size, string binary, Disk disk, string load, List<string> commands)
     {
-        var detail = new Table($"smtp: {count} (local) and {relayCount} (relay) x 10 KiB messages, {sessions} smtp-source sessions on 127.0.0.1; EdgeMail {binary}, Postfix {PostfixSmtpServer.Version()} + Dovecot {DovecotPop3Server.Version()}",
+        var detail = new Table($"smtp: {count} (local) and {relayCount} (relay) x {BenchmarkContext.FormatSize(size)} messages, {sessions} smtp-source sessions on 127.0.0.1; EdgeMail {binary}, Postfix {PostfixSmtpServer.Version()} + Dovecot {DovecotPop3Server.Version()}",
             "run", "server", "phase", "messages", "accept s", "accepted msg/s", "done s", "done msg/s", "write KiB/msg", "cancelled KiB/msg", "device KiB/msg", "CPU us/msg", "result");
         foreach (var m in measurements)
         {

@@ -14,24 +14,24 @@ internal static class SmtpTools
     public const string Source = "/usr/sbin/smtp-source";
     public const string Sink = "/usr/sbin/smtp-sink";
     public const string Postfix = "/usr/sbin/postfix";
-    public const int MessageBytes = 10240;
+    public const int DefaultMessageBytes = 10240;
     public const string Sender = "sender@example.org";
     public const string LocalRecipient = "ann@edgemail.local";
     public const string OutsideRecipient = "someone@example.net";
 
     public static bool Installed => File.Exists(Source) && File.Exists(Sink) && File.Exists(Postfix);
 
-    /// <summary>The smtp-source arguments for [messages] messages of 10 KiB from [sessions] parallel sessions (a new connection per message).</summary>
-    public static string[] SourceArguments(int port, int messages, int sessions, string recipient) =>
-        ["-c", "-l", MessageBytes.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", messages.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    /// <summary>The smtp-source arguments for [messages] messages of [size] bytes from [sessions] parallel sessions (a new connection per message).</summary>
+    public static string[] SourceArguments(int port, int messages, int sessions, string recipient, int size) =>
+        ["-c", "-l", size.ToString(System.Globalization.CultureInfo.InvariantCulture), "-m", messages.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-s", sessions.ToString(System.Globalization.CultureInfo.InvariantCulture), "-f", Sender, "-t", recipient, $"127.0.0.1:{port}"];
 
     public static string CommandLine(string program, IEnumerable<string> args) => string.Join(' ', new[] { program }.Concat(args));
 
     /// <summary>Runs smtp-source to the end. smtp-source exits non-zero on the first reply it did not expect (a 4xx or 5xx), naming it on stderr.</summary>
-    public static async Task<SourceResult> RunSourceAsync(int port, int messages, int sessions, string recipient, TimeSpan timeout)
+    public static async Task<SourceResult> RunSourceAsync(int port, int messages, int sessions, string recipient, int size, TimeSpan timeout)
     {
-        var args = SourceArguments(port, messages, sessions, recipient);
+        var args = SourceArguments(port, messages, sessions, recipient, size);
         var info = new ProcessStartInfo(Source, args) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         var stopwatch = Stopwatch.StartNew();
         using var process = Process.Start(info)!;

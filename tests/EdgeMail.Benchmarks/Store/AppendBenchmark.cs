@@ -8,7 +8,7 @@ using EdgeMail.Store.Messages;
 namespace EdgeMail.Benchmarks.Store;
 
 /// <summary>
-/// `store [dir] [appends]`: MailStore.AppendAsync of 10 KiB messages with durability on, by 1 and by 8
+/// `store [dir] [appends] [messages] [size]`: MailStore.AppendAsync of [size] (default 10K) messages with durability on, by 1 and by 8
 /// concurrent writers: throughput, group-commit batches, fsyncs and bytes written per append.
 /// </summary>
 internal static class AppendBenchmark
@@ -18,8 +18,9 @@ internal static class AppendBenchmark
         var root = c.ArgOr(0, BenchmarkContext.DefaultRoot);
         var count = c.IntArg(1, 2000);
         Directory.CreateDirectory(root);
-        var body = SampleMessage.Create(10 * 1024);
-        var table = new Table($"store append, 10 KiB messages, {count} per run, in {root}",
+        var size = c.SizeArg(3, 10 * 1024);
+        var body = SampleMessage.Create(size);
+        var table = new Table($"store append, {BenchmarkContext.FormatSize(size)} messages, {count} per run, in {root}",
             "writers", "appends", "seconds", "msg/s", "batches", "msg/batch", "fsyncs/msg", "write KiB/msg");
         foreach (var writers in new[] { 1, 8 })
         {
