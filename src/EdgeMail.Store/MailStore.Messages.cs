@@ -47,89 +47,51 @@ public sealed partial class MailStore
     }
 
     /// <summary>
-    /// Reads a body once: up to InlineBodyMaxBytes into a pooled buffer, beyond that into a staged file fsynced
-    /// here; and computes its MIME summary, so that the writer loop does no parsing. This is where all mail enters
-    /// the store (APPEND, delivery, the relay queue), and where a bare LF gets its CR (RFC 5322 §2.3): IMAP and POP3
-    /// serve CRLF lines (RFC 9051 §2.3.1, RFC 1939 §3), and converting here makes the stored bytes, the summary's
-    /// offsets and RFC822.SIZE the same thing. <paramref name="keepLineEnds"/> stores the bytes as they come, as
-    /// releases before this did (for tests of mail stored then).
+    /// A staging stream for one message: the protocols write what they receive into it once, and
+    /// <see cref="AppendAsync"/> or <see cref="DeliverAsync"/> adopts it as the body without a copy (see
+    /// <see cref="MessageStaging"/>). <paramref name="maxBytes"/> lowers the store's own Storage:MaxMessageBytes.
+    /// </summary>
+    public MessageStaging CreateStaging(long? maxBytes = null) => CreateStaging(maxBytes, keepLineEnds: false);
+
+    private MessageStaging CreateStaging(long? maxBytes, bool keepLineEnds)
+    {
+        if (_bodies is null)
+        {
+            throw new StoreException(StoreError.NotAllowed, "messages are written by the running service, not by the command line");
+        }
+
+        var limit = Math.Min(maxBytes ?? long.MaxValue, _options.MaxMessageBytes);
+        return new MessageStaging(_bodies.TempPath, _options.InlineBodyMaxBytes, limit, convertLineEnds: !keepLineEnds);
+    }
+
+    /// <summary>
+    /// Makes a body ready for its write: a <see cref="MessageStaging"/> is adopted as it is; any other stream is
+    /// written into one first. Either way the MIME summary is computed here, before the write is queued, so that the
+    /// writer loop does no parsing. This is where all mail enters the store (APPEND, delivery, the relay queue), and
+    /// where a bare LF gets its CR (RFC 5322 §2.3): IMAP and POP3 serve CRLF lines (RFC 9051 §2.3.1, RFC 1939 §3),
+    /// and converting here makes the stored bytes, the summary's offsets and RFC822.SIZE the same thing.
+    /// <paramref name="keepLineEnds"/> stores the bytes as they come, as releases before this did (for tests of
+    /// mail stored then).
     /// </summary>
     private async Task<PreparedBody> PrepareBodyAsync(Stream body, CancellationToken cancellationToken, bool keepLineEnds = false)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(_options.InlineBodyMaxBytes + 1);
-        try
+        if (body is MessageStaging staged)
         {
-            if (!keepLineEnds)
+            try
             {
-                body = new CrlfReadStream(body);
+                return await staged.CompleteAsync(Summarize, cancellationToken).ConfigureAwait(false);
             }
-
-            var filled = 0;
-            int read;
-            while (filled < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+            finally
             {
-                filled += read;
+                await staged.DisposeAsync().ConfigureAwait(false);
             }
-
-            StagedBody? staged = null;
-            MessageSummary summary;
-            var lineEnds = new LineEnds();
-            if (filled <= _options.InlineBodyMaxBytes)
-            {
-                using var memory = new MemoryStream(buffer, 0, filled, writable: false);
-                summary = MimeSummarizer.Summarize(memory, ParserOptionsFor(), cancellationToken);
-                lineEnds.Add(buffer.AsSpan(0, filled));
-            }
-            else
-            {
-                staged = await _bodies!.StageAsync(buffer.AsMemory(0, filled), body, _options.MaxMessageBytes, cancellationToken).ConfigureAwait(false);
-                await using var file = new FileStream(staged.TempFile, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024);
-                summary = MimeSummarizer.Summarize(file, ParserOptionsFor(), cancellationToken);
-                file.Position = 0;
-                int n;
-                while ((n = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    lineEnds.Add(buffer.AsSpan(0, n));
-                }
-            }
-
-            summary = summary with { CrlfLength = lineEnds.Complete(), StoredCrlf = !keepLineEnds };
-
-            var summaryBytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(summary, SummaryJsonContext.Default.MessageSummary);
-            return new PreparedBody(buffer, filled, staged, summaryBytes);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-    }
-
-    /// <summary>A body read and summarized, waiting to be handed to its write; its pooled buffer goes back unless handed over.</summary>
-    private sealed class PreparedBody(byte[] buffer, int filled, StagedBody? staged, byte[] summaryBytes) : IDisposable
-    {
-        private bool _handedOver;
-
-        public byte[] SummaryBytes { get; } = summaryBytes;
-
-        public long Size => staged?.Length ?? filled;
-
-        /// <summary>The writer loop appends the inline bytes (and returns the buffer) or moves the staged file into place.</summary>
-        public void HandTo(WriteOp op)
-        {
-            op.Inline = staged is null ? buffer : null;
-            op.InlineLength = staged is null ? filled : 0;
-            op.Staged = staged;
-            _handedOver = staged is null;
         }
 
-        public void Dispose()
-        {
-            if (!_handedOver)
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
-        }
+        await using var staging = CreateStaging(null, keepLineEnds);
+        await body.CopyToAsync(staging, 64 * 1024, cancellationToken).ConfigureAwait(false);
+        return await staging.CompleteAsync(Summarize, cancellationToken).ConfigureAwait(false);
+
+        MessageSummary Summarize(Stream stream) => MimeSummarizer.Summarize(stream, ParserOptionsFor(), cancellationToken);
     }
 
     /// <summary>

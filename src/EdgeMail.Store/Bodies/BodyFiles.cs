@@ -136,46 +136,6 @@ internal sealed class BodyFiles : IDisposable
         _directoryDirty = true;
     }
 
-    /// <summary>Stages a large body: the caller writes it to a temp file and fsyncs it, in parallel with other callers.</summary>
-    public async Task<StagedBody> StageAsync(ReadOnlyMemory<byte> prefix, Stream rest, long maxBytes, CancellationToken cancellationToken)
-    {
-        var path = System.IO.Path.Combine(TempPath, Guid.NewGuid().ToString("N") + ".tmp");
-        try
-        {
-            using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.Asynchronous);
-            long length = 0;
-            await RandomAccess.WriteAsync(handle, prefix, 0, cancellationToken).ConfigureAwait(false);
-            length += prefix.Length;
-            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(64 * 1024);
-            try
-            {
-                int read;
-                while ((read = await rest.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    if (length + read > maxBytes)
-                    {
-                        throw new StoreException(StoreError.TooLarge, $"the message is larger than {maxBytes} bytes");
-                    }
-
-                    await RandomAccess.WriteAsync(handle, buffer.AsMemory(0, read), length, cancellationToken).ConfigureAwait(false);
-                    length += read;
-                }
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
-            }
-
-            RandomAccess.FlushToDisk(handle);
-            return new StagedBody(path, length);
-        }
-        catch
-        {
-            TryDelete(path);
-            throw;
-        }
-    }
-
     /// <summary>Opens a body for reading; static, because readers (the CLI included) need no writer state.</summary>
     /// <summary>Opens a body for reading; segment bodies share one cached handle per segment (service mode).</summary>
     public Stream OpenRead(BodyLocation location, Action? onDispose)
