@@ -2,7 +2,6 @@ using EdgeMail.Auth.Login;
 using EdgeMail.Net;
 using EdgeMail.Smtp.Inbound;
 using EdgeMail.Smtp.Session;
-using EdgeMail.Store;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMail.Smtp;
@@ -23,11 +22,9 @@ public sealed class SmtpConnectionHandler : IConnectionHandler
     private readonly TimeProvider _time;
     private readonly ILogger<SmtpConnectionHandler> _logger;
     private readonly string _hostName;
-    private readonly string _spoolFolder;
 
-    public SmtpConnectionHandler(MailStore store, SmtpOptions options, RelayPolicy policy, MailIntake intake, Authenticator authenticator, TimeProvider time, ILogger<SmtpConnectionHandler> logger)
+    public SmtpConnectionHandler(SmtpOptions options, RelayPolicy policy, MailIntake intake, Authenticator authenticator, TimeProvider time, ILogger<SmtpConnectionHandler> logger)
     {
-        ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _policy = policy;
@@ -36,8 +33,6 @@ public sealed class SmtpConnectionHandler : IConnectionHandler
         _time = time;
         _logger = logger;
         _hostName = options.EffectiveHostName;
-        _spoolFolder = Path.Combine(store.DataPath, "smtp-spool");
-        MessageSpool.CleanFolder(_spoolFolder);
     }
 
     public Task RunAsync(MailConnection connection, CancellationToken stopping)
@@ -52,7 +47,6 @@ public sealed class SmtpConnectionHandler : IConnectionHandler
             _time,
             _logger,
             _hostName,
-            _spoolFolder,
             requireAuth: SubmissionEndpoints.Contains(connection.EndpointName));
         return session.RunAsync(stopping);
     }

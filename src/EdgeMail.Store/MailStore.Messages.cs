@@ -65,6 +65,17 @@ public sealed partial class MailStore
     }
 
     /// <summary>
+    /// A scratch file in the store's temporary folder (same file system as the mail, cleaned at start), removed when
+    /// the stream is closed: for what a protocol must hold that is too large for memory (a decoded BINARY part).
+    /// </summary>
+    public Stream CreateTemporaryFile()
+    {
+        var folder = System.IO.Path.Combine(DataPath, "tmp");
+        Directory.CreateDirectory(folder);
+        return new FileStream(System.IO.Path.Combine(folder, Guid.NewGuid().ToString("N") + ".tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+    }
+
+    /// <summary>
     /// Makes a body ready for its write: a <see cref="MessageStaging"/> is adopted as it is; any other stream is
     /// written into one first. Either way the MIME summary is computed here, before the write is queued, so that the
     /// writer loop does no parsing. This is where all mail enters the store (APPEND, delivery, the relay queue), and

@@ -56,6 +56,7 @@ public sealed partial class MailStore : IAsyncDisposable
             {
                 _bodies = new BodyFiles(DataPath, options.SegmentMaxBytes);
                 Recovery = Recover();
+                RemoveLegacySpool();
             }
 
             _writes = new WriteQueue(_database, _bodies, Changes, options.MaxBatchWrites, logger);
@@ -114,6 +115,26 @@ public sealed partial class MailStore : IAsyncDisposable
         catch (IOException ex)
         {
             throw new StoreException(StoreError.NotAllowed, $"the data folder {dataPath} is in use by another edgemail service", ex);
+        }
+    }
+
+    /// <summary>
+    /// Releases before the staging stream spooled SMTP messages in &lt;data&gt;/smtp-spool; what a crash left there is
+    /// no one's mail (it was never answered 250), and the folder is no longer used.
+    /// </summary>
+    private void RemoveLegacySpool()
+    {
+        var legacy = System.IO.Path.Combine(DataPath, "smtp-spool");
+        try
+        {
+            if (Directory.Exists(legacy))
+            {
+                Directory.Delete(legacy, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Harmless: it holds nothing the store reads.
         }
     }
 

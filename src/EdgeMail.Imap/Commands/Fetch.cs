@@ -262,7 +262,7 @@ internal static class Fetch
             {
                 decoded = whole
                     ? body
-                    : await SectionReader.DecodeAsync(body, part, Path.Combine(session.Store.DataPath, "tmp"), cancellationToken).ConfigureAwait(false);
+                    : await SectionReader.DecodeAsync(body, part, session.Store.CreateTemporaryFile, cancellationToken).ConfigureAwait(false);
             }
             catch (ContentDecoder.UndecodableException)
             {

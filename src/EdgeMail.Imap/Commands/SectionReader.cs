@@ -123,7 +123,7 @@ internal static class SectionReader
     /// 2045 §6.4), unless a message/rfc822 was sent in base64 anyway, which is decoded. Content that cannot be
     /// decoded throws <see cref="ContentDecoder.UndecodableException"/> (the caller answers NO [UNKNOWN-CTE]).
     /// </summary>
-    public static async Task<Stream> DecodeAsync(Stream body, BodyPart part, string spoolFolder, CancellationToken cancellationToken)
+    public static async Task<Stream> DecodeAsync(Stream body, BodyPart part, Func<Stream> createTemporaryFile, CancellationToken cancellationToken)
     {
         var decoder = ContentDecoder.For(part.ContentTransferEncoding);
         body.Seek(part.BodyOffset, SeekOrigin.Begin);
@@ -131,8 +131,7 @@ internal static class SectionReader
         Stream output;
         if (part.ContentLength > 1024 * 1024)
         {
-            Directory.CreateDirectory(spoolFolder);
-            output = new FileStream(Path.Combine(spoolFolder, "imap-binary-" + Guid.NewGuid().ToString("N") + ".tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+            output = createTemporaryFile();
         }
         else
         {

@@ -1,28 +1,22 @@
+using EdgeMail.Store.Messages;
+
 namespace EdgeMail.Imap.Protocol;
 
 /// <summary>
-/// A literal too large to keep in memory (an APPEND message), written to a temporary file as it arrived.
-/// <see cref="Offset"/> is where its <c>{n}</c> CRLF ends in the command text, which holds no literal bytes for it.
+/// A literal too large to keep in memory (an APPEND message), written into the store's staging stream as it arrived,
+/// which APPEND hands to the store to adopt. <see cref="Offset"/> is where its <c>{n}</c> CRLF ends in the command
+/// text, which holds no literal bytes for it; <see cref="Length"/> is the literal's octet count as the client sent it.
 /// </summary>
-public sealed class SpooledLiteral(int offset, string path, long length) : IDisposable
+public sealed class SpooledLiteral(int offset, MessageStaging staging, long length) : IDisposable
 {
     public int Offset { get; } = offset;
 
-    public string Path { get; } = path;
-
     public long Length { get; } = length;
 
-    public Stream OpenRead() => new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+    internal MessageStaging Staging { get; } = staging;
 
-    public void Dispose()
-    {
-        try
-        {
-            File.Delete(Path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the folder is cleaned at the next start.
-        }
-    }
+    /// <summary>The message for the store to adopt; once adopted (or disposed) it cannot be read again.</summary>
+    public Stream OpenRead() => Staging;
+
+    public void Dispose() => Staging.Dispose();
 }

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using EdgeMail.Imap.Protocol;
 using EdgeMail.Net;
+using EdgeMail.Store;
 
 namespace EdgeMail.Imap.Session;
 
@@ -21,9 +22,9 @@ internal readonly record struct ReadOutcome(ReadStatus Status, ImapCommand? Comm
 /// <summary>
 /// Assembles one command from its lines and literals (RFC 9051 §4.3, §7.5 command continuation request;
 /// RFC 7888 LITERAL+ / LITERAL-). A literal's size is checked before the "+" is sent; small literals join the
-/// command text, and APPEND's message literal beyond Imap:LiteralSpoolBytes goes to a temporary file.
+/// command text, and APPEND's message literal beyond Imap:LiteralSpoolBytes goes into the store's staging stream.
 /// </summary>
-internal sealed class CommandReader(MailConnection connection, ImapOptions options, string dataPath)
+internal sealed class CommandReader(MailConnection connection, ImapOptions options, MailStore store)
 {
     public async ValueTask<ReadOutcome> ReadAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -88,15 +89,10 @@ internal sealed class CommandReader(MailConnection connection, ImapOptions optio
                 CopyStatus copied;
                 if (isAppend && length > options.LiteralSpoolBytes)
                 {
-                    // The store's own temporary folder (same file system, cleaned at start); named here only when
-                    // needed, as every idle session keeps this reader.
-                    var spoolFolder = Path.Combine(dataPath, "tmp");
-                    Directory.CreateDirectory(spoolFolder);
-                    var path = Path.Combine(spoolFolder, "imap-literal-" + Guid.NewGuid().ToString("N") + ".tmp");
-                    var spool = new SpooledLiteral(text.WrittenCount, path, length);
+                    // Written once, where the store adopts it as the message body (APPEND) without a copy.
+                    var spool = new SpooledLiteral(text.WrittenCount, store.CreateStaging(), length);
                     spooled.Add(spool);
-                    await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024, FileOptions.SequentialScan);
-                    copied = await connection.Lines.CopyBytesAsync(length, file, options.LiteralInactivityTimeout, cancellationToken).ConfigureAwait(false);
+                    copied = await connection.Lines.CopyBytesAsync(length, spool.Staging, options.LiteralInactivityTimeout, cancellationToken).ConfigureAwait(false);
                 }
                 else
                 {

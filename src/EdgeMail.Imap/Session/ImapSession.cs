@@ -48,7 +48,7 @@ internal sealed partial class ImapSession
         Time = time;
         Logger = logger;
         Writer = new ResponseWriter(connection.Output);
-        _reader = new CommandReader(connection, options, store.DataPath);
+        _reader = new CommandReader(connection, options, store);
     }
 
     public MailConnection Connection => _connection;

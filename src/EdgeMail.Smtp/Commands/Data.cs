@@ -1,13 +1,13 @@
 // RFC 5321 §4.1.1.4 DATA, §4.5.2 dot-stuffing, §4.4 trace (Received), §4.5.3.1.6 text line, §4.5.3.2.5-6 timeouts;
 // RFC 3030 §2-§4 BDAT/CHUNKING; RFC 1870 §6 (552 past the size); RFC 3848 (with ESMTPSA).
-using System.Text;
+using EdgeMail.Delivery;
+using EdgeMail.Delivery.Trace;
 using EdgeMail.Net;
 using EdgeMail.Smtp.Inbound;
 using EdgeMail.Smtp.Protocol;
 using EdgeMail.Smtp.Session;
 using EdgeMail.Store;
 using EdgeMail.Store.Queue;
-using MimeKit.Utils;
 
 namespace EdgeMail.Smtp.Commands;
 
@@ -28,8 +28,7 @@ internal static class Data
         session.Write(SmtpReplies.StartData);
         await session.FlushAsync(cancellationToken).ConfigureAwait(false);
 
-        await using var spool = new MessageSpool(session.SpoolFolder, session.Options.MaxMessageBytes);
-        await spool.WriteHeaderAsync(ReceivedHeader(session), cancellationToken).ConfigureAwait(false);
+        await using var message = await session.Intake.BeginAsync(Trace(session), cancellationToken).ConfigureAwait(false);
         var lineTooLong = false;
         var crlf = "\r\n"u8.ToArray();
         while (true)
@@ -38,7 +37,7 @@ internal static class Data
             switch (result.Status)
             {
                 case LineReadStatus.Closed:
-                    // The client left mid-DATA: the spool file goes with the session, nothing is delivered.
+                    // The client left mid-DATA: the staged message goes with the session, nothing is delivered.
                     session.Quit = true;
                     return SmtpReply.None;
                 case LineReadStatus.TimedOut:
@@ -61,15 +60,15 @@ internal static class Data
                 line = line[1..]; // §4.5.2: remove the first of the leading dots.
             }
 
-            if (spool.Reserve(line.Length + 2))
+            if (message.Reserve(line.Length + 2))
             {
-                await spool.Stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-                await spool.Stream.WriteAsync(crlf, cancellationToken).ConfigureAwait(false);
+                await message.Stream.WriteAsync(line, cancellationToken).ConfigureAwait(false);
+                await message.Stream.WriteAsync(crlf, cancellationToken).ConfigureAwait(false);
             }
         }
 
         // The whole body was read, so the connection stays in step whatever the outcome; one reply.
-        if (spool.TooLarge)
+        if (message.TooLarge)
         {
             session.ResetTransaction();
             throw new ProtocolException(SmtpReplies.MessageTooBig);
@@ -81,7 +80,7 @@ internal static class Data
             throw new ProtocolException(SmtpReplies.TextLineTooLong);
         }
 
-        return await DeliverAsync(session, spool, cancellationToken).ConfigureAwait(false);
+        return await DeliverAsync(session, message, cancellationToken).ConfigureAwait(false);
     }
 
     public static async Task<SmtpReply> BdatAsync(SmtpSession session, ReadOnlyMemory<byte> arguments, CancellationToken cancellationToken)
@@ -111,8 +110,7 @@ internal static class Data
 
         if (session.Chunks is null)
         {
-            session.Chunks = new MessageSpool(session.SpoolFolder, session.Options.MaxMessageBytes);
-            await session.Chunks.WriteHeaderAsync(ReceivedHeader(session), cancellationToken).ConfigureAwait(false);
+            session.Chunks = await session.Intake.BeginAsync(Trace(session), cancellationToken).ConfigureAwait(false);
         }
 
         var fits = session.Chunks.Reserve(bdat.Size);
@@ -143,15 +141,15 @@ internal static class Data
             return new SmtpReply(250, "2.0.0", $"{bdat.Size} octets received");
         }
 
-        var spool = session.Chunks;
+        var chunks = session.Chunks;
         session.Chunks = null;
-        await using (spool.ConfigureAwait(false))
+        await using (chunks.ConfigureAwait(false))
         {
-            return await DeliverAsync(session, spool, cancellationToken).ConfigureAwait(false);
+            return await DeliverAsync(session, chunks, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private static async Task<SmtpReply> DeliverAsync(SmtpSession session, MessageSpool spool, CancellationToken cancellationToken)
+    private static async Task<SmtpReply> DeliverAsync(SmtpSession session, IncomingMessage message, CancellationToken cancellationToken)
     {
         var mail = session.Mail!;
         var envelope = new IntakeEnvelope(
@@ -164,8 +162,7 @@ internal static class Data
         DeliveryResult result;
         try
         {
-            var body = await spool.RewindAsync(cancellationToken).ConfigureAwait(false);
-            result = await session.Intake.DeliverAsync(envelope, body, cancellationToken).ConfigureAwait(false);
+            result = await session.Intake.DeliverAsync(envelope, message, cancellationToken).ConfigureAwait(false);
         }
         catch (StoreException ex) when (ex.Error == StoreError.StorageFull)
         {
@@ -178,28 +175,22 @@ internal static class Data
 
         session.Messages++;
         var local = envelope.Recipients.Count(r => r.IsLocal);
-        Log.Accepted(session.Logger, session.Connection.Id, spool.MessageBytes, envelope.Sender, local, envelope.Recipients.Count - local, result.QueueId);
+        Log.Accepted(session.Logger, session.Connection.Id, message.MessageBytes, envelope.Sender, local, envelope.Recipients.Count - local, result.QueueId);
         return new SmtpReply(250, "2.0.0", result.QueueId is { } id ? $"OK queued as {id}" : "OK delivered");
     }
 
-    /// <summary>RFC 5321 §4.4 time stamp line, with the RFC 3848 protocol name; "for" only with a single recipient.</summary>
-    private static byte[] ReceivedHeader(SmtpSession session)
+    /// <summary>RFC 5321 §4.4 time stamp line for this transaction, with the RFC 3848 protocol name; "for" only with a single recipient.</summary>
+    private static ReceivedTrace Trace(SmtpSession session)
     {
-        var protocol = (session.Extended ? "ESMTP" : "SMTP") + (session.Connection.IsSecure ? "S" : "") + (session.AccountId is null ? "" : "A");
-        if (protocol == "SMTPS" || protocol == "SMTPA" || protocol == "SMTPSA")
-        {
-            protocol = "E" + protocol; // RFC 3848 defines the S and A forms for ESMTP only.
-        }
-
-        var remote = session.Connection.RemoteEndPoint.Address;
-        var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4().ToString() : remote.ToString();
-        var literal = remote.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !remote.IsIPv4MappedToIPv6 ? "IPv6:" + address : address;
-        var tls = session.Connection.IsSecure ? $"\r\n\t(using {session.Connection.TlsProtocol} with cipher {session.Connection.TlsCipherSuite})" : "";
-        var forClause = session.Recipients.Count == 1 ? $"\r\n\tfor <{session.Recipients[0].Address}>" : "";
-        var helo = Sanitize(session.Helo ?? "unknown");
-        var text = $"Received: from {helo} ([{literal}])\r\n\tby {session.HostName} (EdgeMail) with {protocol} id {session.Connection.Id}.{session.Messages + 1}{tls}{forClause};\r\n\t{DateUtils.FormatDate(session.Time.GetUtcNow())}\r\n";
-        return Encoding.UTF8.GetBytes(text);
+        var connection = session.Connection;
+        return new ReceivedTrace(
+            session.Helo,
+            connection.RemoteEndPoint.Address,
+            session.HostName,
+            ReceivedTrace.SmtpProtocol(session.Extended, connection.IsSecure, session.AccountId is not null),
+            $"{connection.Id}.{session.Messages + 1}",
+            connection.IsSecure ? $"using {connection.TlsProtocol} with cipher {connection.TlsCipherSuite}" : null,
+            session.Recipients.Count == 1 ? session.Recipients[0].Address : null,
+            session.Time.GetUtcNow());
     }
-
-    private static string Sanitize(string text) => new(text.Where(c => c > ' ' && c != '(' && c != ')' && c != ';').Take(255).ToArray());
 }

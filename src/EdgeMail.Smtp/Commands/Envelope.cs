@@ -21,7 +21,7 @@ internal static class Envelope
             throw new ProtocolException(badParameter ? SmtpReplies.BadParameter : SmtpReplies.SyntaxError.With("Syntax: MAIL FROM:<address> [parameters]"));
         }
 
-        if (mail.Size is { } size && size > session.Options.MaxMessageBytes)
+        if (mail.Size is { } size && size > session.Intake.MaxMessageBytes)
         {
             throw new ProtocolException(SmtpReplies.MessageTooBig);
         }

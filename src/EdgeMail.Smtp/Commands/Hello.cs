@@ -33,7 +33,7 @@ internal static class Hello
         // RFC 4954 §4 and RFC 8314: AUTH only where the password cannot be read on the way (TLS, or loopback).
         var connection = session.Connection;
         var offerAuth = session.AccountId is null && (connection.IsSecure || connection.IsLoopback);
-        var lines = Capabilities.For(session.Options.MaxMessageBytes, connection.CanUpgradeToTls, offerAuth ? session.Authenticator.MechanismNames : null);
+        var lines = Capabilities.For(session.Intake.MaxMessageBytes, connection.CanUpgradeToTls, offerAuth ? session.Authenticator.MechanismNames : null);
         lines.Insert(0, greeting);
         for (var i = 0; i < lines.Count - 1; i++)
         {

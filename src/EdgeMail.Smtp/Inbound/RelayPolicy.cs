@@ -1,8 +1,9 @@
 using System.Net;
+using EdgeMail.Delivery;
+using EdgeMail.Delivery.Routing;
 using EdgeMail.Smtp.Protocol;
 using EdgeMail.Smtp.Relay;
 using EdgeMail.Store;
-using EdgeMail.Store.Accounts;
 
 namespace EdgeMail.Smtp.Inbound;
 
@@ -12,22 +13,21 @@ namespace EdgeMail.Smtp.Inbound;
 /// </summary>
 public sealed class RelayPolicy
 {
-    private readonly MailStore _store;
-    private readonly LocalDomains _domains;
+    private readonly LocalRouter _router;
     private readonly RelayOptions _relay;
     private readonly SmtpOptions _smtp;
     private readonly IPNetwork[] _trusted;
 
-    public RelayPolicy(MailStore store, LocalDomains domains, SmtpOptions smtp, RelayOptions relay)
+    public RelayPolicy(MailDelivery delivery, SmtpOptions smtp, RelayOptions relay)
     {
-        _store = store;
-        _domains = domains;
+        ArgumentNullException.ThrowIfNull(delivery);
+        _router = delivery.Router;
         _smtp = smtp;
         _relay = relay;
         _trusted = smtp.EffectiveTrustedNetworks.Select(n => IPNetwork.Parse(n)).ToArray();
     }
 
-    public LocalDomains Domains => _domains;
+    public LocalDomains Domains => _router.Domains;
 
     /// <summary>A client address in Smtp:TrustedNetworks (IPv4-mapped IPv6 is compared as IPv4).</summary>
     public bool IsTrusted(IPAddress address)
@@ -49,25 +49,20 @@ public sealed class RelayPolicy
     /// <summary>Decides one RCPT; throws the reply that refuses it.</summary>
     internal async Task<RecipientTarget> CheckRecipientAsync(ClientTrust client, string address, CancellationToken cancellationToken)
     {
-        var postmaster = !address.Contains('@', StringComparison.Ordinal);
-        var domain = postmaster ? _domains.All.First() : LocalDomains.DomainOf(address);
-        if (_domains.Contains(domain))
+        if (_router.IsLocal(address))
         {
             // RFC 5321 §3.6.2: local recipients need an account; unknown ones are refused now, not bounced later.
-            var account = await _store.FindAccountAsync(AddressRules.Normalize(postmaster ? $"postmaster@{domain}" : address), cancellationToken).ConfigureAwait(false);
-            if (account is null && (postmaster || address.StartsWith("postmaster@", StringComparison.OrdinalIgnoreCase)))
+            LocalTarget? target;
+            try
             {
-                account = await FindPostmasterAsync(cancellationToken).ConfigureAwait(false);
+                target = await _router.RouteAsync(address, cancellationToken).ConfigureAwait(false);
+            }
+            catch (StoreException ex) when (ex.Error == StoreError.NotFound)
+            {
+                throw new ProtocolException(SmtpReplies.LocalError, clientFault: false);
             }
 
-            if (account is null)
-            {
-                throw new ProtocolException(SmtpReplies.NoSuchUser);
-            }
-
-            var inbox = await _store.GetMailboxAsync(account.Id, "INBOX", cancellationToken).ConfigureAwait(false)
-                ?? throw new ProtocolException(SmtpReplies.LocalError, clientFault: false);
-            return new RecipientTarget(address, inbox.Id);
+            return new RecipientTarget(address, target ?? throw new ProtocolException(SmtpReplies.NoSuchUser));
         }
 
         if (!client.IsAuthenticated && !IsTrusted(client.Address))
@@ -75,24 +70,13 @@ public sealed class RelayPolicy
             throw new ProtocolException(SmtpReplies.RelayDenied);
         }
 
+        var domain = LocalDomains.DomainOf(address);
         if (_relay.AllowedDomains.Length > 0 && !_relay.AllowedDomains.Any(d => IsSameOrSubdomain(domain, d)))
         {
             throw new ProtocolException(SmtpReplies.DomainNotAllowed);
         }
 
         return new RecipientTarget(address, null);
-    }
-
-    /// <summary>RFC 5321 §4.5.1: every domain must accept mail for postmaster; it goes to a chosen or the oldest account.</summary>
-    private async Task<Account?> FindPostmasterAsync(CancellationToken cancellationToken)
-    {
-        if (!string.IsNullOrWhiteSpace(_smtp.PostmasterAccount))
-        {
-            return await _store.FindAccountAsync(_smtp.PostmasterAccount, cancellationToken).ConfigureAwait(false);
-        }
-
-        var accounts = await _store.ListAccountsAsync(cancellationToken).ConfigureAwait(false);
-        return accounts.OrderBy(a => a.Created).ThenBy(a => a.Id).FirstOrDefault();
     }
 
     private static bool IsSameOrSubdomain(string domain, string allowed)

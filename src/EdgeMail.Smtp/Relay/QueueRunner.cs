@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using EdgeMail.Delivery;
 using EdgeMail.Smtp.Dsn;
 using EdgeMail.Smtp.Inbound;
 using EdgeMail.Store;
@@ -26,7 +27,7 @@ public sealed class QueueRunner : BackgroundService
 {
     private readonly MailStore _store;
     private readonly RelayOptions _options;
-    private readonly LocalDomains _domains;
+    private readonly MailDelivery _delivery;
     private readonly RelayQueueSignal _signal;
     private readonly TimeProvider _time;
     private readonly ILogger<QueueRunner> _logger;
@@ -35,12 +36,12 @@ public sealed class QueueRunner : BackgroundService
     private volatile bool _upstreamDown;
     private DateTimeOffset _lastProbe;
 
-    public QueueRunner(MailStore store, RelayOptions options, SmtpOptions smtp, LocalDomains domains, RelayQueueSignal signal, TimeProvider time, ILogger<QueueRunner> logger)
+    public QueueRunner(MailStore store, RelayOptions options, SmtpOptions smtp, MailDelivery delivery, RelayQueueSignal signal, TimeProvider time, ILogger<QueueRunner> logger)
     {
         ArgumentNullException.ThrowIfNull(smtp);
         _store = store;
         _options = options;
-        _domains = domains;
+        _delivery = delivery;
         _signal = signal;
         _time = time;
         _logger = logger;
@@ -398,40 +399,42 @@ public sealed class QueueRunner : BackgroundService
             return;
         }
 
-        var postmasterDomain = _domains.All.FirstOrDefault() ?? _hostName;
+        var postmasterDomain = _delivery.Router.Domains.All.FirstOrDefault() ?? _hostName;
         MimeMessage report;
         await using (var original = await _store.OpenBodyAsync(message.BodyId, cancellationToken).ConfigureAwait(false))
         {
             report = DeliveryReport.Build(message, failed, original, _hostName, postmasterDomain, _time.GetUtcNow());
         }
 
-        using var bytes = new MemoryStream();
-        using (report)
+        // The report is written once into the store's staging stream and delivered like any other local mail.
+        var incoming = await _delivery.BeginAsync(null, cancellationToken).ConfigureAwait(false);
+        await using (incoming.ConfigureAwait(false))
         {
-            await report.WriteToAsync(FormatOptions.Default, bytes, cancellationToken).ConfigureAwait(false);
-        }
-
-        bytes.Position = 0;
-        var senderDomain = LocalDomains.DomainOf(message.Sender);
-        if (_domains.Contains(senderDomain))
-        {
-            var account = await _store.FindAccountAsync(AddressRules.Normalize(message.Sender), cancellationToken).ConfigureAwait(false);
-            var inbox = account is null ? null : await _store.GetMailboxAsync(account.Id, "INBOX", cancellationToken).ConfigureAwait(false);
-            if (inbox is null)
+            using (report)
             {
-                Log.Finished(_logger, message.Id, message.Sender, "no such local account, report dropped");
-                await _store.DeleteQueuedAsync(message.Id, cancellationToken).ConfigureAwait(false);
+                await report.WriteToAsync(FormatOptions.Default, incoming.Stream, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (_delivery.Router.IsLocal(message.Sender))
+            {
+                var target = await _delivery.Router.RouteAsync(message.Sender, cancellationToken).ConfigureAwait(false);
+                if (target is null)
+                {
+                    Log.Finished(_logger, message.Id, message.Sender, "no such local account, report dropped");
+                    await _store.DeleteQueuedAsync(message.Id, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+
+                await _delivery.DeliverAsync(incoming, [target], null, completesQueueMessage: message.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Log.Finished(_logger, message.Id, message.Sender, "delivered to the INBOX");
                 return;
             }
 
-            await _store.DeliverAsync(new DeliveryRequest(bytes, [inbox.Id], CompletesQueueMessage: message.Id), cancellationToken).ConfigureAwait(false);
-            Log.Finished(_logger, message.Id, message.Sender, "delivered to the INBOX");
-            return;
+            // An outside sender (a LAN device relaying): the report goes out through the queue, from the null sender.
+            var envelope = new RelayEnvelope("", [new RelayRecipient(message.Sender)], _time.GetUtcNow() + _options.MaxQueueLifetime);
+            await _delivery.DeliverAsync(incoming, [], envelope, completesQueueMessage: message.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
-        // An outside sender (a LAN device relaying): the report goes out through the queue, from the null sender.
-        var envelope = new RelayEnvelope("", [new RelayRecipient(message.Sender)], _time.GetUtcNow() + _options.MaxQueueLifetime);
-        await _store.DeliverAsync(new DeliveryRequest(bytes, [], envelope, CompletesQueueMessage: message.Id), cancellationToken).ConfigureAwait(false);
         _signal.Notify();
         Log.Finished(_logger, message.Id, message.Sender, "queued for the upstream");
     }

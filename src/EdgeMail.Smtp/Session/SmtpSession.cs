@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using EdgeMail.Auth.Login;
+using EdgeMail.Delivery;
 using EdgeMail.Net;
 using EdgeMail.Smtp.Inbound;
 using EdgeMail.Smtp.Protocol;
@@ -15,13 +16,13 @@ namespace EdgeMail.Smtp.Session;
 /// Handlers (<c>Commands/</c>) write only intermediate lines (354, 334, EHLO's continuation lines) and throw
 /// <see cref="ProtocolException"/> for a refusal; only this loop writes it.
 /// Invariants: a reply to the end of DATA/BDAT is written only after the store's delivery returned (the message is
-/// on stable storage); nothing of a refused or interrupted message is kept (the spool file is unlinked).
+/// on stable storage); nothing of a refused or interrupted message is kept (the store's staging stream is disposed).
 /// </summary>
 internal sealed class SmtpSession
 {
     private readonly List<RecipientTarget> _recipients = [];
     private int _badCommands;
-    public SmtpSession(MailConnection connection, SmtpOptions options, RelayPolicy policy, MailIntake intake, Authenticator authenticator, TimeProvider time, ILogger logger, string hostName, string spoolFolder, bool requireAuth)
+    public SmtpSession(MailConnection connection, SmtpOptions options, RelayPolicy policy, MailIntake intake, Authenticator authenticator, TimeProvider time, ILogger logger, string hostName, bool requireAuth)
     {
         Connection = connection;
         Options = options;
@@ -31,7 +32,6 @@ internal sealed class SmtpSession
         Time = time;
         Logger = logger;
         HostName = hostName;
-        SpoolFolder = spoolFolder;
         RequireAuth = requireAuth;
     }
 
@@ -50,8 +50,6 @@ internal sealed class SmtpSession
     public ILogger Logger { get; }
 
     public string HostName { get; }
-
-    public string SpoolFolder { get; }
 
     /// <summary>Submission endpoints (RFC 6409 §4.3): AUTH before MAIL.</summary>
     public bool RequireAuth { get; }
@@ -74,7 +72,7 @@ internal sealed class SmtpSession
     public List<RecipientTarget> Recipients => _recipients;
 
     /// <summary>The BDAT chunks received so far (RFC 3030 §2), null outside a chunked transaction.</summary>
-    public MessageSpool? Chunks { get; set; }
+    public IncomingMessage? Chunks { get; set; }
 
     /// <summary>Messages accepted in this session, for the Received header's id.</summary>
     public int Messages { get; set; }

@@ -1,3 +1,5 @@
+using EdgeMail.Delivery;
+using EdgeMail.Delivery.Routing;
 using EdgeMail.Imap;
 using EdgeMail.Pop3;
 using EdgeMail.Smtp;
@@ -70,7 +72,11 @@ internal static class ServeCommand
         builder.Services.AddHostedService<MemoryTrimmer>();
         builder.Services.AddSingleton(settings.Smtp);
         builder.Services.AddSingleton(settings.Relay);
+        // Every local delivery (SMTP, the relay queue's reports) goes through one MailDelivery; its limits are the
+        // SMTP keys users already have.
+        builder.Services.AddSingleton(new DeliveryOptions { MaxMessageBytes = settings.Smtp.MaxMessageBytes, PostmasterAccount = settings.Smtp.PostmasterAccount });
         builder.Services.AddSingleton(new LocalDomains(settings.Domains));
+        builder.Services.AddSingleton<MailDelivery>();
         builder.Services.AddSingleton<RelayQueueSignal>();
         builder.Services.AddSingleton<RelayPolicy>();
         builder.Services.AddSingleton<MailIntake>();

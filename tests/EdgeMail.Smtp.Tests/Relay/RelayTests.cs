@@ -1,3 +1,4 @@
+using EdgeMail.Delivery;
 using EdgeMail.Smtp.Inbound;
 using EdgeMail.Smtp.Relay;
 using EdgeMail.Smtp.Tests.Support;
@@ -181,10 +182,11 @@ public sealed class RelayTests
         long first, second;
         await using (var store = MailStore.Open(storage))
         {
-            var intake = new MailIntake(store, relay, signal, TimeProvider.System);
+            var delivery = SmtpServer.Delivery(store, new SmtpOptions());
+            var intake = new MailIntake(delivery, relay, signal, TimeProvider.System);
             var envelope = new IntakeEnvelope("root@lan.test", [new RecipientTarget("a@example.net", null), new RecipientTarget("b@example.net", null)], null, null, DsnReturn.Default);
-            first = (await intake.DeliverAsync(envelope, new MemoryStream("Subject: one\r\n\r\n1\r\n"u8.ToArray()), CancellationToken.None)).QueueId!.Value;
-            second = (await intake.DeliverAsync(envelope with { Recipients = [new RecipientTarget("c@example.net", null)] }, new MemoryStream("Subject: two\r\n\r\n2\r\n"u8.ToArray()), CancellationToken.None)).QueueId!.Value;
+            first = (await intake.DeliverAsync(envelope, await MessageAsync(delivery, "Subject: one\r\n\r\n1\r\n"u8.ToArray()), CancellationToken.None)).QueueId!.Value;
+            second = (await intake.DeliverAsync(envelope with { Recipients = [new RecipientTarget("c@example.net", null)] }, await MessageAsync(delivery, "Subject: two\r\n\r\n2\r\n"u8.ToArray()), CancellationToken.None)).QueueId!.Value;
 
             // The service stops (or dies) in the middle of an attempt for the second message.
             var queued = (await store.GetQueuedAsync(second))!;
@@ -195,7 +197,7 @@ public sealed class RelayTests
         await using (var store = MailStore.Open(storage))
         {
             Assert.Equal(2, (await store.ListQueueAsync()).Count);
-            using var runner = new QueueRunner(store, relay, new SmtpOptions(), new LocalDomains(["edgemail.local"]), signal, TimeProvider.System, NullLogger<QueueRunner>.Instance);
+            using var runner = new QueueRunner(store, relay, new SmtpOptions(), SmtpServer.Delivery(store, new SmtpOptions()), signal, TimeProvider.System, NullLogger<QueueRunner>.Instance);
             await runner.StartAsync(CancellationToken.None);
             await Eventually.TrueAsync(() => Task.FromResult(upstream.Received().Length == 2), "both messages upstream");
             await Eventually.TrueAsync(async () => (await store.ListQueueAsync()).Count == 0, "the queue to empty");
@@ -217,4 +219,11 @@ public sealed class RelayTests
     [InlineData(30, 60)]
     public void Backoff_starts_within_a_minute_and_grows_to_hourly(int attempts, int minutes) =>
         Assert.Equal(TimeSpan.FromMinutes(minutes), Backoff.After(attempts, new RelayOptions()));
+
+    private static async Task<IncomingMessage> MessageAsync(MailDelivery delivery, byte[] bytes)
+    {
+        var message = await delivery.BeginAsync(null);
+        await message.WriteAsync(bytes, CancellationToken.None);
+        return message;
+    }
 }

@@ -213,12 +213,13 @@ public sealed class TranscriptTests
         await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
         await c.ExpectAsync("RCPT TO:<friend@example.net>", "250 *");
         await c.ExpectAsync("DATA", "354 *");
-        await c.SendAsync("Subject: half\r\n\r\nsome of it\r\n");
-        await Eventually.TrueAsync(() => Task.FromResult(Directory.EnumerateFiles(Path.Combine(server.Fixture.Store.DataPath, "smtp-spool")).Any()), "the spool file");
+        // More than Storage:InlineBodyMaxBytes, so the message is being staged in a file of the store's temp folder.
+        await c.SendAsync("Subject: half\r\n\r\n" + string.Concat(Enumerable.Repeat(new string('x', 998) + "\r\n", 300)));
+        var staging = Path.Combine(server.Fixture.Store.DataPath, "tmp");
+        await Eventually.TrueAsync(() => Task.FromResult(Directory.EnumerateFiles(staging).Any()), "the staging file");
         await c.DisposeAsync();
 
-        var spool = Path.Combine(server.Fixture.Store.DataPath, "smtp-spool");
-        await Eventually.TrueAsync(() => Task.FromResult(!Directory.EnumerateFiles(spool).Any()), "the spool file to go");
+        await Eventually.TrueAsync(() => Task.FromResult(!Directory.EnumerateFiles(staging).Any()), "the staging file to go");
         Assert.Empty(await server.InboxAsync("alice"));
         Assert.Empty(await server.Fixture.Store.ListQueueAsync());
     }

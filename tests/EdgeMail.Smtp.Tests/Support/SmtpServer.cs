@@ -1,3 +1,5 @@
+using EdgeMail.Delivery;
+using EdgeMail.Delivery.Routing;
 using EdgeMail.Net;
 using EdgeMail.Smtp.Inbound;
 using EdgeMail.Smtp.Relay;
@@ -49,10 +51,10 @@ internal sealed class SmtpServer : IAsyncDisposable
         var fixture = await ServerFixture.StartAsync(
             s =>
             {
-                var domains = new LocalDomains([Domain]);
-                var policy = new RelayPolicy(s.Store, domains, smtp, relay);
-                var intake = new MailIntake(s.Store, relay, signal, s.Time);
-                var handler = new SmtpConnectionHandler(s.Store, smtp, policy, intake, s.Authenticator, s.Time, s.Logs.CreateLogger<SmtpConnectionHandler>());
+                var delivery = Delivery(s.Store, smtp);
+                var policy = new RelayPolicy(delivery, smtp, relay);
+                var intake = new MailIntake(delivery, relay, signal, s.Time);
+                var handler = new SmtpConnectionHandler(smtp, policy, intake, s.Authenticator, s.Time, s.Logs.CreateLogger<SmtpConnectionHandler>());
                 return
                 [
                     new FixtureEndpoint("smtp", TlsMode.None, handler),
@@ -64,10 +66,14 @@ internal sealed class SmtpServer : IAsyncDisposable
         return new SmtpServer(fixture, smtp, relay, signal, time);
     }
 
+    /// <summary>Local delivery as the host composes it: the test domain, and the SMTP keys for its limits.</summary>
+    public static MailDelivery Delivery(EdgeMail.Store.MailStore store, SmtpOptions smtp) =>
+        new(store, new LocalDomains([Domain]), new DeliveryOptions { MaxMessageBytes = smtp.MaxMessageBytes, PostmasterAccount = smtp.PostmasterAccount });
+
     /// <summary>Starts the queue runner as the host would (a hosted service).</summary>
     public async Task<QueueRunner> StartRunnerAsync()
     {
-        Runner = new QueueRunner(Fixture.Store, Relay, Smtp, new LocalDomains([Domain]), Signal, Time, Fixture.Logs.CreateLogger<QueueRunner>());
+        Runner = new QueueRunner(Fixture.Store, Relay, Smtp, Delivery(Fixture.Store, Smtp), Signal, Time, Fixture.Logs.CreateLogger<QueueRunner>());
         await Runner.StartAsync(CancellationToken.None);
         return Runner;
     }

@@ -1,4 +1,4 @@
-namespace EdgeMail.Smtp.Inbound;
+namespace EdgeMail.Delivery.Routing;
 
 /// <summary>The domains delivered locally (the host's "Domains" setting).</summary>
 public sealed class LocalDomains(IEnumerable<string> domains)
