@@ -70,6 +70,11 @@ public sealed class RelayPolicy
             throw new ProtocolException(SmtpReplies.RelayDenied);
         }
 
+        if (string.IsNullOrWhiteSpace(_relay.Host))
+        {
+            throw new ProtocolException(SmtpReplies.NoUpstreamRelay);
+        }
+
         var domain = LocalDomains.DomainOf(address);
         if (_relay.AllowedDomains.Length > 0 && !_relay.AllowedDomains.Any(d => IsSameOrSubdomain(domain, d)))
         {

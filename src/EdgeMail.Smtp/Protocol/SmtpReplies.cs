@@ -45,6 +45,10 @@ internal static class SmtpReplies
     public static readonly SmtpReply BadRecipientSyntax = new(553, "5.1.3", "Bad recipient address syntax");
     public static readonly SmtpReply RelayDenied = new(554, "5.7.1", "Relay access denied");
     public static readonly SmtpReply DomainNotAllowed = new(554, "5.7.1", "Mail to this domain is not allowed from here");
+
+    // RFC 3463 §3.4 X.3.5 "system incorrectly configured": without Relay:Host nothing can leave, so refuse now
+    // rather than queue for Relay:MaxQueueLifetime and bounce days later.
+    public static readonly SmtpReply NoUpstreamRelay = new(550, "5.3.5", "No upstream relay is configured: mail to other domains cannot leave this server");
     public static readonly SmtpReply NoValidRecipients = new(554, "5.5.1", "No valid recipients"); // RFC 5321 §3.3
     public static readonly SmtpReply TextLineTooLong = new(554, "5.6.0", "Message has a line longer than 998 characters"); // RFC 5321 §4.5.3.1.6
     public static readonly SmtpReply BadParameter = new(555, "5.5.4", "MAIL FROM/RCPT TO parameters not recognized or not implemented"); // RFC 5321 §4.1.1.11

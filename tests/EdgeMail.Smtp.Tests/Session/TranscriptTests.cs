@@ -83,7 +83,7 @@ public sealed class TranscriptTests
     [Fact]
     public async Task Relay_from_a_trusted_client_is_queued_and_allowed_domains_are_enforced()
     {
-        await using var server = await SmtpServer.StartAsync(relay: new EdgeMail.Smtp.Relay.RelayOptions { AllowedDomains = ["example.net"] });
+        await using var server = await SmtpServer.StartAsync(relay: new EdgeMail.Smtp.Relay.RelayOptions { Host = SmtpServer.UnusedUpstream, AllowedDomains = ["example.net"] });
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
         await c.ExpectAsync("EHLO cron.lan", "250 *");
         await c.ExpectAsync("MAIL FROM:<root@cron.lan>", "250 *");
@@ -94,6 +94,23 @@ public sealed class TranscriptTests
         var queued = Assert.Single(await server.Fixture.Store.ListQueueAsync());
         Assert.Equal("root@cron.lan", queued.Sender);
         Assert.Equal("admin@mail.example.net", Assert.Single(queued.Recipients).Address);
+    }
+
+    [Fact]
+    public async Task Without_an_upstream_relay_outside_recipients_are_refused_at_RCPT_and_local_mail_still_arrives()
+    {
+        await using var server = await SmtpServer.StartAsync(relay: new EdgeMail.Smtp.Relay.RelayOptions());
+        await server.AddUserAsync("alice");
+        await using var c = await SmtpTranscript.ConnectAsync(server.Port);
+        await c.ExpectAsync("EHLO cron.lan", "250 *");
+        await c.ExpectAsync("MAIL FROM:<root@cron.lan>", "250 *");
+        await c.ExpectAsync("RCPT TO:<someone@example.net>", "550 5.3.5 No upstream relay is configured*");
+        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.ExpectAsync("DATA", "354 *");
+        await c.ExpectAsync("Subject: local\r\n\r\nstill works\r\n.", "250 2.0.0 OK delivered");
+
+        Assert.Empty(await server.Fixture.Store.ListQueueAsync());
+        Assert.Contains("still works", Assert.Single(await server.InboxAsync("alice")).Text);
     }
 
     [Fact]

@@ -13,6 +13,9 @@ namespace EdgeMail.Smtp.Tests.Support;
 internal sealed class SmtpServer : IAsyncDisposable
 {
     public const string Domain = "edgemail.local";
+
+    /// <summary>A relay host name that never resolves (RFC 6761 §6.4).</summary>
+    public const string UnusedUpstream = "upstream.invalid";
     public const string Password = "correct horse battery";
 
     private SmtpServer(ServerFixture fixture, SmtpOptions smtp, RelayOptions relay, RelayQueueSignal signal, TimeProvider time)
@@ -45,7 +48,9 @@ internal sealed class SmtpServer : IAsyncDisposable
     public static async Task<SmtpServer> StartAsync(SmtpOptions? smtp = null, RelayOptions? relay = null, TimeProvider? time = null)
     {
         smtp ??= new SmtpOptions { HostName = "mx.test" };
-        relay ??= new RelayOptions();
+        // An upstream is configured (never contacted unless a test starts the runner), so that mail to other
+        // domains is queued; tests of a box without one pass their own RelayOptions.
+        relay ??= new RelayOptions { Host = UnusedUpstream };
         time ??= TimeProvider.System;
         var signal = new RelayQueueSignal();
         var fixture = await ServerFixture.StartAsync(
