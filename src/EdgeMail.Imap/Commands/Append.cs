@@ -19,7 +19,7 @@ internal static class Append
 
         if (message.Length == 0)
         {
-            throw ImapException.No("CANNOT", "an empty message cannot be appended");
+            throw ProtocolException.No("CANNOT", "an empty message cannot be appended");
         }
 
         if (message.Length > session.Options.MaxAppendBytes)

@@ -54,7 +54,7 @@ internal static class CopyMove
         {
             // RFC 6851 §4.3: COPYUID goes in an untagged OK before the EXPUNGEs; the tagged OK carries none.
             session.Writer.Raw("* OK [").Raw(code).Raw("] moved\r\n");
-            session.WriteUpdates(allowExpunge: true);
+            UpdateProjection.Write(session, allowExpunge: true);
             return CommandResult.Done("MOVE completed");
         }
 

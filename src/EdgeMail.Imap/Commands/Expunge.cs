@@ -34,7 +34,7 @@ internal static class Expunge
 
     private static CommandResult Done(ImapSession session)
     {
-        session.WriteUpdates(allowExpunge: true);
+        UpdateProjection.Write(session, allowExpunge: true);
         return session.CondStore
             ? CommandResult.WithCode("HIGHESTMODSEQ " + session.RequireSelected().HighestModSeq, "EXPUNGE completed")
             : CommandResult.Done("EXPUNGE completed");

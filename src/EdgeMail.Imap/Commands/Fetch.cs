@@ -36,7 +36,7 @@ internal static class Fetch
         if (request.Vanished && (!byUid || !session.QResync))
         {
             // RFC 7162 §3.2.6: VANISHED only in UID FETCH, and only with QRESYNC enabled.
-            throw ImapException.Bad(null, "VANISHED needs UID FETCH and ENABLE QRESYNC");
+            throw ProtocolException.Bad(null, "VANISHED needs UID FETCH and ENABLE QRESYNC");
         }
 
         var uids = MessageSet.Resolve(selected, request.Set, byUid, session.Options.MaxMessagesPerCommand);
@@ -173,7 +173,7 @@ internal static class Fetch
         var flags = request.Flags || seenChanged || external;
         if (flags)
         {
-            session.AnnounceKeywords(message.Keywords);
+            UpdateProjection.AnnounceKeywords(session, message.Keywords);
         }
 
         w.Raw("* ").Number(seq).Raw(" FETCH (");
@@ -186,7 +186,7 @@ internal static class Fetch
         if (flags)
         {
             Next();
-            w.Raw("FLAGS ").Raw(ImapSession.FlagsText(message.Flags, message.Keywords, session.Selected!.IsRecent(message.Uid)));
+            w.Raw("FLAGS ").Raw(FlagText.Format(message.Flags, message.Keywords, session.Selected!.IsRecent(message.Uid)));
         }
 
         if (request.InternalDate)

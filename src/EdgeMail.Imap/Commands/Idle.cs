@@ -15,7 +15,7 @@ internal static class Idle
     {
         command.Arguments().ExpectEnd();
         session.Writer.Raw("+ idling\r\n");
-        session.WriteUpdates(allowExpunge: true);
+        UpdateProjection.Write(session, allowExpunge: true);
         await session.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
         session.StartIdle(command.Tag);
         return CommandResult.AlreadyAnswered;

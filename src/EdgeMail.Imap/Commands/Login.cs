@@ -6,41 +6,9 @@ using EdgeMail.Net;
 
 namespace EdgeMail.Imap.Commands;
 
-// RFC 9051 §6.2.1 STARTTLS, §6.2.2 AUTHENTICATE, §6.2.3 LOGIN; RFC 4959 SASL-IR; RFC 5530 response codes.
+// RFC 9051 §6.2.2 AUTHENTICATE, §6.2.3 LOGIN; RFC 4959 SASL-IR; RFC 5530 response codes.
 internal static class Login
 {
-    public static async Task<CommandResult> StartTlsAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
-    {
-        command.Arguments().ExpectEnd();
-        if (!session.Connection.CanUpgradeToTls)
-        {
-            throw ImapException.Bad(null, "TLS is already active");
-        }
-
-        session.Writer.Raw(command.Tag).Raw(" OK Begin TLS negotiation now\r\n");
-        await session.Writer.FlushAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await session.Connection.UpgradeToTlsAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (StartTlsInjectionException)
-        {
-            // CVE-2011-0411: commands sent before the handshake must not be run inside TLS.
-            session.State = ImapState.Logout;
-            return CommandResult.AlreadyAnswered;
-        }
-        catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or OperationCanceledException)
-        {
-            session.State = ImapState.Logout;
-            return CommandResult.AlreadyAnswered;
-        }
-
-        // The pipes were replaced by the TLS ones. The tagged OK went out in the clear above; nothing more is sent
-        // until the client's next command (RFC 9051 §6.2.1).
-        session.Writer.Output = session.Connection.Output;
-        return CommandResult.AlreadyAnswered;
-    }
-
     public static async Task<CommandResult> LoginAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {
         var args = command.Arguments();
@@ -108,7 +76,7 @@ internal static class Login
                     var ack = await session.ReadContinuationLineAsync(session.Options.UnauthenticatedTimeout, cancellationToken).ConfigureAwait(false);
                     if (ack is null or "*")
                     {
-                        throw ImapException.Bad(null, "authentication cancelled");
+                        throw ProtocolException.Bad(null, "authentication cancelled");
                     }
                 }
 
@@ -122,7 +90,7 @@ internal static class Login
             if (line == "*")
             {
                 // RFC 9051 §6.2.2: the client cancels with "*"; the server answers BAD.
-                throw ImapException.Bad(null, "authentication cancelled");
+                throw ProtocolException.Bad(null, "authentication cancelled");
             }
 
             response = Decode(line);
@@ -137,7 +105,7 @@ internal static class Login
         }
         catch (FormatException)
         {
-            throw ImapException.Bad(null, "the SASL response is not valid base64");
+            throw ProtocolException.Bad(null, "the SASL response is not valid base64");
         }
     }
 
@@ -155,7 +123,7 @@ internal static class Login
                 return CommandResult.No("UNAVAILABLE", "too many failed logins; try again later");
             case LoginOutcome.Malformed:
                 session.LoginFailed(result);
-                throw ImapException.Bad(null, "malformed SASL exchange");
+                throw ProtocolException.Bad(null, "malformed SASL exchange");
             default:
                 session.LoginFailed(result);
                 return CommandResult.No("AUTHENTICATIONFAILED", "invalid credentials");

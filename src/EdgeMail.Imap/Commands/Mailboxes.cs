@@ -25,7 +25,7 @@ internal static class Mailboxes
             args.ReadSpace();
             foreach (var flag in args.ReadFlagList())
             {
-                use = List.ParseSpecialUse(flag) ?? throw ImapException.No("USEATTR", $"{flag} is not a special-use attribute");
+                use = List.ParseSpecialUse(flag) ?? throw ProtocolException.No("USEATTR", $"{flag} is not a special-use attribute");
             }
 
             args.Expect(')');
@@ -105,7 +105,7 @@ internal static class Mailboxes
         args.ExpectEnd();
         if (!MailboxName.TryNormalize(name, out _, out var error))
         {
-            throw ImapException.No("CANNOT", error ?? "invalid mailbox name");
+            throw ProtocolException.No("CANNOT", error ?? "invalid mailbox name");
         }
 
         return name;

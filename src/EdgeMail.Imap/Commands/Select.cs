@@ -5,7 +5,7 @@ using EdgeMail.Store.Messages;
 
 namespace EdgeMail.Imap.Commands;
 
-// RFC 9051 §6.3.1 ENABLE, §6.3.2 SELECT, §6.3.3 EXAMINE, §6.4.2 CLOSE, RFC 3691 UNSELECT;
+// RFC 9051 §6.3.2 SELECT, §6.3.3 EXAMINE, §6.4.2 CLOSE, RFC 3691 UNSELECT;
 // CONDSTORE/QRESYNC: RFC 7162 §3.1.8 SELECT (CONDSTORE), §3.2.5 SELECT (QRESYNC ...).
 internal static class Select
 {
@@ -24,7 +24,7 @@ internal static class Select
         if (qresync is not null && !session.QResync)
         {
             // RFC 7162 §3.2.5: QRESYNC parameters need ENABLE QRESYNC first.
-            throw ImapException.Bad(null, "ENABLE QRESYNC first");
+            throw ProtocolException.Bad(null, "ENABLE QRESYNC first");
         }
 
         if (condStore)
@@ -51,7 +51,7 @@ internal static class Select
         try
         {
             mailbox = await session.Store.GetMailboxAsync(mailbox.Id, cancellationToken).ConfigureAwait(false)
-                ?? throw ImapException.No("NONEXISTENT", "no such mailbox");
+                ?? throw ProtocolException.No("NONEXISTENT", "no such mailbox");
             var firstUnseen = await session.Store.FirstUnseenUidAsync(mailbox.Id, cancellationToken).ConfigureAwait(false);
             var selected = new SelectedMailbox(mailbox, readOnly, uids, changes);
             session.Select(selected);
@@ -65,7 +65,7 @@ internal static class Select
                 }
                 else
                 {
-                    var (from, to) = session.TryClaimRecent(mailbox, mailbox.UidNext);
+                    var (from, to) = UpdateProjection.TryClaimRecent(session, mailbox, mailbox.UidNext);
                     selected.AddRecent(from, to);
                     selected.ClaimsRecent = true;
                     selected.RecentClaimedTo = mailbox.UidNext;
@@ -79,7 +79,7 @@ internal static class Select
                 w.Raw("* ").Number(selected.RecentCount).Raw(" RECENT\r\n");
             }
 
-            session.WriteFlagList(selected);
+            UpdateProjection.WriteFlagList(session, selected);
             if (selected.SequenceOf(firstUnseen) is > 0 and var unseen && !session.IsRev2)
             {
                 w.Raw("* OK [UNSEEN ").Number(unseen).Raw("] first unseen\r\n");
@@ -140,9 +140,9 @@ internal static class Select
             }
 
             selected.Updates.Reporting(message.Uid, message.ModSeq);
-            session.AnnounceKeywords(message.Keywords);
+            UpdateProjection.AnnounceKeywords(session, message.Keywords);
             session.Writer.Raw("* ").Number(seq).Raw(" FETCH (UID ").Number(message.Uid)
-                .Raw(" FLAGS ").Raw(ImapSession.FlagsText(message.Flags, message.Keywords, selected.IsRecent(message.Uid)))
+                .Raw(" FLAGS ").Raw(FlagText.Format(message.Flags, message.Keywords, selected.IsRecent(message.Uid)))
                 .Raw(" MODSEQ (").Number(message.ModSeq).Raw("))\r\n");
             if (session.Writer.Unflushed > 64 * 1024)
             {
@@ -213,46 +213,6 @@ internal static class Select
         return (name, condStore, qresync);
     }
 
-    /// <summary>RFC 5161 §3.1: ENABLE names extensions; the answer lists the ones now on.</summary>
-    public static Task<CommandResult> EnableAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
-    {
-        var args = command.Arguments();
-        var enabled = new List<string>();
-        args.ReadSpace();
-        do
-        {
-            var name = args.ReadAtom().ToUpperInvariant();
-            string? canonical = name switch
-            {
-                "IMAP4REV2" => "IMAP4rev2",
-                "UTF8=ACCEPT" => "UTF8=ACCEPT",
-                "CONDSTORE" => "CONDSTORE",
-                "QRESYNC" => "QRESYNC",
-                _ => null,
-            };
-            if (canonical is not null && session.Enabled.Add(canonical))
-            {
-                enabled.Add(canonical);
-                if (canonical == "QRESYNC")
-                {
-                    // RFC 7162 §3.2.3: QRESYNC implies CONDSTORE.
-                    session.Enabled.Add("CONDSTORE");
-                }
-            }
-        }
-        while (args.TryReadSpace());
-        args.ExpectEnd();
-        session.Writer.Utf8Quoted = session.Utf8;
-        session.Writer.Raw("* ENABLED");
-        foreach (var name in enabled)
-        {
-            session.Writer.Raw(" ").Raw(name);
-        }
-
-        session.Writer.Crlf();
-        return Task.FromResult(CommandResult.Done("ENABLE completed"));
-    }
-
     /// <summary>RFC 9051 §6.4.2: CLOSE expunges \Deleted messages silently (unless read-only) and deselects.</summary>
     public static async Task<CommandResult> CloseAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {
@@ -298,7 +258,7 @@ internal static class Select
                 if (system == MessageFlags.None)
                 {
                     // RFC 9051 §6.4.6: \Recent cannot be stored; other \-flags are not defined.
-                    throw ImapException.Bad(null, $"the flag {flag} cannot be stored");
+                    throw ProtocolException.Bad(null, $"the flag {flag} cannot be stored");
                 }
 
                 flags |= system;

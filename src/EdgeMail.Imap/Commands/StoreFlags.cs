@@ -55,8 +55,8 @@ internal static class StoreFlags
             var items = new List<string>(3);
             if (withFlags)
             {
-                session.AnnounceKeywords(change.Keywords);
-                items.Add("FLAGS " + ImapSession.FlagsText(change.Flags, change.Keywords, selected.IsRecent(change.Uid)));
+                UpdateProjection.AnnounceKeywords(session, change.Keywords);
+                items.Add("FLAGS " + FlagText.Format(change.Flags, change.Keywords, selected.IsRecent(change.Uid)));
             }
 
             if (byUid)

@@ -14,18 +14,18 @@ internal static class CommandTable
     private static readonly Dictionary<string, CommandSpec> Commands = new CommandSpec[]
     {
         // RFC 9051 §6.1: any state.
-        new("CAPABILITY", ImapState.Any, Basic.CapabilityAsync),
-        new("NOOP", ImapState.Any, Basic.NoopAsync),
-        new("LOGOUT", ImapState.Any, Basic.LogoutAsync),
-        new("ID", ImapState.Any, Basic.IdAsync),
+        new("CAPABILITY", ImapState.Any, AnyState.CapabilityAsync),
+        new("NOOP", ImapState.Any, AnyState.NoopAsync),
+        new("LOGOUT", ImapState.Any, AnyState.LogoutAsync),
+        new("ID", ImapState.Any, AnyState.IdAsync),
 
         // §6.2: not authenticated.
-        new("STARTTLS", ImapState.NotAuthenticated, Login.StartTlsAsync),
+        new("STARTTLS", ImapState.NotAuthenticated, StartTls.StartTlsAsync),
         new("LOGIN", ImapState.NotAuthenticated, Login.LoginAsync),
         new("AUTHENTICATE", ImapState.NotAuthenticated, Login.AuthenticateAsync),
 
         // §6.3: authenticated.
-        new("ENABLE", ImapState.Auth, Select.EnableAsync),
+        new("ENABLE", ImapState.Auth, Enable.EnableAsync),
         new("SELECT", ImapState.Auth, Select.SelectAsync),
         new("EXAMINE", ImapState.Auth, Select.ExamineAsync),
         new("CREATE", ImapState.Auth, Mailboxes.CreateAsync),
@@ -41,7 +41,7 @@ internal static class CommandTable
         new("IDLE", ImapState.Auth, Idle.IdleAsync),
 
         // §6.4: selected.
-        new("CHECK", ImapState.Selected, Basic.NoopAsync),
+        new("CHECK", ImapState.Selected, AnyState.NoopAsync),
         new("CLOSE", ImapState.Selected, Select.CloseAsync),
         new("UNSELECT", ImapState.Selected, Select.UnselectAsync),
         new("EXPUNGE", ImapState.Selected, Expunge.ExpungeAsync),

@@ -26,7 +26,7 @@ namespace EdgeMail.Imap.Session;
 ///    the session already reported is sent (RFC 7162 §3.1.4); see <see cref="PendingUpdates"/>.
 /// 8. A keyword first seen is announced with FLAGS and PERMANENTFLAGS before a response uses it (RFC 9051 §7.3.5).
 /// </summary>
-internal sealed partial class ImapSession
+internal sealed class ImapSession
 {
     private readonly MailConnection _connection;
     private readonly CommandReader _reader;
@@ -166,8 +166,8 @@ internal sealed partial class ImapSession
                     Writer.Output = _connection.Output;
                     if (wake == IdleWake.Changes)
                     {
-                        ClaimRecent();
-                        WriteUpdates(allowExpunge: true);
+                        UpdateProjection.ClaimRecent(this);
+                        UpdateProjection.Write(this, allowExpunge: true);
                         await Writer.FlushAsync(stopping).ConfigureAwait(false);
                         if (State == ImapState.Logout)
                         {
@@ -199,8 +199,8 @@ internal sealed partial class ImapSession
                         break;
                     }
 
-                    ClaimRecent();
-                    WriteUpdates(allowExpunge: true);
+                    UpdateProjection.ClaimRecent(this);
+                    UpdateProjection.Write(this, allowExpunge: true);
                     Writer.Raw(idle.Tag).Raw(" OK IDLE terminated").Crlf();
                     await Writer.FlushAsync(stopping).ConfigureAwait(false);
                 }
@@ -289,12 +289,12 @@ internal sealed partial class ImapSession
             await BadAsync(command.Tag, $"{command.Name}: {ex.Message}", command.Name).ConfigureAwait(false);
             return;
         }
-        catch (ImapException ex) when (ex.IsBad)
+        catch (ProtocolException ex) when (ex.IsBad)
         {
             await BadAsync(command.Tag, ex.Code is null ? ex.Message : $"[{ex.Code}] {ex.Message}", command.Name).ConfigureAwait(false);
             return;
         }
-        catch (ImapException ex)
+        catch (ProtocolException ex)
         {
             result = CommandResult.No(ex.Code, ex.Message);
         }
@@ -321,8 +321,8 @@ internal sealed partial class ImapSession
             return;
         }
 
-        ClaimRecent();
-        WriteUpdates(!spec.DefersExpunge);
+        UpdateProjection.ClaimRecent(this);
+        UpdateProjection.Write(this, !spec.DefersExpunge);
         if (condStoreWasOff && CondStore)
         {
             result = CondStoreEnabling.ReportHighestModSeq(this, selectedBefore, result);
@@ -393,13 +393,13 @@ internal sealed partial class ImapSession
         State = ImapState.Authenticated;
     }
 
-    public SelectedMailbox RequireSelected() => Selected ?? throw ImapException.Bad(null, "no mailbox is selected");
+    public SelectedMailbox RequireSelected() => Selected ?? throw ProtocolException.Bad(null, "no mailbox is selected");
 
     public void RequireWritable()
     {
         if (RequireSelected().ReadOnly)
         {
-            throw ImapException.No("READ-ONLY", "the mailbox was opened with EXAMINE");
+            throw ProtocolException.No("READ-ONLY", "the mailbox was opened with EXAMINE");
         }
     }
 

@@ -53,7 +53,7 @@ internal static class MessageSet
 
             if (b > count || a == 0)
             {
-                throw ImapException.Bad(null, count == 0 ? "the mailbox is empty" : $"invalid message sequence number (the mailbox has {count})");
+                throw ProtocolException.Bad(null, count == 0 ? "the mailbox is empty" : $"invalid message sequence number (the mailbox has {count})");
             }
         }
 
@@ -73,7 +73,7 @@ internal static class MessageSet
     {
         if (result.Count >= max)
         {
-            throw ImapException.No("LIMIT", $"at most {max} messages per command");
+            throw ProtocolException.No("LIMIT", $"at most {max} messages per command");
         }
 
         result.Add(uid);

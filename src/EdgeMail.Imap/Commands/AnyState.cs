@@ -4,7 +4,7 @@ using EdgeMail.Imap.Session;
 namespace EdgeMail.Imap.Commands;
 
 // RFC 9051 §6.1 (CAPABILITY, NOOP, LOGOUT), §6.4.1 CHECK (now NOOP); RFC 2971 ID.
-internal static class Basic
+internal static class AnyState
 {
     public static Task<CommandResult> CapabilityAsync(ImapSession session, ImapCommand command, CancellationToken cancellationToken)
     {

@@ -1,73 +1,23 @@
 using System.Text;
 using EdgeMail.Imap.Protocol;
 using EdgeMail.Store.Changes;
-using EdgeMail.Store.Messages;
 
 namespace EdgeMail.Imap.Session;
 
-// What other sessions did, as this session reports it: the feed's changes, \Recent, and new keywords
-// (invariants 1-3 and 6-8 at the top of ImapSession.cs).
-internal sealed partial class ImapSession
+/// <summary>
+/// What other sessions did, as this session reports it: the feed's changes (EXISTS, EXPUNGE or VANISHED, FETCH
+/// FLAGS), \Recent, and new keywords (invariants 1-3 and 6-8 at the top of ImapSession.cs). Written between
+/// commands and during IDLE, never inside another response.
+/// </summary>
+internal static class UpdateProjection
 {
-    internal static string FlagsText(MessageFlags flags, IReadOnlyList<string>? keywords, bool recent = false)
-    {
-        var b = new StringBuilder("(");
-        void Add(string f)
-        {
-            if (b.Length > 1)
-            {
-                b.Append(' ');
-            }
-
-            b.Append(f);
-        }
-
-        if ((flags & MessageFlags.Seen) != 0)
-        {
-            Add("\\Seen");
-        }
-
-        if ((flags & MessageFlags.Answered) != 0)
-        {
-            Add("\\Answered");
-        }
-
-        if ((flags & MessageFlags.Flagged) != 0)
-        {
-            Add("\\Flagged");
-        }
-
-        if ((flags & MessageFlags.Deleted) != 0)
-        {
-            Add("\\Deleted");
-        }
-
-        if ((flags & MessageFlags.Draft) != 0)
-        {
-            Add("\\Draft");
-        }
-
-        if (recent)
-        {
-            // RFC 3501 §2.3.2: a session flag, never stored.
-            Add("\\Recent");
-        }
-
-        foreach (var k in keywords ?? [])
-        {
-            Add(k);
-        }
-
-        return b.Append(')').ToString();
-    }
-
     /// <summary>
     /// Reports what the feed brought for the selected mailbox (invariants 1–3 and 6–7). Expunges are held back when
     /// <paramref name="allowExpunge"/> is false and reported by a later command.
     /// </summary>
-    public void WriteUpdates(bool allowExpunge)
+    public static void Write(ImapSession session, bool allowExpunge)
     {
-        var selected = Selected;
+        var selected = session.Selected;
         if (selected is null)
         {
             return;
@@ -125,20 +75,20 @@ internal sealed partial class ImapSession
                             selected.HighestModSeq = change.ModSeq;
                         }
 
-                        if (QResync)
+                        if (session.QResync)
                         {
                             // RFC 7162 §3.2.10: VANISHED replaces EXPUNGE once QRESYNC is enabled.
                             (vanished ??= []).Add(change.Uid);
                         }
                         else
                         {
-                            Writer.Raw("* ").Number(index + 1).Raw(" EXPUNGE\r\n");
+                            session.Writer.Raw("* ").Number(index + 1).Raw(" EXPUNGE\r\n");
                         }
 
                         break;
                     case ChangeKind.MailboxDeleted:
-                        Writer.Raw("* BYE [UNAVAILABLE] the selected mailbox was deleted\r\n");
-                        State = ImapState.Logout;
+                        session.Writer.Raw("* BYE [UNAVAILABLE] the selected mailbox was deleted\r\n");
+                        session.State = ImapState.Logout;
                         break;
                     case ChangeKind.MailboxRenamed when change.MailboxName is not null:
                         selected.Info = selected.Info with { Name = change.MailboxName };
@@ -157,7 +107,7 @@ internal sealed partial class ImapSession
         if (vanished is { Count: > 0 })
         {
             vanished.Sort();
-            Writer.Raw("* VANISHED ").Raw(SequenceSet.Format(vanished)).Crlf();
+            session.Writer.Raw("* VANISHED ").Raw(SequenceSet.Format(vanished)).Crlf();
         }
 
         // Flag changes go last, each message once with its newest state, numbered as the client now knows them.
@@ -174,25 +124,25 @@ internal sealed partial class ImapSession
                 continue;
             }
 
-            AnnounceKeywords(change.Keywords);
-            Writer.Raw("* ").Number(seq).Raw(" FETCH (UID ").Number(change.Uid).Raw(" FLAGS ").Raw(FlagsText(change.Flags, change.Keywords, selected.IsRecent(change.Uid)));
-            if (CondStore)
+            AnnounceKeywords(session, change.Keywords);
+            session.Writer.Raw("* ").Number(seq).Raw(" FETCH (UID ").Number(change.Uid).Raw(" FLAGS ").Raw(FlagText.Format(change.Flags, change.Keywords, selected.IsRecent(change.Uid)));
+            if (session.CondStore)
             {
-                Writer.Raw(" MODSEQ (").Number(change.ModSeq).Raw(")");
+                session.Writer.Raw(" MODSEQ (").Number(change.ModSeq).Raw(")");
             }
 
-            Writer.Raw(")\r\n");
+            session.Writer.Raw(")\r\n");
         }
 
         void FlushExists(ref bool dirty)
         {
             if (dirty)
             {
-                Writer.Raw("* ").Number(selected.Count).Raw(" EXISTS\r\n");
-                if (!IsRev2)
+                session.Writer.Raw("* ").Number(selected.Count).Raw(" EXISTS\r\n");
+                if (!session.IsRev2)
                 {
                     // RFC 3501 §7.3.2: the RECENT count goes with the new EXISTS.
-                    Writer.Raw("* ").Number(selected.RecentCount).Raw(" RECENT\r\n");
+                    session.Writer.Raw("* ").Number(selected.RecentCount).Raw(" RECENT\r\n");
                 }
 
                 dirty = false;
@@ -204,9 +154,9 @@ internal sealed partial class ImapSession
     /// An IMAP4rev1 session with the mailbox selected read-write is the first to hear of new messages, so it claims
     /// them as \Recent (RFC 3501 §2.3.2) before reporting them; another session that claimed them first keeps them.
     /// </summary>
-    private void ClaimRecent()
+    public static void ClaimRecent(ImapSession session)
     {
-        if (Selected is not { ClaimsRecent: true } selected)
+        if (session.Selected is not { ClaimsRecent: true } selected)
         {
             return;
         }
@@ -231,7 +181,7 @@ internal sealed partial class ImapSession
             return;
         }
 
-        var (from, to) = TryClaimRecent(selected.Info, newest + 1);
+        var (from, to) = TryClaimRecent(session, selected.Info, newest + 1);
         selected.AddRecent(from, to);
         selected.RecentClaimedTo = newest + 1;
     }
@@ -240,15 +190,15 @@ internal sealed partial class ImapSession
     /// The store's claim of \Recent up to <paramref name="uidLimit"/>; \Recent is advisory, so a store that cannot
     /// read the mailbox's claim leaves the messages unclaimed rather than failing the command.
     /// </summary>
-    public (uint From, uint To) TryClaimRecent(EdgeMail.Store.Mailboxes.MailboxInfo mailbox, uint uidLimit)
+    public static (uint From, uint To) TryClaimRecent(ImapSession session, EdgeMail.Store.Mailboxes.MailboxInfo mailbox, uint uidLimit)
     {
         try
         {
-            return Store.ClaimRecent(mailbox.Id, mailbox.UidValidity, uidLimit);
+            return session.Store.ClaimRecent(mailbox.Id, mailbox.UidValidity, uidLimit);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.RecentNotClaimed(Logger, _connection.Id, ex.Message);
+            Log.RecentNotClaimed(session.Logger, session.Connection.Id, ex.Message);
             return (uidLimit, uidLimit);
         }
     }
@@ -257,9 +207,9 @@ internal sealed partial class ImapSession
     /// Before a response uses keywords the client has not been told of: FLAGS and PERMANENTFLAGS again, with them
     /// (RFC 9051 §7.3.5, §7.1 PERMANENTFLAGS; RFC 3501 §7.2.6). Written between responses, never inside one.
     /// </summary>
-    public void AnnounceKeywords(IReadOnlyList<string>? keywords)
+    public static void AnnounceKeywords(ImapSession session, IReadOnlyList<string>? keywords)
     {
-        if (keywords is not { Count: > 0 } || Selected is not { } selected)
+        if (keywords is not { Count: > 0 } || session.Selected is not { } selected)
         {
             return;
         }
@@ -272,12 +222,12 @@ internal sealed partial class ImapSession
 
         if (added)
         {
-            WriteFlagList(selected);
+            WriteFlagList(session, selected);
         }
     }
 
     /// <summary>The untagged FLAGS and PERMANENTFLAGS of the selected mailbox (RFC 9051 §6.3.2).</summary>
-    public void WriteFlagList(SelectedMailbox selected)
+    public static void WriteFlagList(ImapSession session, SelectedMailbox selected)
     {
         var list = new StringBuilder("(\\Answered \\Flagged \\Deleted \\Seen \\Draft");
         foreach (var keyword in Commands.Select.DefaultKeywords)
@@ -296,7 +246,7 @@ internal sealed partial class ImapSession
             }
         }
 
-        Writer.Raw("* FLAGS ").Raw(list.ToString()).Raw(")\r\n");
-        Writer.Raw("* OK [PERMANENTFLAGS ").Raw(selected.ReadOnly ? "()" : list.Append(" \\*)").ToString()).Raw("] flags permitted\r\n");
+        session.Writer.Raw("* FLAGS ").Raw(list.ToString()).Raw(")\r\n");
+        session.Writer.Raw("* OK [PERMANENTFLAGS ").Raw(selected.ReadOnly ? "()" : list.Append(" \\*)").ToString()).Raw("] flags permitted\r\n");
     }
 }
