@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeMail.Pop3;
 
 /// <summary>The POP3 server side of one connection (RFC 1939, RFC 2449, RFC 2595, RFC 5034, RFC 6856).</summary>
-public sealed class Pop3ConnectionHandler(MailStore store, Authenticator authenticator, Pop3Options options, TimeProvider time, ILogger<Pop3ConnectionHandler> logger) : IConnectionHandler
+public sealed class Pop3ConnectionHandler(MailStore store, Pop3Maildrops maildrops, Authenticator authenticator, Pop3Options options, TimeProvider time, ILogger<Pop3ConnectionHandler> logger) : IConnectionHandler
 {
     public Task RunAsync(MailConnection connection, CancellationToken stopping)
     {
@@ -16,7 +16,7 @@ public sealed class Pop3ConnectionHandler(MailStore store, Authenticator authent
 
         // CONVENTIONS §2.7: one snapshot of the options per session.
         var snapshot = options.Snapshot();
-        return new Pop3Session(connection, store, authenticator, snapshot, time, logger).RunAsync(stopping);
+        return new Pop3Session(connection, store, maildrops, authenticator, snapshot, time, logger).RunAsync(stopping);
     }
 
     /// <summary>RFC 1939 §3 allows an -ERR greeting; RFC 3206 §4 SYS/TEMP says to come back later.</summary>

@@ -10,7 +10,7 @@ namespace EdgeMail.Pop3;
 /// removed that many days later, whether or not the user fetches again). An account whose maildrop a POP3 session
 /// holds is skipped until the next sweep, so a session's message numbers never change under it (RFC 1939 §4).
 /// </summary>
-public sealed class Pop3ExpiryService(MailStore store, Pop3Options options, TimeProvider time, ILogger<Pop3ExpiryService> logger) : BackgroundService
+public sealed class Pop3ExpiryService(MailStore store, Pop3Maildrops maildrops, Pop3Options options, TimeProvider time, ILogger<Pop3ExpiryService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -32,7 +32,7 @@ public sealed class Pop3ExpiryService(MailStore store, Pop3Options options, Time
         var removed = 0;
         foreach (var account in await store.ListAccountsAsync(cancellationToken).ConfigureAwait(false))
         {
-            using var lease = MaildropLocks.For(store).TryAcquire(account.Id);
+            using var lease = maildrops.Locks.TryAcquire(account.Id);
             if (lease is null)
             {
                 continue;

@@ -540,5 +540,6 @@ public sealed partial class MailStore
 
     private static string UidJson(IEnumerable<uint> uids) => "[" + string.Join(',', uids) + "]";
 
-    private ParserOptions ParserOptionsFor() => new() { MaxMimeDepth = _options.MaxMimeDepth };
+    /// <summary>How MIME is parsed from stored mail, with Storage:MaxMimeDepth: for the summary here and for SEARCH's text.</summary>
+    public ParserOptions ParserOptionsFor() => new() { MaxMimeDepth = _options.MaxMimeDepth };
 }

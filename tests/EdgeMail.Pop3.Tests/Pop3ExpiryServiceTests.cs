@@ -39,13 +39,14 @@ public sealed class Pop3ExpiryServiceTests : IAsyncLifetime
     {
         var idle = await FetchedMessageAsync("idle@edgemail.local");
         var busy = await FetchedMessageAsync("busy@edgemail.local");
-        var sweeper = new Pop3ExpiryService(_store, new Pop3Options { ExpireDays = 3 }, _time, NullLogger<Pop3ExpiryService>.Instance);
+        var maildrops = new Pop3Maildrops();
+        var sweeper = new Pop3ExpiryService(_store, maildrops, new Pop3Options { ExpireDays = 3 }, _time, NullLogger<Pop3ExpiryService>.Instance);
 
         _time.Advance(TimeSpan.FromDays(2));
         Assert.Equal(0, await sweeper.SweepAsync(default));
 
         _time.Advance(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1));
-        using (MaildropLocks.For(_store).TryAcquire(busy.Account))
+        using (maildrops.Locks.TryAcquire(busy.Account))
         {
             Assert.Equal(1, await sweeper.SweepAsync(default));
         }

@@ -185,7 +185,7 @@ internal static class Search
         public async Task LoadAsync(ImapSession session, Content depth, CancellationToken cancellationToken)
         {
             _body = await session.Store.OpenBodyAsync(Record.BodyId, cancellationToken).ConfigureAwait(false);
-            var options = new ParserOptions { MaxMimeDepth = 64 };
+            var options = session.Store.ParserOptionsFor();
             if (depth == Content.Headers)
             {
                 Headers = await HeaderList.LoadAsync(options, _body, cancellationToken).ConfigureAwait(false);

@@ -59,7 +59,7 @@ internal static class Authorization
 
         // RFC 2449 §8.1.2: the credentials were right, but another session has the maildrop; the client stays
         // in AUTHORIZATION and may try again later.
-        var lease = MaildropLocks.For(session.Store).TryAcquire(account.Id);
+        var lease = session.Maildrops.Locks.TryAcquire(account.Id);
         if (lease is null)
         {
             Log.InUse(session.Logger, account.Address);
@@ -69,7 +69,7 @@ internal static class Authorization
         try
         {
             await Removal.ExpireAsync(session, account, CancellationToken.None).ConfigureAwait(false);
-            var maildrop = await Maildrop.OpenAsync(session.Store, account.Id, WireSizes.For(session.Store), CancellationToken.None).ConfigureAwait(false);
+            var maildrop = await Maildrop.OpenAsync(session.Store, account.Id, session.Maildrops.Sizes, CancellationToken.None).ConfigureAwait(false);
             session.EnterTransaction(account, maildrop, lease);
             Log.LoggedIn(session.Logger, account.Address, method);
             var (count, octets) = maildrop.Totals();

@@ -1,21 +1,15 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
-using EdgeMail.Store;
 
 namespace EdgeMail.Pop3.Session;
 
 /// <summary>
 /// The exclusive-access lock on a maildrop (RFC 1939 §4: the server takes it on entering TRANSACTION;
-/// RFC 2449 §8.1.2 IN-USE for the others). Per account, in process, shared by every POP3 endpoint on the same store. IMAP does not
+/// RFC 2449 §8.1.2 IN-USE for the others). Per account, in process, shared through <see cref="Pop3Maildrops"/> by every POP3 endpoint on the same store. IMAP does not
 /// take it: IMAP sessions keep working beside a POP3 session, and see its deletions through the change feed.
 /// </summary>
 internal sealed class MaildropLocks
 {
-    private static readonly ConditionalWeakTable<MailStore, MaildropLocks> PerStore = [];
-
     private readonly ConcurrentDictionary<long, byte> _held = new();
-
-    public static MaildropLocks For(MailStore store) => PerStore.GetValue(store, static _ => new MaildropLocks());
 
     /// <summary>The lock on the account's maildrop, or null when another session holds it. Dispose to release.</summary>
     public IDisposable? TryAcquire(long accountId) =>

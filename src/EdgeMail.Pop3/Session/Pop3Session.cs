@@ -20,10 +20,11 @@ internal sealed class Pop3Session
 {
     private int _badCommands;
 
-    public Pop3Session(MailConnection connection, MailStore store, Authenticator authenticator, Pop3Options options, TimeProvider time, ILogger logger)
+    public Pop3Session(MailConnection connection, MailStore store, Pop3Maildrops maildrops, Authenticator authenticator, Pop3Options options, TimeProvider time, ILogger logger)
     {
         Connection = connection;
         Store = store;
+        Maildrops = maildrops;
         Authenticator = authenticator;
         Options = options;
         Time = time;
@@ -36,6 +37,8 @@ internal sealed class Pop3Session
     public IBufferWriter<byte> Output => Connection.Output;
 
     public MailStore Store { get; }
+
+    public Pop3Maildrops Maildrops { get; }
 
     public Authenticator Authenticator { get; }
 

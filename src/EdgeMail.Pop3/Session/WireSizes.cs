@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 using EdgeMail.Pop3.Protocol;
 using EdgeMail.Store;
 using EdgeMail.Store.Messages;
@@ -21,12 +20,7 @@ internal sealed class WireSizes
     private const int MaxEntries = 200_000;
     private const int ReadBufferBytes = 16 * 1024;
 
-    private static readonly ConditionalWeakTable<MailStore, WireSizes> PerStore = [];
-
     private readonly ConcurrentDictionary<(long MailboxId, uint UidValidity, uint Uid), long> _sizes = new();
-
-    /// <summary>The cache shared by every session on this store (the pop3 and pop3s endpoints alike).</summary>
-    public static WireSizes For(MailStore store) => PerStore.GetValue(store, static _ => new WireSizes());
 
     /// <summary>The size, or null when the body is gone (expunged since the listing).</summary>
     public async ValueTask<long?> GetAsync(MailStore store, uint uidValidity, MessageRecord message, CancellationToken cancellationToken)

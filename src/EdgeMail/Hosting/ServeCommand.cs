@@ -66,6 +66,7 @@ internal static class ServeCommand
         builder.Services.AddSingleton(settings.Imap);
         builder.Services.AddSingleton<ImapConnectionHandler>();
         builder.Services.AddSingleton(settings.Pop3);
+        builder.Services.AddSingleton<Pop3Maildrops>();
         builder.Services.AddSingleton<Pop3ConnectionHandler>();
         builder.Services.AddHostedService<Pop3ExpiryService>();
         builder.Services.AddSingleton(settings.Memory);

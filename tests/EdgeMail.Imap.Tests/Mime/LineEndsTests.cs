@@ -26,7 +26,7 @@ public sealed class LineEndsTests : IAsyncLifetime
         _server = await ServerFixture.StartAsync(services =>
         {
             var imap = new ImapConnectionHandler(services.Store, services.Authenticator, new ImapOptions(), services.Time, services.Logs.CreateLogger<ImapConnectionHandler>());
-            var pop3 = new Pop3ConnectionHandler(services.Store, services.Authenticator, new Pop3Options(), services.Time, services.Logs.CreateLogger<Pop3ConnectionHandler>());
+            var pop3 = new Pop3ConnectionHandler(services.Store, new Pop3Maildrops(), services.Authenticator, new Pop3Options(), services.Time, services.Logs.CreateLogger<Pop3ConnectionHandler>());
             return [new FixtureEndpoint("imap", TlsMode.None, imap), new FixtureEndpoint("pop3", TlsMode.None, pop3)];
         });
         await _server.AddUserAsync(User, Password);

@@ -122,12 +122,12 @@ public sealed class HandlerTests
     }
 
     private static Pop3ConnectionHandler Handler(Pop3Server server, Pop3Options? options = null) =>
-        new(server.Store, server.Fixture.Authenticator, options ?? new Pop3Options(), TimeProvider.System, server.Fixture.Logs.CreateLogger<Pop3ConnectionHandler>());
+        new(server.Store, server.Maildrops, server.Fixture.Authenticator, options ?? new Pop3Options(), TimeProvider.System, server.Fixture.Logs.CreateLogger<Pop3ConnectionHandler>());
 
     private static (PipeClient Client, Task Run, CancellationTokenSource Stopping) Start(Pop3Server server, IPEndPoint remote, TimeProvider? time = null)
     {
         var client = PipeClient.Create(remote, time);
-        var handler = new Pop3ConnectionHandler(server.Store, server.Fixture.Authenticator, new Pop3Options(), time ?? TimeProvider.System, server.Fixture.Logs.CreateLogger<Pop3ConnectionHandler>());
+        var handler = new Pop3ConnectionHandler(server.Store, server.Maildrops, server.Fixture.Authenticator, new Pop3Options(), time ?? TimeProvider.System, server.Fixture.Logs.CreateLogger<Pop3ConnectionHandler>());
         var stopping = new CancellationTokenSource();
         var run = Task.Run(async () =>
         {

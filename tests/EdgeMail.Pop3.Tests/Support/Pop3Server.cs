@@ -14,8 +14,9 @@ internal sealed class Pop3Server : IAsyncDisposable
     public const string User = "alice@example.org";
     public const string Password = "correct horse battery";
 
-    private Pop3Server(ServerFixture fixture, long inboxId, long accountId)
+    private Pop3Server(ServerFixture fixture, Pop3Maildrops maildrops, long inboxId, long accountId)
     {
+        Maildrops = maildrops;
         Fixture = fixture;
         InboxId = inboxId;
         AccountId = accountId;
@@ -29,6 +30,9 @@ internal sealed class Pop3Server : IAsyncDisposable
 
     public long AccountId { get; }
 
+    /// <summary>The locks and sizes the server's sessions share; a second handler on the same store takes these too.</summary>
+    public Pop3Maildrops Maildrops { get; }
+
     public int Port => Fixture.Ports["pop3"];
 
     public int TlsPort => Fixture.Ports["pop3s"];
@@ -36,17 +40,18 @@ internal sealed class Pop3Server : IAsyncDisposable
     public static async Task<Pop3Server> StartAsync(Pop3Options? options = null, TimeProvider? time = null, LoginThrottleOptions? throttle = null)
     {
         options ??= new Pop3Options();
+        var maildrops = new Pop3Maildrops();
         var fixture = await ServerFixture.StartAsync(
             services =>
             {
-                var handler = new Pop3ConnectionHandler(services.Store, services.Authenticator, options, services.Time, services.Logs.CreateLogger<Pop3ConnectionHandler>());
+                var handler = new Pop3ConnectionHandler(services.Store, maildrops, services.Authenticator, options, services.Time, services.Logs.CreateLogger<Pop3ConnectionHandler>());
                 return [new FixtureEndpoint("pop3", TlsMode.None, handler), new FixtureEndpoint("pop3s", TlsMode.Implicit, handler)];
             },
             throttle: throttle,
             time: time);
         var account = await fixture.AddUserAsync(User, Password);
         var inbox = await fixture.Store.GetMailboxAsync(account.Id, "INBOX");
-        return new Pop3Server(fixture, inbox!.Id, account.Id);
+        return new Pop3Server(fixture, maildrops, inbox!.Id, account.Id);
     }
 
     /// <summary>Delivers a message to the INBOX as SMTP would, bytes as given.</summary>
