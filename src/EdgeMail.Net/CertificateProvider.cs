@@ -3,7 +3,7 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using EdgeMail.Net.Interop;
+using EdgeMail.Shared.Interop;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -271,7 +271,7 @@ public sealed class CertificateProvider : IDisposable
         WriteAtomically(keyPath, key.ExportPkcs8PrivateKeyPem(), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         WriteAtomically(certificatePath, certificate.ExportCertificatePem(),
             UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        Libc.FsyncDirectory(folder);
+        DirectoryFsync.Flush(folder);
     }
 
     // Temporary file in the same folder (so the rename is atomic), created with its final mode (so the key is

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeMail.Shared.Interop;
 using EdgeMail.Store.Interop;
 using Microsoft.Win32.SafeHandles;
 
@@ -91,7 +92,7 @@ internal sealed class BodyFiles : IDisposable
 
         if (_directoryDirty)
         {
-            Libc.FsyncDirectory(BodiesPath);
+            DirectoryFsync.Flush(BodiesPath);
             _directoryDirty = false;
         }
     }
@@ -256,7 +257,7 @@ internal sealed class BodyFiles : IDisposable
             OpenSegment(newest, create: false);
         }
 
-        Libc.FsyncDirectory(BodiesPath);
+        DirectoryFsync.Flush(BodiesPath);
         return report;
     }
 
