@@ -111,8 +111,8 @@ public sealed partial class MailStore
     /// </summary>
     public IAsyncEnumerable<MessageRecord> EnumerateAsync(long mailboxId, uint fromUid = 1, uint toUid = uint.MaxValue, CancellationToken cancellationToken = default) =>
         PageAsync(
-            """
-            SELECT mailbox_id, uid, modseq, flags, keywords, internal_date, size, body_id, internal_offset FROM messages
+            $"""
+            SELECT {MessageColumn.List("")} FROM messages
             WHERE mailbox_id = $m AND uid >= $from AND uid <= $to ORDER BY uid LIMIT $n
             """,
             mailboxId,
@@ -120,7 +120,7 @@ public sealed partial class MailStore
             toUid,
             reader =>
             {
-                var record = ReadMessage(reader, 8);
+                var record = ReadMessage(reader);
                 return (record, record.Uid);
             },
             cancellationToken);
@@ -502,16 +502,38 @@ public sealed partial class MailStore
 
     // Columns: mailbox_id, uid, modseq, flags, keywords, internal_date, size, body_id, and internal_offset at
     // offsetColumn (last in each query).
-    private static MessageRecord ReadMessage(SqliteDataReader reader, int offsetColumn) =>
+    /// <summary>A message row whose first columns are <see cref="MessageColumn.List"/>.</summary>
+    private static MessageRecord ReadMessage(SqliteDataReader reader) =>
         new(
-            reader.GetInt64(0),
-            (uint)reader.GetInt64(1),
-            (ulong)reader.GetInt64(2),
-            (MessageFlags)reader.GetInt32(3),
-            SplitKeywords(reader.IsDBNull(4) ? null : reader.GetString(4)),
-            InternalDate(reader.GetInt64(5), reader.GetInt32(offsetColumn)),
-            reader.GetInt64(6),
-            reader.GetInt64(7));
+            reader.GetInt64(MessageColumn.MailboxId),
+            (uint)reader.GetInt64(MessageColumn.Uid),
+            (ulong)reader.GetInt64(MessageColumn.ModSeq),
+            (MessageFlags)reader.GetInt32(MessageColumn.Flags),
+            SplitKeywords(reader.IsDBNull(MessageColumn.Keywords) ? null : reader.GetString(MessageColumn.Keywords)),
+            InternalDate(reader.GetInt64(MessageColumn.InternalDate), reader.GetInt32(MessageColumn.InternalOffset)),
+            reader.GetInt64(MessageColumn.Size),
+            reader.GetInt64(MessageColumn.BodyId));
+
+    /// <summary>The columns a message row is read from, in order, and their ordinals; a query may add columns after them.</summary>
+    private static class MessageColumn
+    {
+        public const int MailboxId = 0;
+        public const int Uid = 1;
+        public const int ModSeq = 2;
+        public const int Flags = 3;
+        public const int Keywords = 4;
+        public const int InternalDate = 5;
+        public const int InternalOffset = 6;
+        public const int Size = 7;
+        public const int BodyId = 8;
+
+        /// <summary>The first ordinal after them.</summary>
+        public const int Count = 9;
+
+        /// <summary>The select list, each column with <paramref name="table"/> before it ("m." in a join).</summary>
+        public static string List(string table) =>
+            $"{table}mailbox_id, {table}uid, {table}modseq, {table}flags, {table}keywords, {table}internal_date, {table}internal_offset, {table}size, {table}body_id";
+    }
 
     // The instant, shown in the time zone it was given in.
     private static DateTimeOffset InternalDate(long unixMilliseconds, int offsetMinutes) =>

@@ -52,8 +52,8 @@ public sealed partial class MailStore
     /// </summary>
     public IAsyncEnumerable<(MessageRecord Record, MessageSummary Summary)> EnumerateWithSummariesAsync(long mailboxId, uint fromUid = 1, uint toUid = uint.MaxValue, CancellationToken cancellationToken = default) =>
         PageAsync(
-            """
-            SELECT m.mailbox_id, m.uid, m.modseq, m.flags, m.keywords, m.internal_date, m.size, m.body_id, b.summary, m.internal_offset
+            $"""
+            SELECT {MessageColumn.List("m.")}, b.summary
             FROM messages m JOIN bodies b ON b.id = m.body_id
             WHERE m.mailbox_id = $m AND m.uid >= $from AND m.uid <= $to ORDER BY m.uid LIMIT $n
             """,
@@ -62,8 +62,8 @@ public sealed partial class MailStore
             toUid,
             reader =>
             {
-                var record = ReadMessage(reader, 9);
-                var summary = System.Text.Json.JsonSerializer.Deserialize((byte[])reader.GetValue(8), SummaryJsonContext.Default.MessageSummary)!;
+                var record = ReadMessage(reader);
+                var summary = System.Text.Json.JsonSerializer.Deserialize((byte[])reader.GetValue(MessageColumn.Count), SummaryJsonContext.Default.MessageSummary)!;
                 return ((record, summary), record.Uid);
             },
             cancellationToken);
