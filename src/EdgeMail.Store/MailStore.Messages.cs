@@ -90,7 +90,7 @@ public sealed partial class MailStore
         {
             try
             {
-                return await staged.CompleteAsync(Summarize, cancellationToken).ConfigureAwait(false);
+                return await staged.CompleteAsync(Summarize, _summaryJson, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -100,7 +100,7 @@ public sealed partial class MailStore
 
         await using var staging = CreateStaging(null, keepLineEnds);
         await body.CopyToAsync(staging, 64 * 1024, cancellationToken).ConfigureAwait(false);
-        return await staging.CompleteAsync(Summarize, cancellationToken).ConfigureAwait(false);
+        return await staging.CompleteAsync(Summarize, _summaryJson, cancellationToken).ConfigureAwait(false);
 
         MessageSummary Summarize(Stream stream) => MimeSummarizer.Summarize(stream, ParserOptionsFor(), cancellationToken);
     }
@@ -180,7 +180,7 @@ public sealed partial class MailStore
         command.Parameters.AddWithValue("$id", bodyId);
         var bytes = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[]
             ?? throw new StoreException(StoreError.NotFound, "the message no longer exists");
-        return System.Text.Json.JsonSerializer.Deserialize(bytes, SummaryJsonContext.Default.MessageSummary)!;
+        return System.Text.Json.JsonSerializer.Deserialize(bytes, _summaryJson)!;
     }
 
     /// <summary>Opens a stored body for reading from any offset; its space is kept while the stream is open.</summary>

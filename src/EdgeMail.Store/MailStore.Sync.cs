@@ -63,7 +63,7 @@ public sealed partial class MailStore
             reader =>
             {
                 var record = ReadMessage(reader);
-                var summary = System.Text.Json.JsonSerializer.Deserialize((byte[])reader.GetValue(MessageColumn.Count), SummaryJsonContext.Default.MessageSummary)!;
+                var summary = System.Text.Json.JsonSerializer.Deserialize((byte[])reader.GetValue(MessageColumn.Count), _summaryJson)!;
                 return ((record, summary), record.Uid);
             },
             cancellationToken);

@@ -1,6 +1,7 @@
 using EdgeMail.Store.Bodies;
 using EdgeMail.Store.Changes;
 using EdgeMail.Store.Data;
+using EdgeMail.Store.Mime;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -26,6 +27,7 @@ public sealed partial class MailStore : IAsyncDisposable
     private readonly WriteQueue _writes;
     private readonly FileStream? _lock;
     private readonly StoreOptions _options;
+    private readonly System.Text.Json.Serialization.Metadata.JsonTypeInfo<MessageSummary> _summaryJson;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly OpenBodies _openBodies = new();
@@ -34,6 +36,7 @@ public sealed partial class MailStore : IAsyncDisposable
     private MailStore(StoreOptions options, StoreOpenMode mode, TimeProvider time, ILogger logger)
     {
         _options = options;
+        _summaryJson = SummaryJsonContext.For(options.MaxMimeDepth);
         _time = time;
         _logger = logger;
         Mode = mode;

@@ -125,7 +125,7 @@ public sealed class MessageStaging : Stream
     /// Ends the writing: an inline body hands its buffer over, a file is written out and fsynced (in the caller's
     /// task, in parallel with other deliveries) and summarized with one sequential read.
     /// </summary>
-    internal async Task<PreparedBody> CompleteAsync(Func<Stream, MessageSummary> summarize, CancellationToken cancellationToken)
+    internal async Task<PreparedBody> CompleteAsync(Func<Stream, MessageSummary> summarize, System.Text.Json.Serialization.Metadata.JsonTypeInfo<MessageSummary> json, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         if (TooLarge)
@@ -167,7 +167,7 @@ public sealed class MessageStaging : Stream
         return new PreparedBody(null, 0, staged, Serialize(summary, crlfLength));
 
         byte[] Serialize(MessageSummary s, long crlf) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
-            s with { CrlfLength = crlf, StoredCrlf = _convertLineEnds }, SummaryJsonContext.Default.MessageSummary);
+            s with { CrlfLength = crlf, StoredCrlf = _convertLineEnds }, json);
     }
 
     protected override void Dispose(bool disposing)

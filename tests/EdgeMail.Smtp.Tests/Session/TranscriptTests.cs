@@ -114,6 +114,23 @@ public sealed class TranscriptTests
     }
 
     [Fact]
+    public async Task A_message_nested_deeper_than_the_summary_json_allowed_is_delivered_not_deferred_forever()
+    {
+        await using var server = await SmtpServer.StartAsync();
+        await server.AddUserAsync("alice");
+        await using var c = await SmtpTranscript.ConnectAsync(server.Port);
+        await c.ExpectAsync("EHLO x", "250 *");
+        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
+        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.ExpectAsync("DATA", "354 *");
+        var open = string.Concat(Enumerable.Range(0, 40).Select(i => $"Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"));
+        var close = string.Concat(Enumerable.Range(0, 40).Reverse().Select(i => $"--b{i}--\r\n"));
+        await c.ExpectAsync("Subject: deep\r\nMIME-Version: 1.0\r\n" + open + "Content-Type: text/plain\r\n\r\ninnermost\r\n" + close + ".", "250 2.0.0 OK delivered");
+
+        Assert.Contains("innermost", Assert.Single(await server.InboxAsync("alice")).Text);
+    }
+
+    [Fact]
     public async Task Submission_port_requires_auth_before_mail()
     {
         await using var server = await SmtpServer.StartAsync();
