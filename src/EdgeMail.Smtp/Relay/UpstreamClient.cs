@@ -32,6 +32,19 @@ internal sealed class UpstreamClient : SmtpClient
         _envelopeId = envelopeId;
     }
 
+    /// <summary>
+    /// Relays the message as stored. MailKit would re-encode any part with a line over 998 octets (or 8-bit data)
+    /// before sending, which changes a message that may be signed; only an upstream without 8BITMIME, which could
+    /// not take 8-bit data at all, gets MailKit's conversion (which still leaves DKIM- or ARC-signed mail alone).
+    /// </summary>
+    protected override void Prepare(FormatOptions options, MimeMessage message, EncodingConstraint constraint, int maxLineLength)
+    {
+        if (constraint == EncodingConstraint.SevenBit)
+        {
+            base.Prepare(options, message, constraint, maxLineLength);
+        }
+    }
+
     protected override void OnRecipientAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) =>
         Accepted.Add(mailbox.Address);
 

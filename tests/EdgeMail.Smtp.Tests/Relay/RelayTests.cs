@@ -58,6 +58,31 @@ public sealed class RelayTests
         Eventually.TrueAsync(() => Task.FromResult(server.Runner!.Passes > passes), "the runner to wait");
 
     [Fact]
+    public async Task A_message_with_long_lines_is_relayed_as_stored_not_re_encoded()
+    {
+        var port = Upstream.ReservePort();
+        await using var upstream = await Upstream.StartAsync(port);
+        var relay = new RelayOptions { Host = "127.0.0.1", Port = port, Security = RelaySecurity.None };
+        await using var server = await SmtpServer.StartAsync(relay: relay);
+        await server.StartRunnerAsync();
+        var line = "<td>" + new string('y', 4000) + "</td>";
+        await using (var c = await SmtpTranscript.ConnectAsync(server.Port))
+        {
+            // Raw, as a LAN device sends it: MailKit as the client would itself re-encode the long line.
+            await c.ExpectAsync("EHLO scanner.lan", "250 *");
+            await c.ExpectAsync("MAIL FROM:<scanner@lan.test>", "250 *");
+            await c.ExpectAsync("RCPT TO:<friend@example.net>", "250 *");
+            await c.ExpectAsync("DATA", "354 *");
+            await c.ExpectAsync("Subject: long\r\nMIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n" + line + "\r\n.", "250 2.0.0 OK queued as *");
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(upstream.Received().Length == 1), "the upstream to receive it" + server.Fixture.LogText);
+        var received = Assert.Single(upstream.Received());
+        Assert.Contains("\r\n" + line + "\r\n", received, StringComparison.Ordinal);
+        Assert.DoesNotContain("quoted-printable", received, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Upstream_down_then_up_gets_the_message_exactly_once_without_waiting_out_the_backoff()
     {
         var time = new ManualTimeProvider(DateTimeOffset.UtcNow);

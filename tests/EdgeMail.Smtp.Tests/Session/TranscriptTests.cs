@@ -130,6 +130,40 @@ public sealed class TranscriptTests
         Assert.Contains("innermost", Assert.Single(await server.InboxAsync("alice")).Text);
     }
 
+    [Theory]
+    [InlineData(1_200)]
+    [InlineData(20_000)]
+    public async Task A_body_line_longer_than_RFC_5321s_1000_is_stored_as_received(int length)
+    {
+        await using var server = await SmtpServer.StartAsync();
+        await server.AddUserAsync("alice");
+        await using var c = await SmtpTranscript.ConnectAsync(server.Port);
+        var line = "<p>" + new string('x', length - 7) + "</p>";
+        await c.ExpectAsync("EHLO x", "250 *");
+        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
+        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.ExpectAsync("DATA", "354 *");
+        await c.ExpectAsync("Subject: html\r\nContent-Type: text/html\r\n\r\n" + line + "\r\n.", "250 2.0.0 OK delivered");
+
+        Assert.EndsWith("\r\n\r\n" + line + "\r\n", Assert.Single(await server.InboxAsync("alice")).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_line_past_MaxTextLineBytes_is_refused_once_the_data_is_read()
+    {
+        await using var server = await SmtpServer.StartAsync();
+        await server.AddUserAsync("alice");
+        await using var c = await SmtpTranscript.ConnectAsync(server.Port);
+        await c.ExpectAsync("EHLO x", "250 *");
+        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
+        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.ExpectAsync("DATA", "354 *");
+        await c.ExpectAsync("Subject: huge\r\n\r\n" + new string('x', server.Smtp.MaxTextLineBytes) + "\r\n.", "554 5.6.0 *");
+        await c.ExpectAsync("NOOP", "250 *");
+
+        Assert.Empty(await server.InboxAsync("alice"));
+    }
+
     [Fact]
     public async Task Submission_port_requires_auth_before_mail()
     {
@@ -222,9 +256,9 @@ public sealed class TranscriptTests
     }
 
     [Fact]
-    public async Task Text_line_over_1000_octets_refuses_the_message_and_command_line_over_the_cap_gets_500()
+    public async Task Text_line_over_a_MaxTextLineBytes_of_1000_refuses_the_message_and_command_line_over_the_cap_gets_500()
     {
-        await using var server = await SmtpServer.StartAsync(new SmtpOptions { MaxCommandLineBytes = 512 });
+        await using var server = await SmtpServer.StartAsync(new SmtpOptions { MaxCommandLineBytes = 512, MaxTextLineBytes = 1000 });
         await server.AddUserAsync("alice");
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
         await c.ExpectAsync("EHLO " + new string('a', 600), "500 5.5.0 *");
