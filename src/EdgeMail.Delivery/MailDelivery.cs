@@ -55,6 +55,11 @@ public sealed class MailDelivery
                 throw new StoreException(StoreError.TooLarge, $"the message is larger than {_options.MaxMessageBytes} bytes");
             }
 
+            if (message.ReceivedHeaders > _options.MaxReceivedHeaders)
+            {
+                throw new MailLoopException(message.ReceivedHeaders, _options.MaxReceivedHeaders);
+            }
+
             var mailboxes = local.Select(t => t.MailboxId).Distinct().ToArray();
             return await _store.DeliverAsync(new DeliveryRequest(message.Staging, mailboxes, relay, completesQueueMessage, internalDate), cancellationToken).ConfigureAwait(false);
         }

@@ -40,6 +40,13 @@ public sealed class SmtpOptions
     }
 
     /// <summary>
+    /// Received fields a message may carry before it is refused as a loop with 554 5.4.6 (RFC 5321 §6.3); as
+    /// Postfix's hopcount_limit (50).
+    /// </summary>
+    [Range(10, 1000)]
+    public int MaxReceivedHeaders { get; set; } = 50;
+
+    /// <summary>
     /// Recipients per message. RFC 5321 §4.5.3.1.8 asks for at least 100; Postfix's smtpd_recipient_limit is 1000,
     /// far more than a LAN scanner or a family ever needs.
     /// </summary>

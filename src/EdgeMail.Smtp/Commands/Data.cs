@@ -93,6 +93,16 @@ internal static class Data
             return SmtpReply.None;
         }
 
+        if (bdat.Size > session.Intake.MaxMessageBytes)
+        {
+            // A chunk announced beyond the whole limit is refused without reading it, and the session ends:
+            // the one exception to reading a refused body to its end.
+            await session.DiscardChunksAsync().ConfigureAwait(false);
+            session.ResetTransaction();
+            await session.SayGoodbyeAsync(SmtpReplies.ChunkTooBig).ConfigureAwait(false);
+            return SmtpReply.None;
+        }
+
         if (session.State is not (SmtpState.Mail or SmtpState.Rcpt or SmtpState.Chunking) || session.Recipients.Count == 0)
         {
             // Read the chunk to its end and store nothing, then refuse once.
@@ -171,6 +181,10 @@ internal static class Data
         catch (StoreException ex) when (ex.Error == StoreError.TooLarge)
         {
             throw new ProtocolException(SmtpReplies.MessageTooBig, clientFault: false);
+        }
+        catch (MailLoopException)
+        {
+            throw new ProtocolException(SmtpReplies.MailLoop, clientFault: false);
         }
 
         session.Messages++;

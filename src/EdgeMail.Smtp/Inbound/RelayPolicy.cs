@@ -39,6 +39,13 @@ public sealed class RelayPolicy
     /// <summary>RFC 6409 §6.1: an authenticated user sends as themselves (unless Smtp:RestrictSenderToAccount is off).</summary>
     internal void CheckSender(ClientTrust client, string sender)
     {
+        // A client neither authenticated nor in Smtp:TrustedNetworks (the internet, or a LAN outside them) may not
+        // claim one of our own addresses: that is how forged "internal" mail gets to a local inbox.
+        if (!client.IsAuthenticated && !IsTrusted(client.Address) && sender.Length > 0 && _router.IsLocal(sender))
+        {
+            throw new ProtocolException(SmtpReplies.LocalSenderNeedsAuth);
+        }
+
         if (client.IsAuthenticated && _smtp.RestrictSenderToAccount &&
             !string.Equals(sender, client.AccountAddress, StringComparison.OrdinalIgnoreCase))
         {

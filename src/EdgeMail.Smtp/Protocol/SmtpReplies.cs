@@ -41,6 +41,15 @@ internal static class SmtpReplies
     public static readonly SmtpReply NoSuchUser = new(550, "5.1.1", "No such user here"); // RFC 3463 §3.2
     public static readonly SmtpReply MessageTooBig = new(552, "5.3.4", "Message size exceeds fixed maximum message size"); // RFC 1870 §6
     public static readonly SmtpReply SenderNotOwned = new(553, "5.7.1", "Sender address not owned by the authenticated user"); // RFC 6409 §6.1
+
+    // RFC 3463 §3.8 X.7.1: a stranger may not use one of our own domains as the sender (as mox refuses it).
+    public static readonly SmtpReply LocalSenderNeedsAuth = new(550, "5.7.1", "Sending as an address of this server needs authentication");
+
+    // RFC 3463 §3.5 X.4.6 "routing loop detected"; RFC 5321 §6.3.
+    public static readonly SmtpReply MailLoop = new(554, "5.4.6", "Too many hops: the message is looping");
+
+    // RFC 3030 §2 allows no skipping of a chunk; reading gigabytes to stay in step is the attack, so the session ends.
+    public static readonly SmtpReply ChunkTooBig = new(552, "5.3.4", "Message size exceeds fixed maximum message size; closing");
     public static readonly SmtpReply BadSenderSyntax = new(553, "5.1.7", "Bad sender address syntax");
     public static readonly SmtpReply BadRecipientSyntax = new(553, "5.1.3", "Bad recipient address syntax");
     public static readonly SmtpReply RelayDenied = new(554, "5.7.1", "Relay access denied");

@@ -75,7 +75,7 @@ internal static class ServeCommand
         builder.Services.AddSingleton(settings.Relay);
         // Every local delivery (SMTP, the relay queue's reports) goes through one MailDelivery; its limits are the
         // SMTP keys users already have.
-        builder.Services.AddSingleton(new DeliveryOptions { MaxMessageBytes = settings.Smtp.MaxMessageBytes, PostmasterAccount = settings.Smtp.PostmasterAccount });
+        builder.Services.AddSingleton(new DeliveryOptions { MaxMessageBytes = settings.Smtp.MaxMessageBytes, MaxReceivedHeaders = settings.Smtp.MaxReceivedHeaders, PostmasterAccount = settings.Smtp.PostmasterAccount });
         builder.Services.AddSingleton(new LocalDomains(settings.Domains));
         builder.Services.AddSingleton<MailDelivery>();
         builder.Services.AddSingleton<RelayQueueSignal>();

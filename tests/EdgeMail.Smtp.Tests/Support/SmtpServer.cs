@@ -73,7 +73,7 @@ internal sealed class SmtpServer : IAsyncDisposable
 
     /// <summary>Local delivery as the host composes it: the test domain, and the SMTP keys for its limits.</summary>
     public static MailDelivery Delivery(EdgeMail.Store.MailStore store, SmtpOptions smtp) =>
-        new(store, new LocalDomains([Domain]), new DeliveryOptions { MaxMessageBytes = smtp.MaxMessageBytes, PostmasterAccount = smtp.PostmasterAccount });
+        new(store, new LocalDomains([Domain]), new DeliveryOptions { MaxMessageBytes = smtp.MaxMessageBytes, MaxReceivedHeaders = smtp.MaxReceivedHeaders, PostmasterAccount = smtp.PostmasterAccount });
 
     /// <summary>Starts the queue runner as the host would (a hosted service).</summary>
     public async Task<QueueRunner> StartRunnerAsync()
