@@ -107,6 +107,15 @@ internal sealed class ImapSession
             // hours, and each nested async method would keep its own state machine alive meanwhile.
             while (State != ImapState.Logout)
             {
+                // Checked before every read, so that junk lines (empty, NUL, 8-bit, too long), which end their
+                // iteration early, count towards the limit as much as a bad command does.
+                if (_badCommands >= Options.MaxBadCommands)
+                {
+                    Log.TooManyBadCommands(Logger, _connection.Id, _badCommands);
+                    await SayByeAsync("too many invalid commands").ConfigureAwait(false);
+                    return;
+                }
+
                 var timeout = Account is null ? Options.UnauthenticatedTimeout : Options.IdleTimeout;
                 var read = await _reader.ReadAsync(timeout, stopping).ConfigureAwait(false);
                 switch (read.Status)
@@ -203,13 +212,6 @@ internal sealed class ImapSession
                     UpdateProjection.Write(this, allowExpunge: true);
                     Writer.Raw(idle.Tag).Raw(" OK IDLE terminated").Crlf();
                     await Writer.FlushAsync(stopping).ConfigureAwait(false);
-                }
-
-                if (_badCommands >= Options.MaxBadCommands)
-                {
-                    Log.TooManyBadCommands(Logger, _connection.Id, _badCommands);
-                    await SayByeAsync("too many invalid commands").ConfigureAwait(false);
-                    return;
                 }
 
                 if (stopping.IsCancellationRequested && State != ImapState.Logout)
