@@ -7,6 +7,7 @@ using System.Net;
 using EdgeMail.Auth.Login;
 using EdgeMail.Auth.Throttling;
 using EdgeMail.Configuration;
+using EdgeMail.Control;
 using EdgeMail.Hosting;
 using EdgeMail.Net;
 using EdgeMail.Store;
@@ -25,9 +26,14 @@ namespace EdgeMail;
 /// </summary>
 internal static class ServeCommand
 {
-    public static async Task<int> RunAsync(CliArguments cli, IConfigurationRoot configuration, EdgeMailSettings settings)
+    /// <summary>The host's own category, which logs a failed start with its stack trace.</summary>
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    public static async Task<int> RunAsync(VerbContext context, CancellationToken cancellationToken)
     {
-        Cli.ExpectWords(cli, 1);
+        var configuration = context.Configuration;
+        var settings = context.Settings;
+        var starting = true;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
@@ -36,6 +42,10 @@ internal static class ServeCommand
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
+
+        // A failed start (a port in use) is said once, as one line on stderr, below; the host would log it again
+        // with the whole stack trace. Its later errors (a background service failing) are still logged.
+        builder.Logging.AddFilter((category, level) => !(starting && level >= LogLevel.Error && category == HostCategory));
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Network.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -44,6 +54,7 @@ internal static class ServeCommand
 
         // The store and the certificate are opened before the host starts, so that a locked data
         // folder or a bad certificate fails `serve` with one clear line.
+        DataFolder.CheckWritable(Path.GetFullPath(settings.Storage.Path));
         var store = MailStore.Open(settings.Storage, StoreOpenMode.Service);
         CertificateProvider certificate;
         try
@@ -76,6 +87,11 @@ internal static class ServeCommand
         builder.Services.AddSingleton<MailIntake>();
         builder.Services.AddSingleton<SmtpConnectionHandler>();
         builder.Services.AddHostedService<QueueRunner>();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(settings.Control);
+        builder.Services.AddSingleton<IControlHandler, StatusHandler>();
+        builder.Services.AddSingleton<IControlHandler, QueueFlushHandler>();
+        builder.Services.AddHostedService<ControlServer>();
         foreach (var address in settings.Network.GetBindAddresses())
         {
             AddEndpoint(builder.Services, "imap", address, settings.Imap.Port, TlsMode.None, Handler<ImapConnectionHandler>);
@@ -91,12 +107,16 @@ internal static class ServeCommand
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeMail");
         try
         {
-            await host.StartAsync().ConfigureAwait(false);
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             await Console.Error.WriteLineAsync($"edgemail: {Cli.OneLine(ex.Message)}").ConfigureAwait(false);
             return Cli.Failure;
+        }
+        finally
+        {
+            starting = false;
         }
 
         var listening = host.Services.GetServices<IHostedService>().OfType<MailListenerService>().Select(l => $"{l.Endpoint.Name}={l.LocalEndPoint}");
