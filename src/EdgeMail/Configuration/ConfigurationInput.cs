@@ -6,6 +6,9 @@ namespace EdgeMail.Configuration;
 /// </summary>
 internal sealed class ConfigurationInput
 {
+    /// <summary>Settings outside any section, given as --Name=value (--Domains=a.example,b.example).</summary>
+    private static readonly string[] TopLevelSettings = ["Domains"];
+
     public Dictionary<string, string?> Settings { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public string? ConfigFile { get; set; }
@@ -20,7 +23,7 @@ internal sealed class ConfigurationInput
 
     /// <summary>
     /// Takes every --Section:Key=value out of <paramref name="args"/> into <see cref="Settings"/> and returns the rest,
-    /// in order, for the verb's parser. A setting always has '=' (--Imap:Port=143): a space-separated value would be
+    /// in order, for the verb's parser (and --Domains=LIST). A setting always has '=' (--Imap:Port=143): a space-separated value would be
     /// ambiguous with the verb's own words.
     /// </summary>
     public string[] TakeSettings(IEnumerable<string> args)
@@ -36,7 +39,7 @@ internal sealed class ConfigurationInput
 
             var eq = arg.IndexOf('=', StringComparison.Ordinal);
             var name = eq < 0 ? arg[2..] : arg[2..eq];
-            if (!name.Contains(':', StringComparison.Ordinal))
+            if (!name.Contains(':', StringComparison.Ordinal) && !TopLevelSettings.Contains(name, StringComparer.OrdinalIgnoreCase))
             {
                 rest.Add(arg);
                 continue;

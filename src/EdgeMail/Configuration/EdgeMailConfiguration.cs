@@ -180,7 +180,8 @@ internal static class EdgeMailConfiguration
     {
         var domains = configuration.GetSection("Domains");
         var list = domains.Get<string[]>();
-        if (list is null && domains.Value is { } single)
+        // One comma-separated value (--Domains=a.example,b.example) binds as an empty array, not null.
+        if (list is not { Length: > 0 } && domains.Value is { } single)
         {
             list = single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }

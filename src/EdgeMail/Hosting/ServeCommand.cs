@@ -44,8 +44,9 @@ internal static class ServeCommand
         });
 
         // A failed start (a port in use) is said once, as one line on stderr, below; the host would log it again
-        // with the whole stack trace. Its later errors (a background service failing) are still logged.
-        builder.Logging.AddFilter((category, level) => !(starting && level >= LogLevel.Error && category == HostCategory));
+        // with the whole stack trace, and then the services it tears down. Once started, its errors (a background
+        // service failing) are logged as usual.
+        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !(starting && level >= LogLevel.Error));
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Network.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -108,15 +109,12 @@ internal static class ServeCommand
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            starting = false;
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
             await Console.Error.WriteLineAsync($"edgemail: {Cli.OneLine(ex.Message)}").ConfigureAwait(false);
             return Cli.Failure;
-        }
-        finally
-        {
-            starting = false;
         }
 
         var listening = host.Services.GetServices<IHostedService>().OfType<MailListenerService>().Select(l => $"{l.Endpoint.Name}={l.LocalEndPoint}");
