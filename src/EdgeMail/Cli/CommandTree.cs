@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using EdgeMail.Configuration;
+using EdgeMail.Hosting;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>
 /// The verbs on System.CommandLine: each has --help, and the tree gives `edgemail --help` and `--version`. The

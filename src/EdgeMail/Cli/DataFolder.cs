@@ -4,7 +4,7 @@ using EdgeMail.Interop;
 using EdgeMail.Store;
 using Microsoft.Data.Sqlite;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>
 /// The checks before a verb opens the data folder, so that what a user can get wrong is said in our own words (the
@@ -87,7 +87,7 @@ internal static class DataFolder
         }
         catch (SqliteException ex)
         {
-            throw new DataFolderException($"the mail store in {dataPath} cannot be opened: {Cli.OneLine(ex.Message)}");
+            throw new DataFolderException($"the mail store in {dataPath} cannot be opened: {CliProgram.OneLine(ex.Message)}");
         }
         catch (UnauthorizedAccessException)
         {

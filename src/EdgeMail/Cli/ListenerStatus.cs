@@ -1,4 +1,4 @@
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>One socket the running service has bound: protocol name, address, port and how TLS is offered.</summary>
 internal sealed class ListenerStatus

@@ -3,7 +3,7 @@ using EdgeMail.Control;
 using EdgeMail.Store;
 using EdgeMail.Store.Queue;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>
 /// `edgemail queue list|flush|delete ID`: the relay queue, beside a running service (SQLite locking). A flush goes
@@ -19,7 +19,7 @@ internal static class QueueCommands
         if (queue.Count == 0)
         {
             Console.WriteLine("the relay queue is empty");
-            return Cli.Ok;
+            return CliProgram.Ok;
         }
 
         foreach (var message in queue)
@@ -31,7 +31,7 @@ internal static class QueueCommands
             }
         }
 
-        return Cli.Ok;
+        return CliProgram.Ok;
     }
 
     public static async Task<int> FlushAsync(VerbContext context, CancellationToken cancellationToken)
@@ -46,7 +46,7 @@ internal static class QueueCommands
         await using var store = DataFolder.OpenAdmin(settings);
         var count = await store.FlushQueueAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} recipient(s) due now; no service is running, so they are sent when `edgemail serve` starts"));
-        return Cli.Ok;
+        return CliProgram.Ok;
     }
 
     public static async Task<int> DeleteAsync(VerbContext context, long id, CancellationToken cancellationToken)
@@ -58,7 +58,7 @@ internal static class QueueCommands
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"deleted {id}"));
-        return Cli.Ok;
+        return CliProgram.Ok;
     }
 
     /// <summary>A control-channel answer: its message on stdout, or its error on stderr with exit code 1.</summary>
@@ -66,8 +66,8 @@ internal static class QueueCommands
     {
         if (answer.Error is { } error)
         {
-            Console.Error.WriteLine($"edgemail: {Cli.OneLine(error)}");
-            return Cli.Failure;
+            Console.Error.WriteLine($"edgemail: {CliProgram.OneLine(error)}");
+            return CliProgram.Failure;
         }
 
         if (answer.Message is { } message)
@@ -75,7 +75,7 @@ internal static class QueueCommands
             Console.WriteLine(message);
         }
 
-        return Cli.Ok;
+        return CliProgram.Ok;
     }
 
     private static string Describe(QueuedRecipient r) => r.State switch

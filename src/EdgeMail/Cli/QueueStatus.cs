@@ -1,4 +1,4 @@
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>The relay queue: messages, recipients still to send, and of those the ones already retried.</summary>
 internal sealed class QueueStatus

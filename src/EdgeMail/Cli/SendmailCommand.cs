@@ -6,7 +6,7 @@ using MailKit.Security;
 using MimeKit;
 using MimeKit.Utils;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>
 /// `edgemail sendmail` (and edgemail invoked as `sendmail`): the sendmail command line that cron, NAS boxes and scripts
@@ -117,7 +117,7 @@ internal static class SendmailCommand
         if (args is ["--help"] or ["-h"])
         {
             Console.WriteLine(Help);
-            return Cli.Ok;
+            return CliProgram.Ok;
         }
 
         var (own, sendmailArgs) = SplitArguments(args);
@@ -171,17 +171,17 @@ internal static class SendmailCommand
             await client.ConnectAsync(host.ToString(), settings.Smtp.Port, SecureSocketOptions.None).ConfigureAwait(false);
             await client.SendAsync(message, senderAddress, recipients.DistinctBy(r => r.Address, StringComparer.OrdinalIgnoreCase)).ConfigureAwait(false);
             await client.DisconnectAsync(quit: true).ConfigureAwait(false);
-            return Cli.Ok;
+            return CliProgram.Ok;
         }
         catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or TimeoutException)
         {
-            await Console.Error.WriteLineAsync($"edgemail: sendmail: no mail service answers on {host}:{settings.Smtp.Port} (is `edgemail serve` running?): {Cli.OneLine(ex.Message)}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"edgemail: sendmail: no mail service answers on {host}:{settings.Smtp.Port} (is `edgemail serve` running?): {CliProgram.OneLine(ex.Message)}").ConfigureAwait(false);
             return TemporaryFailure;
         }
         catch (SmtpCommandException ex)
         {
-            await Console.Error.WriteLineAsync($"edgemail: sendmail: the mail service refused the message: {(int)ex.StatusCode} {Cli.OneLine(ex.Message)}").ConfigureAwait(false);
-            return (int)ex.StatusCode >= 500 ? Cli.Failure : TemporaryFailure;
+            await Console.Error.WriteLineAsync($"edgemail: sendmail: the mail service refused the message: {(int)ex.StatusCode} {CliProgram.OneLine(ex.Message)}").ConfigureAwait(false);
+            return (int)ex.StatusCode >= 500 ? CliProgram.Failure : TemporaryFailure;
         }
     }
 

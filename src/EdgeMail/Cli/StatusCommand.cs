@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using EdgeMail.Control;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>
 /// `edgemail status [--json]`: asks the running service over the control channel (what it really listens on), or
@@ -34,11 +34,11 @@ internal static class StatusCommand
         if (json)
         {
             Console.WriteLine(JsonSerializer.Serialize(report, StatusJsonContext.Default.StatusReport));
-            return Cli.Ok;
+            return CliProgram.Ok;
         }
 
         Print(report);
-        return Cli.Ok;
+        return CliProgram.Ok;
     }
 
     private static void Print(StatusReport report)

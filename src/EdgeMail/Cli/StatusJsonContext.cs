@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(StatusReport))]

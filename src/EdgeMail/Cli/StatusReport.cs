@@ -2,7 +2,7 @@ using EdgeMail.Configuration;
 using EdgeMail.Net;
 using EdgeMail.Store;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>
 /// What `status` shows: the running service's own view when it answers on the control channel (what it really

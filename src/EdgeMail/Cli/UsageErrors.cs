@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>
 /// A parse failure as the one line a user reads: what is missing or wrong, named, and where the help is. Written
@@ -46,7 +46,7 @@ internal static class UsageErrors
         }
 
         // Errors of our own (a custom parser's) are already one readable line.
-        var said = string.Join("; ", result.Errors.Select(e => Cli.OneLine(e.Message)));
+        var said = string.Join("; ", result.Errors.Select(e => CliProgram.OneLine(e.Message)));
         return prefix + said + (said.Contains("(see ", StringComparison.Ordinal) ? "" : $" (see {help})");
     }
 

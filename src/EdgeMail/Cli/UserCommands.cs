@@ -3,7 +3,7 @@ using EdgeMail.Auth.Scram;
 using EdgeMail.Store;
 using EdgeMail.Store.Accounts;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>`edgemail user add|list|remove|passwd`: works beside a running service (SQLite locking).</summary>
 internal static class UserCommands
@@ -19,7 +19,7 @@ internal static class UserCommands
         var password = ReadPassword(passwordStdin);
         var account = await store.CreateAccountAsync(address, ScramSecret.Create(password), cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"added {account.Address}");
-        return Cli.Ok;
+        return CliProgram.Ok;
     }
 
     public static async Task<int> ListAsync(VerbContext context, CancellationToken cancellationToken)
@@ -30,7 +30,7 @@ internal static class UserCommands
             Console.WriteLine(account.Address);
         }
 
-        return Cli.Ok;
+        return CliProgram.Ok;
     }
 
     public static async Task<int> RemoveAsync(VerbContext context, string address, CancellationToken cancellationToken)
@@ -42,7 +42,7 @@ internal static class UserCommands
         }
 
         Console.WriteLine($"removed {address}");
-        return Cli.Ok;
+        return CliProgram.Ok;
     }
 
     public static async Task<int> PasswdAsync(VerbContext context, string address, bool passwordStdin, CancellationToken cancellationToken)
@@ -53,7 +53,7 @@ internal static class UserCommands
         var password = ReadPassword(passwordStdin);
         await store.SetPasswordAsync(account.Id, ScramSecret.Create(password), cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"password changed for {account.Address}");
-        return Cli.Ok;
+        return CliProgram.Ok;
     }
 
     /// <summary>

@@ -1,7 +1,7 @@
 using EdgeMail.Configuration;
 using Microsoft.Extensions.Configuration;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>What every verb starts from: the configuration its command line asks for, built and bound on first use.</summary>
 internal sealed class VerbContext(ConfigurationInput input)

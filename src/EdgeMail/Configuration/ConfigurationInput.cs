@@ -1,3 +1,5 @@
+using EdgeMail.Cli;
+
 namespace EdgeMail.Configuration;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using EdgeMail.Cli;
 using EdgeMail.Imap;
 using EdgeMail.Pop3;
 using EdgeMail.Smtp;

@@ -1,3 +1,5 @@
+using EdgeMail.Cli;
+
 namespace EdgeMail.Control;
 
 /// <summary>One response: either <see cref="Error"/> (one line for the user) or what the verb returns.</summary>

@@ -1,3 +1,4 @@
+using EdgeMail.Cli;
 using EdgeMail.Configuration;
 using EdgeMail.Net;
 using EdgeMail.Store;

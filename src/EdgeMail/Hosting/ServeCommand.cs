@@ -1,3 +1,4 @@
+using EdgeMail.Cli;
 using EdgeMail.Imap;
 using EdgeMail.Pop3;
 using EdgeMail.Smtp;
@@ -8,7 +9,6 @@ using EdgeMail.Auth.Login;
 using EdgeMail.Auth.Throttling;
 using EdgeMail.Configuration;
 using EdgeMail.Control;
-using EdgeMail.Hosting;
 using EdgeMail.Net;
 using EdgeMail.Store;
 using Microsoft.Extensions.Configuration;
@@ -17,7 +17,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeMail;
+namespace EdgeMail.Hosting;
 
 /// <summary>
 /// `edgemail serve`: the generic host with one listener service per endpoint, the store, the TLS
@@ -113,14 +113,14 @@ internal static class ServeCommand
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
-            await Console.Error.WriteLineAsync($"edgemail: {Cli.OneLine(ex.Message)}").ConfigureAwait(false);
-            return Cli.Failure;
+            await Console.Error.WriteLineAsync($"edgemail: {CliProgram.OneLine(ex.Message)}").ConfigureAwait(false);
+            return CliProgram.Failure;
         }
 
         var listening = host.Services.GetServices<IHostedService>().OfType<MailListenerService>().Select(l => $"{l.Endpoint.Name}={l.LocalEndPoint}");
         Log.Listening(logger, store.DataPath, certificate.Sha256Fingerprint, string.Join(' ', listening));
         await host.WaitForShutdownAsync().ConfigureAwait(false);
-        return Cli.Ok;
+        return CliProgram.Ok;
     }
 
     private static void AddEndpoint(IServiceCollection services, string name, IPAddress address, int port, TlsMode mode, Func<IServiceProvider, IConnectionHandler> handler)

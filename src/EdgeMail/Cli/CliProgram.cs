@@ -4,14 +4,14 @@ using EdgeMail.Net;
 using EdgeMail.Store;
 using Microsoft.Data.Sqlite;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>
 /// The command line: serve, user add|list|remove|passwd, status, queue list|flush|delete, sendmail (see
 /// <see cref="CommandTree"/>). Exit codes: 0 ok, 1 failure, 2 bad usage (sendmail: sysexits.h); an error is one line
 /// on stderr.
 /// </summary>
-internal static class Cli
+internal static class CliProgram
 {
     public const int Ok = 0;
     public const int Failure = 1;
