@@ -19,6 +19,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Control request {Verb}")]
     public static partial void ControlRequest(ILogger logger, string verb);
 
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Control request {Verb} failed")]
+    public static partial void ControlRequestFailed(ILogger logger, string verb, Exception exception);
+
     [LoggerMessage(EventId = 6, Level = LogLevel.Debug, Message = "Control request abandoned: {Reason}")]
     public static partial void ControlRequestAbandoned(ILogger logger, string reason);
 }

@@ -36,7 +36,7 @@ public sealed class SystemConfigTests : IDisposable
 
         // --data: the system file is not used (its Domains would allow home.example).
         var other = Path.Combine(_folder.Path, "other");
-        var refused = await EdgeMailProcess.RunAsync(["user", "add", "bob@home.example", "--password-stdin", "--data", other], "correct horse\n", Environment);
+        var refused = await EdgeMailProcess.RunAsync(["user", "add", "bob@home.example", "--password-stdin", "--data", other], environment: Environment);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("Domains: edgemail.local", refused.Stderr, StringComparison.Ordinal);
     }

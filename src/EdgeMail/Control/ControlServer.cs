@@ -160,6 +160,12 @@ internal sealed class ControlServer : BackgroundService
         {
             return ControlResponse.Failed(ex.Message);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A handler's bug fails its request only; the CLI prints one line and the service carries on.
+            Log.ControlRequestFailed(_logger, request.Verb, ex);
+            return ControlResponse.Failed($"the running service could not answer '{request.Verb}' (see its log)");
+        }
     }
 
     private void Close()
