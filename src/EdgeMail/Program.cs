@@ -1,3 +1,3 @@
-using EdgeMail;
+using EdgeMail.Cli;
 
-return await Cli.RunAsync(args).ConfigureAwait(false);
+return await CliProgram.RunAsync(args).ConfigureAwait(false);

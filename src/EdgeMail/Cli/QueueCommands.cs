@@ -1,70 +1,81 @@
 using System.Globalization;
-using EdgeMail.Configuration;
+using EdgeMail.Control;
 using EdgeMail.Store;
 using EdgeMail.Store.Queue;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>
-/// `edgemail queue list|flush|delete ID`: the relay queue, beside a running service (SQLite locking). A flush makes
-/// every waiting recipient due now; the service picks it up at its next scan (Relay:ScanInterval).
+/// `edgemail queue list|flush|delete ID`: the relay queue, beside a running service (SQLite locking). A flush goes
+/// through the control channel when the service runs, so that its relay runner scans at once; without a service it
+/// makes the recipients due for the next start.
 /// </summary>
 internal static class QueueCommands
 {
-    public static async Task<int> RunAsync(CliArguments cli, EdgeMailSettings settings)
+    public static async Task<int> ListAsync(VerbContext context, CancellationToken cancellationToken)
     {
-        if (cli.Words.Count < 2)
+        await using var store = DataFolder.OpenAdmin(context.Settings);
+        var queue = await store.ListQueueAsync(cancellationToken).ConfigureAwait(false);
+        if (queue.Count == 0)
         {
-            throw new UsageException("queue needs a subcommand: list, flush or delete");
+            Console.WriteLine("the relay queue is empty");
+            return CliProgram.Ok;
         }
 
-        var verb = cli.Words[1];
-        if (verb is not ("list" or "flush" or "delete"))
+        foreach (var message in queue)
         {
-            throw new UsageException($"unknown queue subcommand '{verb}'");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{message.Id}  {message.Size} bytes  queued {message.Created:yyyy-MM-dd HH:mm:ss}Z  from <{message.Sender}>"));
+            foreach (var r in message.Recipients)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    <{r.Address}>  {Describe(r)}"));
+            }
         }
 
-        Cli.ExpectWords(cli, verb == "delete" ? 3 : 2);
-        long id = 0;
-        if (verb == "delete" && !long.TryParse(cli.Words[2], NumberStyles.None, CultureInfo.InvariantCulture, out id))
+        return CliProgram.Ok;
+    }
+
+    public static async Task<int> FlushAsync(VerbContext context, CancellationToken cancellationToken)
+    {
+        var settings = context.Settings;
+        var answer = await ControlClient.TryAsync(context.DataPath, new ControlRequest { Verb = "queue flush" }, settings.Control, cancellationToken).ConfigureAwait(false);
+        if (answer is not null)
         {
-            throw new UsageException($"'{cli.Words[2]}' is not a queue id (see edgemail queue list)");
+            return Report(answer);
         }
 
-        await using var store = MailStore.Open(settings.Storage, StoreOpenMode.Admin);
-        switch (verb)
+        await using var store = DataFolder.OpenAdmin(settings);
+        var count = await store.FlushQueueAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} recipient(s) due now; no service is running, so they are sent when `edgemail serve` starts"));
+        return CliProgram.Ok;
+    }
+
+    public static async Task<int> DeleteAsync(VerbContext context, long id, CancellationToken cancellationToken)
+    {
+        await using var store = DataFolder.OpenAdmin(context.Settings);
+        if (!await store.DeleteQueuedAsync(id, cancellationToken).ConfigureAwait(false))
         {
-            case "list":
-                var queue = await store.ListQueueAsync().ConfigureAwait(false);
-                if (queue.Count == 0)
-                {
-                    Console.WriteLine("the relay queue is empty");
-                    return Cli.Ok;
-                }
-
-                foreach (var message in queue)
-                {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{message.Id}  {message.Size} bytes  queued {message.Created:yyyy-MM-dd HH:mm:ss}Z  from <{message.Sender}>"));
-                    foreach (var r in message.Recipients)
-                    {
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    <{r.Address}>  {Describe(r)}"));
-                    }
-                }
-
-                return Cli.Ok;
-            case "flush":
-                var count = await store.FlushQueueAsync().ConfigureAwait(false);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} recipient(s) due now; the running service retries them within {settings.Relay.ScanInterval.TotalSeconds:0} seconds"));
-                return Cli.Ok;
-            default:
-                if (!await store.DeleteQueuedAsync(id).ConfigureAwait(false))
-                {
-                    throw new StoreException(StoreError.NotFound, $"no queued message {id}");
-                }
-
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"deleted {id}"));
-                return Cli.Ok;
+            throw new StoreException(StoreError.NotFound, $"no queued message {id}");
         }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"deleted {id}"));
+        return CliProgram.Ok;
+    }
+
+    /// <summary>A control-channel answer: its message on stdout, or its error on stderr with exit code 1.</summary>
+    public static int Report(ControlResponse answer)
+    {
+        if (answer.Error is { } error)
+        {
+            Console.Error.WriteLine($"edgemail: {CliProgram.OneLine(error)}");
+            return CliProgram.Failure;
+        }
+
+        if (answer.Message is { } message)
+        {
+            Console.WriteLine(message);
+        }
+
+        return CliProgram.Ok;
     }
 
     private static string Describe(QueuedRecipient r) => r.State switch

@@ -6,7 +6,7 @@ using MailKit.Security;
 using MimeKit;
 using MimeKit.Utils;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>
 /// `edgemail sendmail` (and edgemail invoked as `sendmail`): the sendmail command line that cron, NAS boxes and scripts
@@ -22,39 +22,110 @@ internal static class SendmailCommand
 
     private const string Name = "sendmail";
 
+    public const string Help = """
+        Usage: sendmail [options] [recipient ...] < message
+               edgemail sendmail [options] [recipient ...] < message
+
+        Submits the message on standard input to the running service over SMTP (Smtp:Port on loopback).
+        Exit codes: 0 sent, 2 bad usage or message, 75 (EX_TEMPFAIL) no service answers or a temporary refusal,
+        1 refused.
+
+          -t              also send to the To, Cc and Bcc header recipients (Bcc is not sent on)
+          -i, -oi         a line with a single dot does not end the message
+          -f SENDER       the envelope sender (also -fSENDER, -r SENDER); default the user at the first domain
+          -F NAME         the sender's full name, for a From header the message lacks
+          -o..., -B, -N, -R, -V, -bm, -v, -U, -em, -ep, -eq
+                          accepted for compatibility; the service decides
+          --data DIR, --config FILE, --Section:Key=value
+                          edgemail's own settings, as for every verb
+        """;
+
+    /// <summary>
+    /// Whether the program was started under the name sendmail: a link /usr/sbin/sendmail to the edgemail binary.
+    /// The published binary sees its link name in argv[0]; a framework-dependent build started through its apphost
+    /// (the `edgemail` beside edgemail.dll) reports edgemail.dll there, so argv[0] is read from /proc/self/cmdline.
+    /// </summary>
     public static bool IsInvokedAsSendmail()
     {
-        var path = Environment.ProcessPath;
         var argv0 = Environment.GetCommandLineArgs().FirstOrDefault();
-        return string.Equals(Path.GetFileName(path), Name, StringComparison.Ordinal) ||
-            (argv0 is not null && string.Equals(Path.GetFileName(argv0), Name, StringComparison.Ordinal));
+        return IsSendmail(Environment.ProcessPath) || IsSendmail(argv0) || IsSendmail(ProcessArgv0());
+    }
+
+    private static bool IsSendmail(string? path) => path is not null && string.Equals(Path.GetFileName(path), Name, StringComparison.Ordinal);
+
+    private static string? ProcessArgv0()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        try
+        {
+            var cmdline = File.ReadAllBytes("/proc/self/cmdline");
+            var end = Array.IndexOf(cmdline, (byte)0);
+            return System.Text.Encoding.UTF8.GetString(cmdline, 0, end < 0 ? cmdline.Length : end);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Splits edgemail's own switches (--data DIR, --config FILE, --Section:Key=value) from sendmail's.</summary>
-    public static (string[] Own, string[] Sendmail) SplitArguments(string[] args)
+    public static (ConfigurationInput Own, string[] Sendmail) SplitArguments(string[] args)
     {
-        var own = new List<string>();
+        var own = new ConfigurationInput { MayUseSystemConfig = true };
         var rest = new List<string>();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i].StartsWith("--", StringComparison.Ordinal) && args[i].Length > 2)
+            var arg = args[i];
+            string Value(string name) => arg.Length > name.Length + 2 && arg[name.Length + 2] == '='
+                ? arg[(name.Length + 3)..]
+                : i + 1 < args.Length ? args[++i] : throw new UsageException($"sendmail: --{name} needs a value");
+
+            if (arg == "--data" || arg.StartsWith("--data=", StringComparison.Ordinal))
             {
-                own.Add(args[i]);
-                if (args[i] is "--data" or "--config" && i + 1 < args.Length)
+                own.Settings["Storage:Path"] = Value("data");
+            }
+            else if (arg == "--config" || arg.StartsWith("--config=", StringComparison.Ordinal))
+            {
+                own.ConfigFile = Value("config");
+            }
+            else if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
+            {
+                if (own.TakeSettings([arg]).Length > 0)
                 {
-                    own.Add(args[++i]);
+                    throw new UsageException($"sendmail: unknown option {arg} (edgemail's settings are given as --Section:Key=value)");
                 }
             }
             else
             {
-                rest.Add(args[i]);
+                rest.Add(arg);
             }
         }
 
-        return (own.ToArray(), rest.ToArray());
+        return (own, rest.ToArray());
     }
 
-    public static async Task<int> RunAsync(string[] args, EdgeMailSettings settings, Stream input)
+    /// <summary>
+    /// sendmail keeps its own parser: its flags glue their values on (-fsender, -oi, -odb, -FName) and the -o family is
+    /// open-ended, which System.CommandLine's declared options cannot express without changing what scripts pass.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, Stream input)
+    {
+        if (args is ["--help"] or ["-h"])
+        {
+            Console.WriteLine(Help);
+            return CliProgram.Ok;
+        }
+
+        var (own, sendmailArgs) = SplitArguments(args);
+        var settings = EdgeMailConfiguration.Bind(EdgeMailConfiguration.Build(own));
+        return await SendAsync(sendmailArgs, settings, input).ConfigureAwait(false);
+    }
+
+    private static async Task<int> SendAsync(string[] args, EdgeMailSettings settings, Stream input)
     {
         var options = SendmailOptions.Parse(args);
         var message = await ReadMessageAsync(input, options.IgnoreDots).ConfigureAwait(false);
@@ -100,17 +171,17 @@ internal static class SendmailCommand
             await client.ConnectAsync(host.ToString(), settings.Smtp.Port, SecureSocketOptions.None).ConfigureAwait(false);
             await client.SendAsync(message, senderAddress, recipients.DistinctBy(r => r.Address, StringComparer.OrdinalIgnoreCase)).ConfigureAwait(false);
             await client.DisconnectAsync(quit: true).ConfigureAwait(false);
-            return Cli.Ok;
+            return CliProgram.Ok;
         }
         catch (Exception ex) when (ex is SocketException or IOException or SmtpProtocolException or TimeoutException)
         {
-            await Console.Error.WriteLineAsync($"edgemail: sendmail: no mail service answers on {host}:{settings.Smtp.Port} (is `edgemail serve` running?): {Cli.OneLine(ex.Message)}").ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"edgemail: sendmail: no mail service answers on {host}:{settings.Smtp.Port} (is `edgemail serve` running?): {CliProgram.OneLine(ex.Message)}").ConfigureAwait(false);
             return TemporaryFailure;
         }
         catch (SmtpCommandException ex)
         {
-            await Console.Error.WriteLineAsync($"edgemail: sendmail: the mail service refused the message: {(int)ex.StatusCode} {Cli.OneLine(ex.Message)}").ConfigureAwait(false);
-            return (int)ex.StatusCode >= 500 ? Cli.Failure : TemporaryFailure;
+            await Console.Error.WriteLineAsync($"edgemail: sendmail: the mail service refused the message: {(int)ex.StatusCode} {CliProgram.OneLine(ex.Message)}").ConfigureAwait(false);
+            return (int)ex.StatusCode >= 500 ? CliProgram.Failure : TemporaryFailure;
         }
     }
 

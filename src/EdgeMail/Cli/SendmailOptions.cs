@@ -1,4 +1,4 @@
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>sendmail's options as cron, NAS boxes and scripts pass them (Postfix sendmail(1) names).</summary>
 internal sealed class SendmailOptions

@@ -1,91 +1,75 @@
-using EdgeMail.Imap;
-using EdgeMail.Pop3;
+using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
-using EdgeMail.Configuration;
-using EdgeMail.Net;
-using EdgeMail.Store;
+using EdgeMail.Control;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
-/// <summary>`edgemail status [--json]`: data folder, accounts, certificate fingerprint, ports.</summary>
+/// <summary>
+/// `edgemail status [--json]`: asks the running service over the control channel (what it really listens on), or
+/// without one reads the data folder; a folder without a database is reported as such and nothing is created.
+/// </summary>
 internal static class StatusCommand
 {
-    public static async Task<int> RunAsync(CliArguments cli, EdgeMailSettings settings)
+    public static async Task<int> RunAsync(VerbContext context, bool json, CancellationToken cancellationToken)
     {
-        Cli.ExpectWords(cli, 1);
-        await using var store = MailStore.Open(settings.Storage, StoreOpenMode.Admin);
-        var accounts = await store.ListAccountsAsync().ConfigureAwait(false);
-        var queue = await store.GetQueueCountsAsync().ConfigureAwait(false);
-        var report = new StatusReport
+        var settings = context.Settings;
+        var dataPath = context.DataPath;
+        var answer = await ControlClient.TryAsync(dataPath, new ControlRequest { Verb = "status" }, settings.Control, cancellationToken).ConfigureAwait(false);
+        if (answer is { Error: not null })
         {
-            DataPath = store.DataPath,
-            Accounts = accounts.Count,
-            Queue = new QueueStatus { Messages = queue.Messages, Recipients = queue.Recipients, Deferred = queue.Deferred },
-            Domains = settings.Domains,
-            TlsFingerprintSha256 = CertificateProvider.ReadFingerprint(settings.Tls, store.DataPath),
-            Bind = settings.Network.Bind,
-            Ports = new Dictionary<string, int>
-            {
-                ["imap"] = settings.Imap.Port,
-                ["imaps"] = settings.Imap.TlsPort,
-                ["pop3"] = settings.Pop3.Port,
-                ["pop3s"] = settings.Pop3.TlsPort,
-                ["smtp"] = settings.Smtp.Port,
-                ["submission"] = settings.Smtp.SubmissionPort,
-                ["submissions"] = settings.Smtp.TlsPort,
-                ["web"] = settings.Web.Port,
-            },
-        };
-
-        if (cli.Json)
-        {
-            Console.WriteLine(JsonSerializer.Serialize(report, StatusJsonContext.Default.StatusReport));
-            return Cli.Ok;
+            return QueueCommands.Report(answer);
         }
 
-        Console.WriteLine($"data folder:     {report.DataPath}");
+        var report = answer?.Status;
+        if (report is null)
+        {
+            report = StatusReport.FromSettings(settings, dataPath);
+            if (File.Exists(DataFolder.DatabasePath(dataPath)))
+            {
+                await using var store = DataFolder.OpenAdmin(settings);
+                await report.AddStoreAsync(store, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(report, StatusJsonContext.Default.StatusReport));
+            return CliProgram.Ok;
+        }
+
+        Print(report);
+        return CliProgram.Ok;
+    }
+
+    private static void Print(StatusReport report)
+    {
+        var store = report.StoreExists ? "" : " (no mail store yet: `edgemail serve` or `edgemail user add` creates it)";
+        Console.WriteLine($"data folder:     {report.DataPath}{store}");
+        Console.WriteLine($"service:         {(report.Running ? "running" : "not running")}");
         Console.WriteLine($"accounts:        {report.Accounts}");
         Console.WriteLine($"domains:         {string.Join(", ", report.Domains)}");
         Console.WriteLine($"relay queue:     {report.Queue.Messages} message(s), {report.Queue.Recipients} recipient(s) to send, {report.Queue.Deferred} deferred");
+        Console.WriteLine(report.OutboundPossible
+            ? $"outbound mail:   through {report.Relay}"
+            : "outbound mail:   cannot leave: no Relay:Host is configured (set it to the provider's submission server)");
         Console.WriteLine($"TLS certificate: {report.TlsFingerprintSha256 ?? "not generated yet (created at the first start of serve)"}");
-        Console.WriteLine($"listening on:    {report.Bind}");
-        foreach (var (name, port) in report.Ports)
+        if (report.Running)
         {
-            Console.WriteLine($"  {name,-12} {(port == 0 ? "off" : port.ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+            Console.WriteLine(report.Listening.Count == 0 ? "listening on:    nothing" : "listening on:");
+            foreach (var l in report.Listening)
+            {
+                var endpoint = l.Address.Contains(':', StringComparison.Ordinal) ? $"[{l.Address}]:{l.Port}" : $"{l.Address}:{l.Port}";
+                Console.WriteLine($"  {l.Protocol,-12} {endpoint,-22} {(l.Tls == "implicit" ? "implicit TLS" : "STARTTLS")}");
+            }
+
+            return;
         }
 
-        return Cli.Ok;
+        // Nothing listens while no service runs: these are the ports serve would take.
+        Console.WriteLine($"listening on:    nothing (the service is not running); serve would listen on {report.Bind}:");
+        foreach (var (name, port) in report.Ports)
+        {
+            Console.WriteLine($"  {name,-12} {(port == 0 ? "off" : port.ToString(CultureInfo.InvariantCulture))}");
+        }
     }
 }
-
-internal sealed class StatusReport
-{
-    public string DataPath { get; set; } = "";
-
-    public int Accounts { get; set; }
-
-    public QueueStatus Queue { get; set; } = new();
-
-    public string[] Domains { get; set; } = [];
-
-    public string? TlsFingerprintSha256 { get; set; }
-
-    public string Bind { get; set; } = "";
-
-    public Dictionary<string, int> Ports { get; set; } = [];
-}
-
-/// <summary>The relay queue: messages, recipients still to send, and of those the ones already retried.</summary>
-internal sealed class QueueStatus
-{
-    public int Messages { get; set; }
-
-    public int Recipients { get; set; }
-
-    public int Deferred { get; set; }
-}
-
-[JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-[JsonSerializable(typeof(StatusReport))]
-internal sealed partial class StatusJsonContext : JsonSerializerContext;

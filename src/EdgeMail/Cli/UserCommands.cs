@@ -1,9 +1,9 @@
 using System.Text;
 using EdgeMail.Auth.Scram;
-using EdgeMail.Configuration;
 using EdgeMail.Store;
+using EdgeMail.Store.Accounts;
 
-namespace EdgeMail;
+namespace EdgeMail.Cli;
 
 /// <summary>`edgemail user add|list|remove|passwd`: works beside a running service (SQLite locking).</summary>
 internal static class UserCommands
@@ -11,62 +11,74 @@ internal static class UserCommands
     /// <summary>The shortest password accepted; NIST SP 800-63B §5.1.1.2 asks for at least 8.</summary>
     public const int MinPasswordLength = 8;
 
-    public static async Task<int> RunAsync(CliArguments cli, EdgeMailSettings settings)
+    public static async Task<int> AddAsync(VerbContext context, string address, bool passwordStdin, CancellationToken cancellationToken)
     {
-        if (cli.Words.Count < 2)
+        var settings = context.Settings;
+        RequireLocalDomain(address, settings.Domains);
+        await using var store = DataFolder.OpenAdmin(settings);
+        var password = ReadPassword(passwordStdin);
+        var account = await store.CreateAccountAsync(address, ScramSecret.Create(password), cancellationToken).ConfigureAwait(false);
+        Console.WriteLine($"added {account.Address}");
+        return CliProgram.Ok;
+    }
+
+    public static async Task<int> ListAsync(VerbContext context, CancellationToken cancellationToken)
+    {
+        await using var store = DataFolder.OpenAdmin(context.Settings);
+        foreach (var account in await store.ListAccountsAsync(cancellationToken).ConfigureAwait(false))
         {
-            throw new UsageException("user needs a subcommand: add, list, remove or passwd");
+            Console.WriteLine(account.Address);
         }
 
-        var verb = cli.Words[1];
-        if (verb is not ("add" or "list" or "remove" or "passwd"))
+        return CliProgram.Ok;
+    }
+
+    public static async Task<int> RemoveAsync(VerbContext context, string address, CancellationToken cancellationToken)
+    {
+        await using var store = DataFolder.OpenAdmin(context.Settings);
+        if (!await store.DeleteAccountAsync(address, cancellationToken).ConfigureAwait(false))
         {
-            throw new UsageException($"unknown user subcommand '{verb}'");
+            throw new StoreException(StoreError.NotFound, $"no account {address}");
         }
 
-        Cli.ExpectWords(cli, verb == "list" ? 2 : 3);
-        await using var store = MailStore.Open(settings.Storage, StoreOpenMode.Admin);
-        switch (verb)
+        Console.WriteLine($"removed {address}");
+        return CliProgram.Ok;
+    }
+
+    public static async Task<int> PasswdAsync(VerbContext context, string address, bool passwordStdin, CancellationToken cancellationToken)
+    {
+        await using var store = DataFolder.OpenAdmin(context.Settings);
+        var account = await store.FindAccountAsync(address, cancellationToken).ConfigureAwait(false)
+            ?? throw new StoreException(StoreError.NotFound, $"no account {address}");
+        var password = ReadPassword(passwordStdin);
+        await store.SetPasswordAsync(account.Id, ScramSecret.Create(password), cancellationToken).ConfigureAwait(false);
+        Console.WriteLine($"password changed for {account.Address}");
+        return CliProgram.Ok;
+    }
+
+    /// <summary>
+    /// An account outside the configured Domains could never receive mail (RCPT for it is relayed or refused), so it
+    /// is refused here. Domains live in the configuration, not the store, so there is no flag to add one from here.
+    /// </summary>
+    private static void RequireLocalDomain(string address, string[] domains)
+    {
+        var at = address.LastIndexOf('@');
+        if (at < 0 || !AddressRules.IsValid(address, out _))
         {
-            case "add":
-            {
-                var password = ReadPassword(cli);
-                var account = await store.CreateAccountAsync(cli.Words[2], ScramSecret.Create(password)).ConfigureAwait(false);
-                Console.WriteLine($"added {account.Address}");
-                return Cli.Ok;
-            }
+            return; // the store says what is wrong with the address itself
+        }
 
-            case "list":
-                foreach (var account in await store.ListAccountsAsync().ConfigureAwait(false))
-                {
-                    Console.WriteLine(account.Address);
-                }
-
-                return Cli.Ok;
-            case "remove":
-                if (!await store.DeleteAccountAsync(cli.Words[2]).ConfigureAwait(false))
-                {
-                    throw new StoreException(StoreError.NotFound, $"no account {cli.Words[2]}");
-                }
-
-                Console.WriteLine($"removed {cli.Words[2]}");
-                return Cli.Ok;
-            default:
-            {
-                var account = await store.FindAccountAsync(cli.Words[2]).ConfigureAwait(false)
-                    ?? throw new StoreException(StoreError.NotFound, $"no account {cli.Words[2]}");
-                var password = ReadPassword(cli);
-                await store.SetPasswordAsync(account.Id, ScramSecret.Create(password)).ConfigureAwait(false);
-                Console.WriteLine($"password changed for {account.Address}");
-                return Cli.Ok;
-            }
+        var domain = address[(at + 1)..].Trim();
+        if (!domains.Contains(domain, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new StoreException(StoreError.NotAllowed, $"{domain} is not one of the local domains (Domains: {string.Join(", ", domains)}): add it to Domains in the configuration first, e.g. --Domains={string.Join(',', [.. domains, domain])}");
         }
     }
 
-    private static string ReadPassword(CliArguments cli)
+    private static string ReadPassword(bool passwordStdin)
     {
         string? password;
-        if (cli.PasswordStdin || Console.IsInputRedirected)
+        if (passwordStdin || Console.IsInputRedirected)
         {
             password = Console.In.ReadLine();
         }

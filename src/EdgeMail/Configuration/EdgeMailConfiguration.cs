@@ -1,35 +1,48 @@
+using EdgeMail.Cli;
 using EdgeMail.Imap;
 using EdgeMail.Pop3;
 using EdgeMail.Smtp;
 using EdgeMail.Smtp.Relay;
 using EdgeMail.Auth.Throttling;
+using EdgeMail.Control;
 using EdgeMail.Net;
 using EdgeMail.Store;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace EdgeMail.Configuration;
 
 /// <summary>
-/// Builds the configuration with its precedence: compiled defaults &lt; JSON file (--config FILE, or
-/// edgemail.json in the data folder if present) &lt; environment EDGEMAIL_Section__Key &lt; command line
-/// --Section:Key=value (and --data DIR for Storage:Path).
+/// Builds the configuration with its precedence: compiled defaults &lt; JSON file (--config FILE, or edgemail.json in
+/// the data folder if present, or for the admin verbs given neither --config nor --data the installed
+/// /etc/edgemail/edgemail.json) &lt; environment EDGEMAIL_Section__Key &lt; command line --Section:Key=value (and
+/// --data DIR for Storage:Path).
 /// </summary>
 internal static class EdgeMailConfiguration
 {
     public const string EnvironmentPrefix = "EDGEMAIL_";
 
-    public static IConfigurationRoot Build(CliArguments args)
+    /// <summary>The installed service's configuration, which the admin verbs fall back to.</summary>
+    public const string SystemConfigPath = "/etc/edgemail/edgemail.json";
+
+    /// <summary>
+    /// Moves <see cref="SystemConfigPath"/> elsewhere, for tests and for packaging that installs under another
+    /// prefix. An empty value turns the fallback off.
+    /// </summary>
+    public const string SystemConfigVariable = "EDGEMAIL_SYSTEM_CONFIG";
+
+    public static IConfigurationRoot Build(ConfigurationInput input)
     {
         // Where the data folder is decides where the default JSON file is, so it is resolved first
         // from the layers that cannot come from that file.
         var early = new ConfigurationBuilder()
             .AddEnvironmentVariables(EnvironmentPrefix)
-            .AddInMemoryCollection(args.Settings)
+            .AddInMemoryCollection(input.Settings)
             .Build();
         var dataPath = early["Storage:Path"] ?? new StoreOptions().Path;
 
         var builder = new ConfigurationBuilder();
-        var configFile = args.ConfigFile;
+        var configFile = input.ConfigFile ?? SystemConfigFallback(input);
         if (configFile is not null)
         {
             if (!File.Exists(configFile))
@@ -46,7 +59,7 @@ internal static class EdgeMailConfiguration
         }
 
         builder.AddEnvironmentVariables(EnvironmentPrefix);
-        builder.AddInMemoryCollection(args.Settings);
+        builder.AddInMemoryCollection(input.Settings);
         try
         {
             return builder.Build();
@@ -55,13 +68,37 @@ internal static class EdgeMailConfiguration
         {
             throw new ConfigurationException($"the configuration file is not valid JSON: {ex.Message}");
         }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"the configuration file {configFile ?? Path.Combine(dataPath, "edgemail.json")} cannot be read: permission denied");
+        }
+    }
+
+    /// <summary>The installed configuration, when the verb may use it, neither --config nor --data was given, and it exists.</summary>
+    private static string? SystemConfigFallback(ConfigurationInput input)
+    {
+        if (!input.MayUseSystemConfig || input.DataGiven)
+        {
+            return null;
+        }
+
+        var path = Environment.GetEnvironmentVariable(SystemConfigVariable) ?? SystemConfigPath;
+        return path.Length > 0 && File.Exists(path) ? path : null;
     }
 
     /// <summary>A key the options do not know is a mistake (a typo would otherwise be ignored silently).</summary>
     private static readonly Action<BinderOptions> Strict = o => o.ErrorOnUnknownConfiguration = true;
 
-    public static EdgeMailSettings Bind(IConfiguration configuration)
+    /// <summary>The top-level keys a file or the command line may hold; anything else is a mistake.</summary>
+    private static readonly string[] KnownSections =
+    [
+        StoreOptions.SectionName, "Network", "Tls", LoginThrottleOptions.SectionName, "Imap", "Pop3", SmtpOptions.SectionName,
+        RelayOptions.SectionName, "Web", "Memory", ControlOptions.SectionName, "Domains", "Logging",
+    ];
+
+    public static EdgeMailSettings Bind(IConfigurationRoot configuration)
     {
+        RefuseUnknownSections(configuration);
         var settings = BindSections(configuration);
         settings.Domains = BindDomains(configuration);
 
@@ -76,8 +113,33 @@ internal static class EdgeMailConfiguration
             settings.Relay.AllowedDomains = allowed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
 
-        Validate(settings);
+        Validate(settings, configuration);
         return settings;
+    }
+
+    /// <summary>
+    /// An unknown section (--Foo:Bar=1, or a misspelt "Imapp" in the file) is refused like an unknown key. The
+    /// environment is not checked: other EDGEMAIL_ variables (of packaging or tests) live there too.
+    /// </summary>
+    private static void RefuseUnknownSections(IConfigurationRoot configuration)
+    {
+        // A section name may have two levels (Auth:Throttle): its first is what a provider lists.
+        var known = KnownSections.Select(s => s.Split(':')[0]).Distinct(StringComparer.Ordinal).ToArray();
+        foreach (var provider in configuration.Providers)
+        {
+            if (provider is Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationProvider)
+            {
+                continue;
+            }
+
+            foreach (var key in provider.GetChildKeys([], parentPath: null).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (!known.Contains(key, StringComparer.OrdinalIgnoreCase))
+                {
+                    throw new ConfigurationException($"{key}: unknown section (the sections are {string.Join(", ", known)})");
+                }
+            }
+        }
     }
 
     private static EdgeMailSettings BindSections(IConfiguration configuration) =>
@@ -93,6 +155,7 @@ internal static class EdgeMailConfiguration
             Relay = Section(configuration, RelayOptions.SectionName, c => c.Get<RelayOptions>(Strict)),
             Web = Section(configuration, "Web", c => c.Get<WebOptions>(Strict)),
             Memory = Section(configuration, "Memory", c => c.Get<EdgeMail.Hosting.MemoryOptions>(Strict)),
+            Control = Section(configuration, ControlOptions.SectionName, c => c.Get<ControlOptions>(Strict)),
         };
 
     /// <summary>Binds one section; an unknown key fails with a line that names it.</summary>
@@ -108,13 +171,18 @@ internal static class EdgeMailConfiguration
             var unknown = ex.Message[(ex.Message.LastIndexOf(": ", StringComparison.Ordinal) + 2)..].Replace("'", string.Empty, StringComparison.Ordinal);
             throw new ConfigurationException($"{name}: unknown setting {string.Join(", ", unknown.Split(", ").Select(k => $"{name}:{k}"))}");
         }
+        catch (InvalidOperationException ex) when (SettingMessages.FromConversionFailure(ex.Message) is { } problem)
+        {
+            throw new ConfigurationException(problem);
+        }
     }
 
     private static string[] BindDomains(IConfiguration configuration)
     {
         var domains = configuration.GetSection("Domains");
         var list = domains.Get<string[]>();
-        if (list is null && domains.Value is { } single)
+        // One comma-separated value (--Domains=a.example,b.example) binds as an empty array, not null.
+        if (list is not { Length: > 0 } && domains.Value is { } single)
         {
             list = single.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
@@ -122,8 +190,8 @@ internal static class EdgeMailConfiguration
         return list is { Length: > 0 } ? list : ["edgemail.local"];
     }
 
-    /// <summary>Validation at start: the first problem, as one line that names the key.</summary>
-    private static void Validate(EdgeMailSettings s)
+    /// <summary>Validation at start: the first problem, as one line that names the key once.</summary>
+    private static void Validate(EdgeMailSettings s, IConfiguration configuration)
     {
         Port("Imap:Port", s.Imap.Port);
         Port("Imap:TlsPort", s.Imap.TlsPort);
@@ -138,56 +206,26 @@ internal static class EdgeMailConfiguration
             throw new ConfigurationException("Storage:Path must not be empty");
         }
 
-        var net = new NetOptionsValidator().Validate(null, s.Network);
-        if (net.Failed)
+        void Check(string section, string? failure)
         {
-            throw new ConfigurationException(net.Failures.First());
+            if (failure is not null)
+            {
+                throw new ConfigurationException(SettingMessages.FromValidation(section, failure, configuration));
+            }
         }
 
-        var tls = new TlsOptionsValidator().Validate(null, s.Tls);
-        if (tls.Failed)
-        {
-            throw new ConfigurationException(tls.Failures.First());
-        }
+        static string? First(ValidateOptionsResult result) => result.Failed ? result.Failures.First() : null;
 
-        var throttle = new LoginThrottleOptionsValidator().Validate(null, s.Throttle);
-        if (throttle.Failed)
-        {
-            throw new ConfigurationException(throttle.Failures.First());
-        }
-
-        var imap = new ImapOptionsValidator().Validate(null, s.Imap);
-        if (imap.Failed)
-        {
-            throw new ConfigurationException("Imap: " + imap.Failures.First());
-        }
-
-        var pop3 = new Pop3OptionsValidator().Validate(null, s.Pop3);
-        if (pop3.Failed)
-        {
-            throw new ConfigurationException(pop3.Failures.First());
-        }
-
-        if (SmtpOptionsValidator.FirstProblem(s.Smtp) is { } smtpProblem)
-        {
-            throw new ConfigurationException(smtpProblem);
-        }
-
-        if (RelayOptionsValidator.FirstProblem(s.Relay) is { } relayProblem)
-        {
-            throw new ConfigurationException(relayProblem);
-        }
-
-        if (EdgeMail.Hosting.MemoryOptions.FirstProblem(s.Memory) is { } memoryProblem)
-        {
-            throw new ConfigurationException(memoryProblem);
-        }
-
-        var store = new StoreOptionsValidator().Validate(null, s.Storage);
-        if (store.Failed)
-        {
-            throw new ConfigurationException("Storage: " + store.Failures.First());
-        }
+        Check("Network", First(new NetOptionsValidator().Validate(null, s.Network)));
+        Check("Tls", First(new TlsOptionsValidator().Validate(null, s.Tls)));
+        Check(LoginThrottleOptions.SectionName, First(new LoginThrottleOptionsValidator().Validate(null, s.Throttle)));
+        Check("Imap", First(new ImapOptionsValidator().Validate(null, s.Imap)));
+        Check("Pop3", First(new Pop3OptionsValidator().Validate(null, s.Pop3)));
+        Check(SmtpOptions.SectionName, SmtpOptionsValidator.FirstProblem(s.Smtp));
+        Check(RelayOptions.SectionName, RelayOptionsValidator.FirstProblem(s.Relay));
+        Check("Memory", EdgeMail.Hosting.MemoryOptions.FirstProblem(s.Memory));
+        Check(ControlOptions.SectionName, ControlOptions.FirstProblem(s.Control));
+        Check(StoreOptions.SectionName, First(new StoreOptionsValidator().Validate(null, s.Storage)));
 
         try
         {
@@ -195,7 +233,7 @@ internal static class EdgeMailConfiguration
         }
         catch (FormatException ex)
         {
-            throw new ConfigurationException(ex.Message);
+            throw new ConfigurationException(SettingMessages.FromValidation("Network", ex.Message, configuration));
         }
 
         foreach (var domain in s.Domains)

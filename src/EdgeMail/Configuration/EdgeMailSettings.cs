@@ -3,6 +3,7 @@ using EdgeMail.Pop3;
 using EdgeMail.Smtp;
 using EdgeMail.Smtp.Relay;
 using EdgeMail.Auth.Throttling;
+using EdgeMail.Control;
 using EdgeMail.Net;
 using EdgeMail.Store;
 
@@ -30,6 +31,8 @@ internal sealed class EdgeMailSettings
     public WebOptions Web { get; set; } = new();
 
     public EdgeMail.Hosting.MemoryOptions Memory { get; set; } = new();
+
+    public ControlOptions Control { get; set; } = new();
 
     /// <summary>Local mail domains: recipients here are delivered locally.</summary>
     public string[] Domains { get; set; } = ["edgemail.local"];

@@ -1,3 +1,4 @@
+using EdgeMail.Cli;
 using EdgeMail.Delivery;
 using EdgeMail.Delivery.Routing;
 using EdgeMail.Imap;
@@ -9,7 +10,7 @@ using System.Net;
 using EdgeMail.Auth.Login;
 using EdgeMail.Auth.Throttling;
 using EdgeMail.Configuration;
-using EdgeMail.Hosting;
+using EdgeMail.Control;
 using EdgeMail.Net;
 using EdgeMail.Store;
 using Microsoft.Extensions.Configuration;
@@ -18,7 +19,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace EdgeMail;
+namespace EdgeMail.Hosting;
 
 /// <summary>
 /// `edgemail serve`: the generic host with one listener service per endpoint, the store, the TLS
@@ -27,9 +28,14 @@ namespace EdgeMail;
 /// </summary>
 internal static class ServeCommand
 {
-    public static async Task<int> RunAsync(CliArguments cli, IConfigurationRoot configuration, EdgeMailSettings settings)
+    /// <summary>The host's own category, which logs a failed start with its stack trace.</summary>
+    private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
+
+    public static async Task<int> RunAsync(VerbContext context, CancellationToken cancellationToken)
     {
-        Cli.ExpectWords(cli, 1);
+        var configuration = context.Configuration;
+        var settings = context.Settings;
+        var starting = true;
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddConfiguration(configuration);
         builder.Logging.AddConfiguration(configuration.GetSection("Logging"));
@@ -38,6 +44,11 @@ internal static class ServeCommand
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss.fff ";
         });
+
+        // A failed start (a port in use) is said once, as one line on stderr, below; the host would log it again
+        // with the whole stack trace, and then the services it tears down. Once started, its errors (a background
+        // service failing) are logged as usual.
+        builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !(starting && level >= LogLevel.Error));
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Network.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -46,6 +57,7 @@ internal static class ServeCommand
 
         // The store and the certificate are opened before the host starts, so that a locked data
         // folder or a bad certificate fails `serve` with one clear line.
+        DataFolder.CheckWritable(Path.GetFullPath(settings.Storage.Path));
         var store = MailStore.Open(settings.Storage, StoreOpenMode.Service);
         CertificateProvider certificate;
         try
@@ -83,6 +95,11 @@ internal static class ServeCommand
         builder.Services.AddSingleton<MailIntake>();
         builder.Services.AddSingleton<SmtpConnectionHandler>();
         builder.Services.AddHostedService<QueueRunner>();
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton(settings.Control);
+        builder.Services.AddSingleton<IControlHandler, StatusHandler>();
+        builder.Services.AddSingleton<IControlHandler, QueueFlushHandler>();
+        builder.Services.AddHostedService<ControlServer>();
         foreach (var address in settings.Network.GetBindAddresses())
         {
             AddEndpoint(builder.Services, "imap", address, settings.Imap.Port, TlsMode.None, Handler<ImapConnectionHandler>);
@@ -98,18 +115,19 @@ internal static class ServeCommand
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeMail");
         try
         {
-            await host.StartAsync().ConfigureAwait(false);
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            starting = false;
         }
         catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
         {
-            await Console.Error.WriteLineAsync($"edgemail: {Cli.OneLine(ex.Message)}").ConfigureAwait(false);
-            return Cli.Failure;
+            await Console.Error.WriteLineAsync($"edgemail: {CliProgram.OneLine(ex.Message)}").ConfigureAwait(false);
+            return CliProgram.Failure;
         }
 
         var listening = host.Services.GetServices<IHostedService>().OfType<MailListenerService>().Select(l => $"{l.Endpoint.Name}={l.LocalEndPoint}");
         Log.Listening(logger, store.DataPath, certificate.Sha256Fingerprint, string.Join(' ', listening));
         await host.WaitForShutdownAsync().ConfigureAwait(false);
-        return Cli.Ok;
+        return CliProgram.Ok;
     }
 
     private static void AddEndpoint(IServiceCollection services, string name, IPAddress address, int port, TlsMode mode, Func<IServiceProvider, IConnectionHandler> handler)

@@ -1,0 +1,106 @@
+using System.CommandLine;
+using System.Globalization;
+using EdgeMail.Configuration;
+using EdgeMail.Hosting;
+
+namespace EdgeMail.Cli;
+
+/// <summary>
+/// The verbs on System.CommandLine: each has --help, and the tree gives `edgemail --help` and `--version`. The
+/// --Section:Key=value settings are taken out before parsing (<see cref="ConfigurationInput.TakeSettings"/>), since
+/// their names are open-ended; --data and --config are options of every verb. `sendmail` is listed here for its
+/// help line, but runs on its own parser (<see cref="SendmailOptions"/>).
+/// </summary>
+internal static class CommandTree
+{
+    public const string Description = """
+        EdgeMail: IMAP, POP3 and SMTP over one mail store.
+        Any setting can be given as --Section:Key=value (for example --Imap:Port=143); see the README for the sections.
+        """;
+
+    public static RootCommand Build(ConfigurationInput input)
+    {
+        var data = new Option<string>("--data") { Description = "The data folder (the setting Storage:Path)", HelpName = "DIR", Recursive = true };
+        var config = new Option<string>("--config") { Description = "The JSON configuration file (default: edgemail.json in the data folder)", HelpName = "FILE", Recursive = true };
+        var root = new RootCommand(Description) { data, config };
+
+        VerbContext Context(ParseResult result, bool maySystemConfig)
+        {
+            input.ConfigFile = result.GetValue(config);
+            if (result.GetValue(data) is { } path)
+            {
+                input.Settings["Storage:Path"] = path;
+            }
+
+            input.MayUseSystemConfig = maySystemConfig;
+            return new VerbContext(input);
+        }
+
+        var serve = new Command("serve", "Run the mail service (never reads /etc/edgemail/edgemail.json unless given with --config)");
+        serve.SetAction((r, ct) => ServeCommand.RunAsync(Context(r, maySystemConfig: false), ct));
+        root.Subcommands.Add(serve);
+
+        var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
+        var status = new Command("status", "Show the data folder, accounts, the relay queue and what the service listens on") { json };
+        status.SetAction((r, ct) => StatusCommand.RunAsync(Context(r, true), r.GetValue(json), ct));
+        root.Subcommands.Add(status);
+
+        root.Subcommands.Add(UserCommand(r => Context(r, true)));
+        root.Subcommands.Add(QueueCommand(r => Context(r, true)));
+        root.Subcommands.Add(new Command("sendmail", "Submit a message from standard input, as sendmail(1) does (edgemail sendmail --help)"));
+        return root;
+    }
+
+    private static Command UserCommand(Func<ParseResult, VerbContext> context)
+    {
+        var stdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input" };
+        Argument<string> Address() => new("address") { HelpName = "ADDRESS", Description = "The account's mail address, e.g. alice@edgemail.local" };
+
+        var addAddress = Address();
+        var add = new Command("add", "Add an account (asks for its password)") { addAddress, stdin };
+        add.SetAction((r, ct) => UserCommands.AddAsync(context(r), r.GetRequiredValue(addAddress), r.GetValue(stdin), ct));
+
+        var list = new Command("list", "List the accounts");
+        list.SetAction((r, ct) => UserCommands.ListAsync(context(r), ct));
+
+        var removeAddress = Address();
+        var remove = new Command("remove", "Remove an account and its mail") { removeAddress };
+        remove.SetAction((r, ct) => UserCommands.RemoveAsync(context(r), r.GetRequiredValue(removeAddress), ct));
+
+        var passwdAddress = Address();
+        var passwd = new Command("passwd", "Change an account's password") { passwdAddress, stdin };
+        passwd.SetAction((r, ct) => UserCommands.PasswdAsync(context(r), r.GetRequiredValue(passwdAddress), r.GetValue(stdin), ct));
+
+        return new Command("user", "Manage the accounts") { add, list, remove, passwd };
+    }
+
+    private static Command QueueCommand(Func<ParseResult, VerbContext> context)
+    {
+        var list = new Command("list", "List the messages waiting for the upstream relay");
+        list.SetAction((r, ct) => QueueCommands.ListAsync(context(r), ct));
+
+        var flush = new Command("flush", "Make every waiting recipient due now (the running service sends them at once)");
+        flush.SetAction((r, ct) => QueueCommands.FlushAsync(context(r), ct));
+
+        var id = new Argument<long>("queue id")
+        {
+            HelpName = "ID",
+            Description = "The message's id, as `edgemail queue list` shows it",
+            CustomParser = result =>
+            {
+                var token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+                if (long.TryParse(token, NumberStyles.None, CultureInfo.InvariantCulture, out var value))
+                {
+                    return value;
+                }
+
+                result.AddError($"'{token}' is not a queue id (see edgemail queue list)");
+                return 0;
+            },
+        };
+        var delete = new Command("delete", "Delete a queued message without sending it") { id };
+        delete.SetAction((r, ct) => QueueCommands.DeleteAsync(context(r), r.GetRequiredValue(id), ct));
+
+        return new Command("queue", "The relay queue: mail waiting for the upstream") { list, flush, delete };
+    }
+}

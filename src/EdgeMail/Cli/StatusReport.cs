@@ -1,0 +1,73 @@
+using EdgeMail.Configuration;
+using EdgeMail.Net;
+using EdgeMail.Store;
+
+namespace EdgeMail.Cli;
+
+/// <summary>
+/// What `status` shows: the running service's own view when it answers on the control channel (what it really
+/// listens on), otherwise what the data folder and the configuration say.
+/// </summary>
+internal sealed class StatusReport
+{
+    public string DataPath { get; set; } = "";
+
+    /// <summary>Whether a service answered on the control channel; the listeners are its real sockets.</summary>
+    public bool Running { get; set; }
+
+    /// <summary>False when the data folder has no database yet (status then creates nothing).</summary>
+    public bool StoreExists { get; set; }
+
+    public int Accounts { get; set; }
+
+    public QueueStatus Queue { get; set; } = new();
+
+    public string[] Domains { get; set; } = [];
+
+    public string? TlsFingerprintSha256 { get; set; }
+
+    public string Bind { get; set; } = "";
+
+    /// <summary>The configured port of each protocol that serve runs (0 is off).</summary>
+    public Dictionary<string, int> Ports { get; set; } = [];
+
+    /// <summary>The sockets the running service has bound; empty when no service runs.</summary>
+    public List<ListenerStatus> Listening { get; set; } = [];
+
+    /// <summary>The upstream that outside mail goes through (host:port), or null when none is configured.</summary>
+    public string? Relay { get; set; }
+
+    /// <summary>Whether mail to other domains can leave: false without Relay:Host.</summary>
+    public bool OutboundPossible { get; set; }
+
+    /// <summary>The parts that come from the configuration and the data folder, without the store's counts.</summary>
+    public static StatusReport FromSettings(EdgeMailSettings settings, string dataPath) => new()
+    {
+        DataPath = dataPath,
+        Domains = settings.Domains,
+        TlsFingerprintSha256 = CertificateProvider.ReadFingerprint(settings.Tls, dataPath),
+        Bind = settings.Network.Bind,
+        Ports = new Dictionary<string, int>
+        {
+            ["imap"] = settings.Imap.Port,
+            ["imaps"] = settings.Imap.TlsPort,
+            ["pop3"] = settings.Pop3.Port,
+            ["pop3s"] = settings.Pop3.TlsPort,
+            ["smtp"] = settings.Smtp.Port,
+            ["submission"] = settings.Smtp.SubmissionPort,
+            ["submissions"] = settings.Smtp.TlsPort,
+        },
+        Relay = string.IsNullOrEmpty(settings.Relay.Host) ? null : $"{settings.Relay.Host}:{settings.Relay.Port}",
+        OutboundPossible = !string.IsNullOrEmpty(settings.Relay.Host),
+    };
+
+    /// <summary>Adds the accounts and queue counts of an open store.</summary>
+    public async Task AddStoreAsync(MailStore store, CancellationToken cancellationToken)
+    {
+        var accounts = await store.ListAccountsAsync(cancellationToken).ConfigureAwait(false);
+        var queue = await store.GetQueueCountsAsync(cancellationToken).ConfigureAwait(false);
+        StoreExists = true;
+        Accounts = accounts.Count;
+        Queue = new QueueStatus { Messages = queue.Messages, Recipients = queue.Recipients, Deferred = queue.Deferred };
+    }
+}
