@@ -96,23 +96,6 @@ internal sealed class StoreHarness : IAsyncDisposable
         return bytes;
     }
 
-    /// <summary>Space is reclaimed by the writer just after an operation completes; wait for it briefly.</summary>
-    public static async Task<bool> EventuallyAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(10);
-        }
-
-        return true;
-    }
-
     public async ValueTask DisposeAsync()
     {
         try

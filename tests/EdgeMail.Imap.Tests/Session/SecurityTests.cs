@@ -59,7 +59,7 @@ public sealed class SecurityTests(ImapServer server) : IClassFixture<ImapServer>
 
     private (Task Session, Peer Peer) Start(TimeProvider? time = null)
     {
-        var connection = MailConnection.CreateInMemory(out var client, Remote, "imap", server.Server.Certificate.Certificate, time);
+        var connection = MailConnection.CreateInMemory(out var client, Remote, "imap", server.Server.Certificate!.Certificate, time);
         var handler = new ImapConnectionHandler(server.Server.Store, server.Server.Authenticator, server.Options, time ?? TimeProvider.System, server.Server.Logs.CreateLogger<ImapConnectionHandler>());
         var session = Task.Run(async () =>
         {
