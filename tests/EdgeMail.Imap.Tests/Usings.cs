@@ -1,2 +1,3 @@
 global using MailKit;
 global using MimeKit;
+global using EdgeMail.Testing.Corpus;

@@ -2,14 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using EdgeMail.Net.Tests.Support;
+using EdgeMail.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMail.Net.Tests;
 
 public sealed class CertificateProviderTests : IDisposable
 {
-    private readonly TempDirectory _data = new();
+    private readonly TempFolder _data = new();
 
     private string CertificateFile => Path.Combine(_data.Path, "tls", CertificateProvider.GeneratedCertificateFileName);
 
@@ -95,7 +95,7 @@ public sealed class CertificateProviderTests : IDisposable
     [Fact]
     public void Configured_PEM_pair_is_loaded_instead_of_generating()
     {
-        using var source = new TempDirectory();
+        using var source = new TempFolder();
         string expected;
         using (var generated = new CertificateProvider(new TlsOptions(), source.Path))
         {
@@ -119,8 +119,8 @@ public sealed class CertificateProviderTests : IDisposable
     [Fact]
     public void Configured_full_chain_file_loads_the_leaf_first()
     {
-        using var leafFolder = new TempDirectory();
-        using var otherFolder = new TempDirectory();
+        using var leafFolder = new TempFolder();
+        using var otherFolder = new TempFolder();
         using var leaf = new CertificateProvider(new TlsOptions(), leafFolder.Path);
         using var other = new CertificateProvider(new TlsOptions(), otherFolder.Path);
         string chainFile = Path.Combine(_data.Path, "fullchain.pem");
@@ -151,7 +151,7 @@ public sealed class CertificateProviderTests : IDisposable
     [Fact]
     public void Key_of_another_certificate_fails_naming_Tls_KeyPath()
     {
-        using var otherFolder = new TempDirectory();
+        using var otherFolder = new TempFolder();
         using (new CertificateProvider(new TlsOptions(), _data.Path))
         using (new CertificateProvider(new TlsOptions(), otherFolder.Path))
         {
@@ -196,13 +196,13 @@ public sealed class CertificateProviderTests : IDisposable
             first = provider.Sha256Fingerprint;
         }
         File.Delete(CertificateFile);
-        var logger = new ListLogger();
+        var logs = new CollectingLoggerFactory();
 
-        using var replaced = new CertificateProvider(new TlsOptions(), _data.Path, logger);
+        using var replaced = new CertificateProvider(new TlsOptions(), _data.Path, logs.CreateLogger<CertificateProvider>());
 
         Assert.NotEqual(first, replaced.Sha256Fingerprint);
-        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("unusable", StringComparison.Ordinal));
-        Assert.Contains(logger.Entries, e => e.Message.Contains(replaced.Sha256Fingerprint, StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("unusable", StringComparison.Ordinal));
+        Assert.Contains(logs.Entries, e => e.Message.Contains(replaced.Sha256Fingerprint, StringComparison.Ordinal));
     }
 
     private static string RunOpenSsl(params string[] arguments)

@@ -1,6 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
-using EdgeMail.Net.Tests.Support;
+using EdgeMail.Testing;
 
 namespace EdgeMail.Net.Tests;
 
@@ -10,7 +10,7 @@ public sealed class LineReaderTests
     private static readonly TimeSpan LineTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Pipe _pipe = new(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
-    private readonly ManualClock _clock = new();
+    private readonly ManualTimeProvider _clock = new();
 
     [Fact]
     public async Task Pipelined_lines_are_read_one_per_call()
@@ -118,7 +118,7 @@ public sealed class LineReaderTests
         await WriteAsync("two\r\n");
 
         Assert.Equal("two", Text(await second.WaitAsync(Wait)));
-        Assert.Equal(0, _clock.ActiveTimers);
+        Assert.Equal(0, _clock.PendingTimers);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Security;
 using System.Text;
 using EdgeMail.Net.Tests.Support;
+using EdgeMail.Testing;
 
 namespace EdgeMail.Net.Tests;
 
@@ -29,7 +30,7 @@ public sealed class MailConnectionTests
     [Fact]
     public async Task StartTls_with_bytes_pipelined_after_it_is_refused()
     {
-        using var folder = new TempDirectory();
+        using var folder = new TempFolder();
         using var certificates = new CertificateProvider(new TlsOptions(), folder.Path);
         await using var connection = MailConnection.CreateInMemory(out var client, certificate: certificates.Certificate);
         var handler = new EchoHandler();
@@ -48,7 +49,7 @@ public sealed class MailConnectionTests
     [Fact]
     public async Task StartTls_over_memory_switches_the_pipes_to_TLS()
     {
-        using var folder = new TempDirectory();
+        using var folder = new TempFolder();
         using var certificates = new CertificateProvider(new TlsOptions(), folder.Path);
         await using var connection = MailConnection.CreateInMemory(out var client, certificate: certificates.Certificate);
         Assert.True(connection.CanUpgradeToTls);

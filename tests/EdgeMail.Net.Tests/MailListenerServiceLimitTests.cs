@@ -1,5 +1,6 @@
 using System.Net;
 using EdgeMail.Net.Tests.Support;
+using EdgeMail.Testing;
 
 namespace EdgeMail.Net.Tests;
 
@@ -59,7 +60,7 @@ public sealed class MailListenerServiceLimitTests
     [Fact]
     public async Task Refused_connection_on_an_implicit_TLS_endpoint_is_closed_without_a_handshake()
     {
-        using var data = new TempDirectory();
+        using var data = new TempFolder();
         using var certificates = new CertificateProvider(new TlsOptions(), data.Path);
         var handler = new EchoHandler();
         var limiter = new ConnectionLimiter(maxConnections: 100, maxConnectionsPerAddress: 1);

@@ -27,7 +27,7 @@ public sealed class MailListenerServiceShutdownTests
         await stop.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"stop took {watch.Elapsed}");
         await Assert.ThrowsAsync<SocketException>(() => listener.ConnectAsync());
-        Assert.DoesNotContain(listener.Logger.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(listener.Entries, e => e.Level >= LogLevel.Warning);
     }
 
     [Fact]
@@ -45,8 +45,8 @@ public sealed class MailListenerServiceShutdownTests
 
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
         Assert.Empty(await client.ReadUntilClosedAsync());
-        Assert.Contains(listener.Logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("aborting", StringComparison.Ordinal));
-        Assert.DoesNotContain(listener.Logger.Entries, e => e.Level == LogLevel.Error);
+        Assert.Contains(listener.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("aborting", StringComparison.Ordinal));
+        Assert.DoesNotContain(listener.Entries, e => e.Level == LogLevel.Error);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class MailListenerServiceShutdownTests
 
             // Drain timeout, then one second for handlers to unwind once their sockets are closed.
             Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(1100), TimeSpan.FromSeconds(4));
-            Assert.Contains(listener.Logger.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("did not end", StringComparison.Ordinal));
+            Assert.Contains(listener.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("did not end", StringComparison.Ordinal));
         }
         finally
         {

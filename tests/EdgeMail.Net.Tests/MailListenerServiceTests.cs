@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using EdgeMail.Net.Tests.Support;
+using EdgeMail.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMail.Net.Tests;
@@ -31,7 +32,7 @@ public sealed class MailListenerServiceTests
         await using var first = await TestListener.StartAsync(new EchoHandler());
         using var second = new MailListenerService(
             new ListenerEndpoint("smtp", IPAddress.Loopback, first.EndPoint.Port, TlsMode.None, new EchoHandler()),
-            new ConnectionLimiter(10, 10), new NetOptions(), new ListLogger(), null, null, System.Buffers.MemoryPool<byte>.Shared);
+            new ConnectionLimiter(10, 10), new NetOptions(), new CollectingLoggerFactory().CreateLogger<MailListenerService>(), null, null, System.Buffers.MemoryPool<byte>.Shared);
 
         var error = await Assert.ThrowsAsync<IOException>(() => second.StartAsync(CancellationToken.None));
 
@@ -52,7 +53,7 @@ public sealed class MailListenerServiceTests
         await using var next = await listener.ConnectAndGreetAsync();
         await next.SendAsync("PING\r\n");
         await next.ExpectLineAsync("ECHO PING");
-        var error = Assert.Single(listener.Logger.Entries, e => e.Level == LogLevel.Error);
+        var error = Assert.Single(listener.Entries, e => e.Level == LogLevel.Error);
         Assert.Matches("^Connection [0-9A-V]{13} failed$", error.Message);
         Assert.IsType<InvalidOperationException>(error.Exception);
     }
@@ -91,7 +92,7 @@ public sealed class MailListenerServiceTests
         await using var client = await listener.ConnectAndGreetAsync();
         await client.SendAsync("PING\r\n");
         await client.ExpectLineAsync("ECHO PING");
-        Assert.DoesNotContain(listener.Logger.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.DoesNotContain(listener.Entries, e => e.Level >= LogLevel.Warning);
     }
 
     [Fact]

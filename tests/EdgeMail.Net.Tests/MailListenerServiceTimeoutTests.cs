@@ -35,6 +35,8 @@ public sealed class MailListenerServiceTimeoutTests
                 try
                 {
                     await client.SendAsync("x");
+
+                    // Kept: a slow client pacing its own writes, in the real time this file is about.
                     await Task.Delay(50, stop.Token);
                 }
                 catch (Exception ex) when (ex is IOException or OperationCanceledException)
@@ -63,6 +65,7 @@ public sealed class MailListenerServiceTimeoutTests
 
         for (int i = 0; i < 16; i++)
         {
+            // Kept: the client paces its own lines in real time, to outlast the server's timeout in total.
             await Task.Delay(150);
             await client.SendAsync($"N{i}\r\n");
             await client.ExpectLineAsync($"ECHO N{i}");

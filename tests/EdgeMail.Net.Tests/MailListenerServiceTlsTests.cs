@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Security.Authentication;
 using EdgeMail.Net.Tests.Support;
+using EdgeMail.Testing;
 
 namespace EdgeMail.Net.Tests;
 
 public sealed class MailListenerServiceTlsTests : IDisposable
 {
-    private readonly TempDirectory _data = new();
+    private readonly TempFolder _data = new();
     private readonly CertificateProvider _certificates;
 
     public MailListenerServiceTlsTests()
@@ -112,6 +113,6 @@ public sealed class MailListenerServiceTlsTests : IDisposable
         Assert.Empty(await client.ReadUntilClosedAsync());
 
         Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(4));
-        Assert.Contains(listener.Logger.Entries, e => e.Exception is TimeoutException);
+        Assert.Contains(listener.Entries, e => e.Exception is TimeoutException);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeMail.Net.Tests.Support;
+using EdgeMail.Testing;
 
 namespace EdgeMail.Net.Tests;
 
@@ -19,7 +20,7 @@ public sealed class SocketStreamTests : IDisposable
     // deciding the test: without quick ACKs every round stalls.
     private static readonly TimeSpan Stall = TimeSpan.FromMilliseconds(35);
 
-    private readonly TempDirectory _data = new();
+    private readonly TempFolder _data = new();
     private readonly CertificateProvider _certificates;
 
     public SocketStreamTests()

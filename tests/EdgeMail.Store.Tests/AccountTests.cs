@@ -1,5 +1,6 @@
 using EdgeMail.Store.Accounts;
 using EdgeMail.Store.Messages;
+using EdgeMail.Testing;
 
 namespace EdgeMail.Store.Tests;
 
@@ -102,7 +103,7 @@ public sealed class AccountTests
 
         Assert.Null(await h.Store.FindAccountAsync("bob@example.org"));
         Assert.Empty(await h.Store.ListMailboxesAsync(bob.Id));
-        Assert.True(await StoreHarness.EventuallyAsync(() => Directory.GetFiles(Path.Combine(h.Path, "bodies"), "b-*.eml").Length == 0), "the body file was not removed");
+        await Eventually.TrueAsync(() => Directory.GetFiles(Path.Combine(h.Path, "bodies"), "b-*.eml").Length == 0, "the body file to be removed", TimeSpan.FromSeconds(5));
         var gone = await Assert.ThrowsAsync<StoreException>(() => h.Store.OpenBodyAsync(bobBodyId));
         Assert.Equal(StoreError.NotFound, gone.Error);
         Assert.False(await h.Store.DeleteAccountAsync("bob@example.org"));

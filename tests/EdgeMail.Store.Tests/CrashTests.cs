@@ -29,9 +29,11 @@ public sealed class CrashTests
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             Assert.Equal("ready", await child.StandardError.ReadLineAsync(cts.Token));
 
-            // Read acknowledgements for a while, then kill in the middle of the stream of appends.
-            var until = Stopwatch.StartNew();
-            var killAfter = TimeSpan.FromMilliseconds(300 + Random.Shared.Next(500));
+            // Kill in the middle of the stream of appends: after a random number of acknowledgements this round,
+            // while the writers go on appending.
+            var killAfter = 20 + Random.Shared.Next(200);
+            var seen = 0;
+            var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var reading = Task.Run(async () =>
             {
                 while (await child.StandardOutput.ReadLineAsync(CancellationToken.None) is { } line)
@@ -41,12 +43,16 @@ public sealed class CrashTests
                     {
                         acknowledged[uint.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture)] = long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture);
                     }
+
+                    if (++seen == killAfter)
+                    {
+                        enough.TrySetResult();
+                    }
                 }
+
+                enough.TrySetException(new InvalidOperationException($"the writer ended after {seen} acknowledgements"));
             });
-            while (until.Elapsed < killAfter)
-            {
-                await Task.Delay(20, cts.Token);
-            }
+            await enough.Task.WaitAsync(cts.Token);
 
             EdgeMailProcess.SendSignal(child, "KILL");
             await child.WaitForExitAsync(cts.Token);

@@ -1,4 +1,5 @@
 using EdgeMail.Store.Messages;
+using EdgeMail.Testing;
 
 namespace EdgeMail.Store.Tests;
 
@@ -16,7 +17,7 @@ public sealed class FailedWriteTests
         var ex = await Assert.ThrowsAsync<StoreException>(() => h.AppendAsync(h.InboxId + 10_000, StoreHarness.Message(size, 2)));
 
         Assert.Equal(StoreError.NotFound, ex.Error);
-        Assert.True(await StoreHarness.EventuallyAsync(() => Directory.GetFiles(Path.Combine(h.Path, "bodies"), "b-*.eml").Length == 0), "the refused body file was not removed");
+        await Eventually.TrueAsync(() => Directory.GetFiles(Path.Combine(h.Path, "bodies"), "b-*.eml").Length == 0, "the refused body file to be removed", TimeSpan.FromSeconds(5));
         Assert.Empty(Directory.GetFiles(Path.Combine(h.Path, "tmp")));
         var next = StoreHarness.Message(5000, 3);
         var n = await h.AppendAsync(h.InboxId, next);

@@ -1,5 +1,6 @@
 using System.Text;
 using EdgeMail.Store.Messages;
+using EdgeMail.Testing;
 
 namespace EdgeMail.Store.Tests;
 
@@ -11,7 +12,8 @@ public sealed class RetrievalTests
     [Fact]
     public async Task First_retrieval_time_is_kept_and_listed_by_cutoff()
     {
-        await using var harness = await StoreHarness.CreateAsync();
+        var clock = new ManualTimeProvider();
+        await using var harness = await StoreHarness.CreateAsync(time: clock);
         var a = await harness.AppendAsync(harness.InboxId, Body);
         var b = await harness.AppendAsync(harness.InboxId, Body);
 
@@ -20,14 +22,15 @@ public sealed class RetrievalTests
         Assert.NotNull(first);
         Assert.Null(await harness.Store.GetRetrievedAsync(harness.InboxId, b.Uid));
 
-        // A second retrieval does not move the time.
-        await Task.Delay(5);
+        // A second retrieval, later, does not move the time.
+        clock.Advance(TimeSpan.FromSeconds(5));
         await harness.Store.RecordRetrievedAsync(harness.InboxId, [a.Uid, b.Uid]);
         Assert.Equal(first, await harness.Store.GetRetrievedAsync(harness.InboxId, a.Uid));
 
         Assert.Equal([a.Uid], await harness.Store.ListRetrievedBeforeAsync(harness.InboxId, first!.Value));
         Assert.Empty(await harness.Store.ListRetrievedBeforeAsync(harness.InboxId, first.Value.AddMilliseconds(-1)));
-        Assert.Equal([a.Uid, b.Uid], await harness.Store.ListRetrievedBeforeAsync(harness.InboxId, DateTimeOffset.UtcNow.AddMinutes(1)));
+        Assert.Equal([a.Uid], await harness.Store.ListRetrievedBeforeAsync(harness.InboxId, first.Value.AddSeconds(4)));
+        Assert.Equal([a.Uid, b.Uid], await harness.Store.ListRetrievedBeforeAsync(harness.InboxId, clock.GetUtcNow()));
     }
 
     [Fact]

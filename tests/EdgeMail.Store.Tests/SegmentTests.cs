@@ -1,4 +1,5 @@
 using EdgeMail.Store.Messages;
+using EdgeMail.Testing;
 
 namespace EdgeMail.Store.Tests;
 
@@ -23,7 +24,7 @@ public sealed class SegmentTests
         // The first five bodies (5 x ~200 KiB) fill the first segment; expunging them kills it.
         await h.Store.StoreFlagsAsync(h.InboxId, uids.Take(5).ToList(), FlagOperation.Add, MessageFlags.Deleted);
         await h.Store.ExpungeAsync(h.InboxId);
-        Assert.True(await StoreHarness.EventuallyAsync(() => !File.Exists(segments[0])), "the dead segment was not deleted");
+        await Eventually.TrueAsync(() => !File.Exists(segments[0]), "the dead segment to be deleted", TimeSpan.FromSeconds(5));
         Assert.All(segments.Skip(1), s => Assert.True(File.Exists(s)));
 
         await h.ReopenAsync();

@@ -7,11 +7,15 @@ namespace EdgeMail.Store.Tests;
 /// <summary>A store in a fresh temp folder, with one account, removed on dispose.</summary>
 internal sealed class StoreHarness : IAsyncDisposable
 {
-    private StoreHarness(string path, Action<StoreOptions>? configure)
+    private StoreHarness(string path, Action<StoreOptions>? configure, TimeProvider? time)
     {
         Path = path;
         Configure = configure;
+        Time = time;
     }
+
+    /// <summary>The store's clock; null: the system clock.</summary>
+    private TimeProvider? Time { get; }
 
     private Action<StoreOptions>? Configure { get; }
 
@@ -23,11 +27,11 @@ internal sealed class StoreHarness : IAsyncDisposable
 
     public long InboxId { get; private set; }
 
-    public static async Task<StoreHarness> CreateAsync(string address = "alice@example.org", Action<StoreOptions>? configure = null)
+    public static async Task<StoreHarness> CreateAsync(string address = "alice@example.org", Action<StoreOptions>? configure = null, TimeProvider? time = null)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "edgemail-store-test-" + Guid.NewGuid().ToString("N"));
-        var harness = new StoreHarness(path, configure);
-        harness.Store = MailStore.Open(harness.Options(), StoreOpenMode.Service);
+        var harness = new StoreHarness(path, configure, time);
+        harness.Store = MailStore.Open(harness.Options(), StoreOpenMode.Service, time);
         var account = await harness.Store.CreateAccountAsync(address, DummyCredential());
         harness.AccountId = account.Id;
         harness.InboxId = (await harness.Store.GetMailboxAsync(account.Id, "INBOX"))!.Id;
@@ -40,7 +44,7 @@ internal sealed class StoreHarness : IAsyncDisposable
     public async Task ReopenAsync()
     {
         await Store.DisposeAsync();
-        Store = MailStore.Open(Options(), StoreOpenMode.Service);
+        Store = MailStore.Open(Options(), StoreOpenMode.Service, Time);
     }
 
     public StoreOptions Options()
@@ -94,23 +98,6 @@ internal sealed class StoreHarness : IAsyncDisposable
         }
 
         return bytes;
-    }
-
-    /// <summary>Space is reclaimed by the writer just after an operation completes; wait for it briefly.</summary>
-    public static async Task<bool> EventuallyAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(10);
-        }
-
-        return true;
     }
 
     public async ValueTask DisposeAsync()

@@ -3,14 +3,19 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeMail.Testing;
 
-/// <summary>Keeps every log line in memory, so a failing test can show the server's side.</summary>
+/// <summary>
+/// Keeps every log entry at every level in memory, so a test can assert what was logged (and that Trace and
+/// Debug messages format), and a failing test can show the server's side.
+/// </summary>
 public sealed class CollectingLoggerFactory : ILoggerFactory
 {
-    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<LogEntry> _entries = new();
 
-    public IReadOnlyCollection<string> Lines => _lines;
+    public IReadOnlyList<LogEntry> Entries => [.. _entries];
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+    public IReadOnlyCollection<string> Lines => [.. _entries.Select(e => e.ToString())];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
 
     public void AddProvider(ILoggerProvider provider)
     {
@@ -20,16 +25,14 @@ public sealed class CollectingLoggerFactory : ILoggerFactory
     {
     }
 
-    private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Debug;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lines.Enqueue($"{logLevel} {category}: {formatter(state, exception)}{(exception is null ? string.Empty : " " + exception)}");
-        }
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            entries.Enqueue(new LogEntry(logLevel, category, formatter(state, exception), exception));
     }
 }

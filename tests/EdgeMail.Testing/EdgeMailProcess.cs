@@ -62,6 +62,16 @@ public static class EdgeMailProcess
         return (process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>`user add ADDRESS --password-stdin --data DATA` on <paramref name="program"/>; fails with its stderr unless it exits 0.</summary>
+    public static async Task AddUserAsync(string program, string data, string address, string password, int timeoutSeconds = 60)
+    {
+        var (exit, _, error) = await RunProgramAsync(program, ["user", "add", address, "--password-stdin", "--data", data], password + "\n", timeoutSeconds: timeoutSeconds);
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"edgemail user add {address} failed (exit {exit}): {error}");
+        }
+    }
+
     /// <summary>A port free at this moment on 127.0.0.1.</summary>
     public static int FreePort()
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeMail.Testing;
+using EdgeMail.Testing.Tools;
 
 namespace EdgeMail.Tests;
 
@@ -37,9 +38,7 @@ public sealed class QueueRestartTests : IDisposable
     [Fact]
     public async Task Queued_mail_survives_SIGKILL_and_is_sent_exactly_once_when_the_upstream_is_back()
     {
-        Assert.True(File.Exists("/usr/bin/python3"), "python3 is missing: apt-get install python3");
-        var check = await RunAsync("/usr/bin/python3", ["-c", "import aiosmtpd"]);
-        Assert.True(check == 0, "the Python module aiosmtpd is missing: apt-get install python3-aiosmtpd");
+        ExternalTool.RequirePythonModule("aiosmtpd", "python3-aiosmtpd");
 
         var smtp = EdgeMailProcess.FreePort();
         var upstreamPort = EdgeMailProcess.FreePort();
@@ -47,11 +46,11 @@ public sealed class QueueRestartTests : IDisposable
             "--Relay:Host=127.0.0.1", $"--Relay:Port={upstreamPort}", "--Relay:Security=None"];
         string[] serveArgs = ["serve", .. settings, "--Imap:Port=0", "--Imap:TlsPort=0", "--Pop3:Port=0", "--Pop3:TlsPort=0"];
 
-        using (var first = await StartServeAsync(serveArgs))
+        using (var first = (await ServeProcess.StartAsync(serveArgs, TimeSpan.FromSeconds(30))).Process)
         {
             var sent = await EdgeMailProcess.RunAsync(["sendmail", "-f", "root@edgemail.local", "friend@example.net", .. settings], "Subject: survive\n\nkeep me\n");
             Assert.True(sent.ExitCode == 0, sent.Stderr);
-            await EventuallyAsync(async () => (await EdgeMailProcess.RunAsync(["queue", "list", .. settings])).Stdout.Contains("1 attempt(s)", StringComparison.Ordinal), "a failed attempt");
+            await Eventually.TrueAsync(async () => (await EdgeMailProcess.RunAsync(["queue", "list", .. settings])).Stdout.Contains("1 attempt(s)", StringComparison.Ordinal), "a failed attempt", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
             EdgeMailProcess.SendSignal(first, "KILL");
             await first.WaitForExitAsync();
         }
@@ -64,11 +63,11 @@ public sealed class QueueRestartTests : IDisposable
         try
         {
             Assert.Equal("READY", await upstream.StandardOutput.ReadLineAsync());
-            using var second = await StartServeAsync(serveArgs);
+            using var second = (await ServeProcess.StartAsync(serveArgs, TimeSpan.FromSeconds(30))).Process;
             try
             {
-                await EventuallyAsync(() => Task.FromResult(Directory.GetFiles(_received.Path, "*.eml").Length == 1), "the message upstream");
-                await EventuallyAsync(async () => (await EdgeMailProcess.RunAsync(["queue", "list", .. settings])).Stdout.Contains("empty", StringComparison.Ordinal), "an empty queue");
+                await Eventually.TrueAsync(() => Task.FromResult(Directory.GetFiles(_received.Path, "*.eml").Length == 1), "the message upstream", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
+                await Eventually.TrueAsync(async () => (await EdgeMailProcess.RunAsync(["queue", "list", .. settings])).Stdout.Contains("empty", StringComparison.Ordinal), "an empty queue", TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(100));
             }
             finally
             {
@@ -86,50 +85,5 @@ public sealed class QueueRestartTests : IDisposable
             upstream.StandardInput.Close();
             await upstream.WaitForExitAsync();
         }
-    }
-
-    private static async Task<Process> StartServeAsync(string[] args)
-    {
-        var process = Process.Start(EdgeMailProcess.StartInfo(args))!;
-        process.StandardInput.Close();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var line = await process.StandardOutput.ReadLineAsync(cts.Token);
-            if (line is null)
-            {
-                Assert.Fail($"edgemail exited early: {await process.StandardError.ReadToEndAsync()}");
-            }
-
-            if (line!.Contains("EdgeMail serving", StringComparison.Ordinal))
-            {
-                _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-                _ = process.StandardError.ReadToEndAsync(CancellationToken.None);
-                return process;
-            }
-        }
-    }
-
-    private static async Task<int> RunAsync(string program, string[] args)
-    {
-        using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        await process.WaitForExitAsync();
-        return process.ExitCode;
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < until)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("timed out waiting for " + what);
     }
 }

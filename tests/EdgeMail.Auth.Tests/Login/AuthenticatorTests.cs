@@ -54,20 +54,20 @@ public sealed class AuthenticatorTests : IAsyncLifetime
     {
         Assert.Equal(LoginOutcome.Failed, (await _auth.LoginAsync(Client, "ann@edgemail.local", "guess 1", default)).Outcome);
 
-        // The second attempt is past the free failures: it waits for the clock.
+        // The second attempt is past the free failures: it waits for the clock (BaseDelay, 1 s), on a timer.
         var delayed = _auth.LoginAsync(Client, "ann@edgemail.local", "guess 2", default).AsTask();
-        await Task.Delay(50);
+        await Eventually.TrueAsync(() => _time.PendingTimers == 1, "the second attempt's delay");
+        _time.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
         Assert.False(delayed.IsCompleted);
-        _time.Advance(TimeSpan.FromSeconds(1));
+        _time.Advance(TimeSpan.FromTicks(1));
         Assert.Equal(LoginOutcome.Failed, (await delayed).Outcome);
 
+        // The third waits twice as long (BaseDelay * 2^(failures - FreeFailures)).
         var third = _auth.LoginAsync(Client, "ann@edgemail.local", "guess 3", default).AsTask();
-        while (!third.IsCompleted)
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(10);
-        }
-
+        await Eventually.TrueAsync(() => _time.PendingTimers == 1, "the third attempt's delay");
+        _time.Advance(TimeSpan.FromSeconds(2) - TimeSpan.FromTicks(1));
+        Assert.False(third.IsCompleted);
+        _time.Advance(TimeSpan.FromTicks(1));
         Assert.Equal(LoginOutcome.Failed, (await third).Outcome);
         var locked = await _auth.LoginAsync(Client, "ann@edgemail.local", "main secret", default);
         Assert.Equal(LoginOutcome.Locked, locked.Outcome);

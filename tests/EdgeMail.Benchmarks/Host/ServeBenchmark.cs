@@ -83,13 +83,13 @@ internal static class ServeBenchmark
     private static async Task<Run> StartOnceAsync(string binary, string data, string kind)
     {
         var info = EdgeMailProcess.StartInfoFor(binary, ["serve", "--data", data, "--Network:Bind=127.0.0.1"]);
-        foreach (var key in (string[])["Imap:Port", "Imap:TlsPort", "Pop3:Port", "Pop3:TlsPort", "Smtp:Port", "Smtp:SubmissionPort", "Smtp:TlsPort", "Web:Port"])
+        foreach (var key in ServeProcess.PortKeys)
         {
             info.ArgumentList.Add($"--{key}={EdgeMailProcess.FreePort()}");
         }
 
         var sw = Stopwatch.StartNew();
-        var serve = await Common.ServeProcess.StartAsync(info, Timeout);
+        var serve = await ServeProcess.StartAsync(info, Timeout);
         var listening = sw.Elapsed.TotalMilliseconds;
         using var process = serve.Process;
         await Task.Delay(Idle);

@@ -18,17 +18,7 @@ internal static class EdgeMailSetup
     {
         foreach (var (user, _) in users)
         {
-            using var add = new Process { StartInfo = EdgeMailProcess.StartInfoFor(binary, ["user", "add", user, "--password-stdin", "--data", data]) };
-
-            add.Start();
-            await add.StandardInput.WriteLineAsync(password);
-            add.StandardInput.Close();
-            var output = await add.StandardOutput.ReadToEndAsync() + await add.StandardError.ReadToEndAsync();
-            await add.WaitForExitAsync();
-            if (add.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"edgemail user add {user} failed ({add.ExitCode}): {output}");
-            }
+            await EdgeMailProcess.AddUserAsync(binary, data, user, password);
         }
 
         var sw = Stopwatch.StartNew();
@@ -60,25 +50,11 @@ internal static class EdgeMailSetup
         var tlsPort = EdgeMailProcess.FreePort();
         List<string> args =
         [
-            "serve", "--data", data, "--Network:Bind=127.0.0.1",
-            $"--Imap:Port={port}", $"--Imap:TlsPort={tlsPort}",
-            "--Pop3:Port=0", "--Pop3:TlsPort=0", "--Smtp:Port=0", "--Smtp:SubmissionPort=0", "--Smtp:TlsPort=0", "--Web:Port=0",
+            .. ServeProcess.OnlyArguments(data, ("Imap:Port", port), ("Imap:TlsPort", tlsPort)),
             $"--Network:MaxConnectionsPerAddress={maxConnections + 1000}", $"--Network:MaxConnections={maxConnections + 2000}",
         ];
         Report.Progress($"imap: {binary} {string.Join(' ', args)}");
-        var process = ServerProcess.Start(EdgeMailProcess.StartInfoFor(binary, args));
-        var tail = new List<string>();
-        var drain = ServerProcess.DrainAsync(process, tail);
-        try
-        {
-            await ServerProcess.WaitForPortAsync(process, port, TimeSpan.FromSeconds(120));
-        }
-        catch (InvalidOperationException ex)
-        {
-            await drain;
-            throw new InvalidOperationException($"{ex.Message}: {string.Join('\n', tail)}", ex);
-        }
-
-        return new ServerProcess("EdgeMail", process, port, tlsPort, drain);
+        var serve = await ServeProcess.StartAsync(EdgeMailProcess.StartInfoFor(binary, args), TimeSpan.FromSeconds(120));
+        return new ServerProcess("EdgeMail", serve.Process, port, tlsPort, serve.Drained);
     }
 }

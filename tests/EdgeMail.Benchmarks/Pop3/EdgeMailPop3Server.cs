@@ -18,14 +18,12 @@ internal sealed class EdgeMailPop3Server : IPop3Server
     private const int FillWriters = 16;
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
-    private readonly Task _drain;
+    private readonly ServeProcess _serve;
 
-    private EdgeMailPop3Server(Process process, int port, Task drain)
+    private EdgeMailPop3Server(ServeProcess serve, int port)
     {
-        _process = process;
+        _serve = serve;
         Port = port;
-        _drain = drain;
     }
 
     public string Name => "EdgeMail";
@@ -36,37 +34,24 @@ internal sealed class EdgeMailPop3Server : IPop3Server
 
     public string Password => "pop3-bench-password";
 
-    public int ProcessId => _process.Id;
+    public int ProcessId => _serve.Process.Id;
 
     public static async Task<EdgeMailPop3Server> StartAsync(string binary, string folder, IReadOnlyList<byte[]> messages)
     {
         var data = Path.Combine(folder, "data");
-        var (exit, _, error) = await EdgeMailProcess.RunProgramAsync(binary, ["user", "add", "bench@edgemail.local", "--password-stdin", "--data", data], "pop3-bench-password\n", timeoutSeconds: (int)Timeout.TotalSeconds);
-        if (exit != 0)
-        {
-            throw new InvalidOperationException($"edgemail user add failed (exit {exit}): {error}");
-        }
+        await EdgeMailProcess.AddUserAsync(binary, data, "bench@edgemail.local", "pop3-bench-password", (int)Timeout.TotalSeconds);
 
         await FillAsync(data, messages);
 
         var port = EdgeMailProcess.FreePort();
-        var info = EdgeMailProcess.StartInfoFor(binary, ["serve", "--data", data, "--Network:Bind=127.0.0.1", $"--Pop3:Port={port}", "--Pop3:TlsPort=0",
-            "--Imap:Port=0", "--Imap:TlsPort=0", "--Smtp:Port=0", "--Smtp:SubmissionPort=0", "--Smtp:TlsPort=0", "--Web:Port=0"]);
-        var serve = await ServeProcess.StartAsync(info, Timeout);
-        return new EdgeMailPop3Server(serve.Process, port, serve.Drained);
+        var info = EdgeMailProcess.StartInfoFor(binary, ServeProcess.OnlyArguments(data, ("Pop3:Port", port)));
+        return new EdgeMailPop3Server(await ServeProcess.StartAsync(info, Timeout), port);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            Libc.Signal(_process.Id, Libc.Sigterm);
-        }
-
-        using var cts = new CancellationTokenSource(Timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        await _drain;
-        _process.Dispose();
+        await _serve.StopAsync(Timeout);
+        _serve.Process.Dispose();
     }
 
     private static async Task FillAsync(string data, IReadOnlyList<byte[]> messages)

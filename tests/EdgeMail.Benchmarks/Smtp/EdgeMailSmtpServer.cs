@@ -19,17 +19,15 @@ internal sealed class EdgeMailSmtpServer : ISmtpServer
     public const string Password = "smtp-bench-password";
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private readonly Process _process;
-    private readonly Task<string[]> _output;
+    private readonly ServeProcess _serve;
 
-    private EdgeMailSmtpServer(string name, Process process, int port, string data, List<string> commands, Task<string[]> output)
+    private EdgeMailSmtpServer(string name, ServeProcess serve, int port, string data, List<string> commands)
     {
         Name = name;
-        _process = process;
+        _serve = serve;
         Port = port;
         Data = data;
         Commands = commands;
-        _output = output;
     }
 
     public string Name { get; }
@@ -38,7 +36,7 @@ internal sealed class EdgeMailSmtpServer : ISmtpServer
 
     public string Data { get; }
 
-    public IReadOnlyCollection<int> ProcessRoots => [_process.Id];
+    public IReadOnlyCollection<int> ProcessRoots => [_serve.Process.Id];
 
     public IReadOnlyList<string> Commands { get; }
 
@@ -49,20 +47,15 @@ internal sealed class EdgeMailSmtpServer : ISmtpServer
     {
         var data = Path.Combine(folder, "data");
         List<string> userAdd = ["user", "add", SmtpTools.LocalRecipient, "--password-stdin", "--data", data];
-        var (exit, _, error) = await EdgeMailProcess.RunProgramAsync(binary, userAdd, Password + "\n", timeoutSeconds: (int)Timeout.TotalSeconds);
-        if (exit != 0)
-        {
-            throw new InvalidOperationException($"edgemail user add failed (exit {exit}): {error}");
-        }
+        await EdgeMailProcess.AddUserAsync(binary, data, SmtpTools.LocalRecipient, Password, (int)Timeout.TotalSeconds);
 
         var port = EdgeMailProcess.FreePort();
-        List<string> serve = ["serve", "--data", data, $"--Smtp:Port={port}", "--Smtp:SubmissionPort=0", "--Smtp:TlsPort=0",
-            "--Imap:Port=0", "--Imap:TlsPort=0", "--Pop3:Port=0", "--Pop3:TlsPort=0", "--Web:Port=0",
+        List<string> serve = [.. ServeProcess.OnlyArguments(data, ("Smtp:Port", port)),
             "--Relay:Host=127.0.0.1", $"--Relay:Port={sinkPort}", "--Relay:Security=None", .. extra];
         List<string> commands = [$"echo {Password} | {SmtpTools.CommandLine(binary, userAdd)}", SmtpTools.CommandLine(binary, serve)];
         var started = await ServeProcess.StartAsync(EdgeMailProcess.StartInfoFor(binary, serve), Timeout);
         // Its log is searched for warnings at the end.
-        return new EdgeMailSmtpServer(name, started.Process, port, data, commands, started.Drained);
+        return new EdgeMailSmtpServer(name, started, port, data, commands);
     }
 
     /// <summary>The lines of the service's log at warning level or above (Microsoft.Extensions.Logging's "warn:", "fail:", "crit:").</summary>
@@ -70,18 +63,12 @@ internal sealed class EdgeMailSmtpServer : ISmtpServer
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            Libc.Signal(_process.Id, Libc.Sigterm);
-        }
-
-        using var cts = new CancellationTokenSource(Timeout);
-        await _process.WaitForExitAsync(cts.Token);
-        var output = await _output;
+        await _serve.StopAsync(Timeout);
+        var output = await _serve.Drained;
         Problems = output.SelectMany(o => o.Split('\n'))
             .Where(l => l.Contains(" warn: ", StringComparison.Ordinal) || l.Contains(" fail: ", StringComparison.Ordinal) || l.Contains(" crit: ", StringComparison.Ordinal))
             .ToArray();
-        _process.Dispose();
+        _serve.Process.Dispose();
     }
 
     /// <summary>After DisposeAsync: the INBOX's message count and the relay queue's counts, read from the store.</summary>

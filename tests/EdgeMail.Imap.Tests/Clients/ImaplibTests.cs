@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EdgeMail.Testing.Tools;
 
 namespace EdgeMail.Imap.Tests.Clients;
 
@@ -35,7 +36,7 @@ public sealed class ImaplibTests(ImapServer server) : IClassFixture<ImapServer>
     public async Task Imaplib_scripted_session_sees_the_mailboxes_messages_flags_and_searches_it_made()
     {
         var script = Path.Combine(AppContext.BaseDirectory, "Clients", "imaplib_session.py");
-        var run = await Tool.RunAsync("python3", "python3", [script, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ImapServer.User, ImapServer.Password], TimeSpan.FromSeconds(30));
+        var run = await ExternalTool.RunAsync("python3", "python3", [script, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ImapServer.User, ImapServer.Password], timeout: TimeSpan.FromSeconds(30));
         Assert.True(run.ExitCode == 0, run.ToString());
         var r = JsonDocument.Parse(run.Stdout).RootElement;
         try
@@ -58,7 +59,7 @@ public sealed class ImaplibTests(ImapServer server) : IClassFixture<ImapServer>
         // half the APPENDs, so that the fsyncs of a busy machine do not decide the test.
         const int appends = 20;
         var script = Path.Combine(AppContext.BaseDirectory, "Clients", "imaplib_appends.py");
-        var run = await Tool.RunAsync("python3", "python3", [script, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ImapServer.User, ImapServer.Password, "appends", appends.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(60));
+        var run = await ExternalTool.RunAsync("python3", "python3", [script, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), ImapServer.User, ImapServer.Password, "appends", appends.ToString(System.Globalization.CultureInfo.InvariantCulture)], timeout: TimeSpan.FromSeconds(60));
         Assert.True(run.ExitCode == 0, run.ToString());
         var r = JsonDocument.Parse(run.Stdout).RootElement;
         Assert.All(r.GetProperty("results").EnumerateArray(), result => Assert.Equal("OK", result.GetString()));

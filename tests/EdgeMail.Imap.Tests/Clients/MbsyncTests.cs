@@ -1,6 +1,7 @@
 using System.Globalization;
 using EdgeMail.Testing;
 using MailKit.Search;
+using EdgeMail.Testing.Tools;
 
 namespace EdgeMail.Imap.Tests.Clients;
 
@@ -84,9 +85,9 @@ public sealed class MbsyncTests(ImapServer server) : IClassFixture<ImapServer>
         return folder.UidNext?.Id;
     }
 
-    private async Task<Tool.Result> SyncAsync(string config)
+    private async Task<ToolResult> SyncAsync(string config)
     {
-        var run = await Tool.RunAsync("mbsync", "isync", ["-c", config, "-V", "edgemail"], TimeSpan.FromSeconds(30));
+        var run = await ExternalTool.RunAsync("mbsync", "isync", ["-c", config, "-V", "edgemail"], timeout: TimeSpan.FromSeconds(30));
         Assert.True(run.ExitCode == 0, "mbsync failed: " + run + "\nserver log:\n" + server.Server.LogText);
         return run;
     }
@@ -94,7 +95,7 @@ public sealed class MbsyncTests(ImapServer server) : IClassFixture<ImapServer>
     [Fact]
     public async Task Mbsync_propagates_new_messages_flags_and_deletions_both_ways_and_then_has_nothing_to_do()
     {
-        Tool.Require("mbsync", "isync");
+        ExternalTool.Require("mbsync", "isync");
         using var temp = new TempFolder();
         var maildir = Path.Combine(temp.Path, "mail", "Sync");
         foreach (var sub in new[] { "cur", "new", "tmp" })

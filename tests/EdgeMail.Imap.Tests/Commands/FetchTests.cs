@@ -1,5 +1,4 @@
 using System.Text;
-using EdgeMail.Imap.Tests.Mime;
 
 namespace EdgeMail.Imap.Tests.Commands;
 
@@ -16,49 +15,49 @@ public sealed class FetchTests(ImapServer server) : IClassFixture<ImapServer>
     private async Task<(Transcript T, uint Uid)> AppendAsync(byte[] message)
     {
         var t = await Transcript.ConnectAsync(server);
-        return (t, await CorpusTests.AppendAsync(t, message));
+        return (t, await CorpusSession.AppendAsync(t, message));
     }
 
     private static async Task<byte[]> BinaryAsync(Transcript t, uint uid, string section, string partial = "")
     {
-        var value = await CorpusTests.FetchItemAsync(t, uid, $"BINARY.PEEK[{section}]{partial}", $"BINARY[{section}]{(partial.Length > 0 ? partial.Split('.')[0] + ">" : string.Empty)}");
-        return CorpusTests.LiteralBytes(value);
+        var value = await CorpusSession.FetchItemAsync(t, uid, $"BINARY.PEEK[{section}]{partial}", $"BINARY[{section}]{(partial.Length > 0 ? partial.Split('.')[0] + ">" : string.Empty)}");
+        return CorpusSession.LiteralBytes(value);
     }
 
     [Fact]
     public async Task Body_part_numbers_and_MIME_headers_of_nested_multiparts_are_the_parts_bytes()
     {
-        var (t, uid) = await AppendAsync(CorpusTests.Load("nested"));
+        var (t, uid) = await AppendAsync(MimeCorpus.Load("nested"));
         await using var _ = t;
-        Assert.Equal("Hello Ann,\r\nthe report is attached.", Text(await CorpusTests.FetchSectionAsync(server, uid, "1.1")));
-        Assert.Equal(Html, Text(await CorpusTests.FetchSectionAsync(server, uid, "1.2")));
-        Assert.Equal("Content-Type: multipart/alternative; boundary=\"inner\"\r\n\r\n", Text(await CorpusTests.FetchSectionAsync(server, uid, "1.MIME")));
-        Assert.Equal("Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n", Text(await CorpusTests.FetchSectionAsync(server, uid, "1.2.MIME")));
-        Assert.Equal("UXVhcnRlcmx5IG51bWJlcnM6IDEsIDIsIDMuCg==", Text(await CorpusTests.FetchSectionAsync(server, uid, "2")));
+        Assert.Equal("Hello Ann,\r\nthe report is attached.", Text(await CorpusSession.FetchSectionAsync(server, uid, "1.1")));
+        Assert.Equal(Html, Text(await CorpusSession.FetchSectionAsync(server, uid, "1.2")));
+        Assert.Equal("Content-Type: multipart/alternative; boundary=\"inner\"\r\n\r\n", Text(await CorpusSession.FetchSectionAsync(server, uid, "1.MIME")));
+        Assert.Equal("Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n", Text(await CorpusSession.FetchSectionAsync(server, uid, "1.2.MIME")));
+        Assert.Equal("UXVhcnRlcmx5IG51bWJlcnM6IDEsIDIsIDMuCg==", Text(await CorpusSession.FetchSectionAsync(server, uid, "2")));
     }
 
     [Fact]
     public async Task Partial_fetch_returns_the_requested_octets_a_short_tail_or_nothing_past_the_end()
     {
-        var (t, uid) = await AppendAsync(CorpusTests.Load("nested"));
+        var (t, uid) = await AppendAsync(MimeCorpus.Load("nested"));
         await using var _ = t;
-        Assert.Equal("Hello Ann", Text(await CorpusTests.FetchSectionAsync(server, uid, "1.2", 3, 9)));
-        Assert.Equal("ed.</p>", Text(await CorpusTests.FetchSectionAsync(server, uid, "1.2", 40, 100)));
+        Assert.Equal("Hello Ann", Text(await CorpusSession.FetchSectionAsync(server, uid, "1.2", 3, 9)));
+        Assert.Equal("ed.</p>", Text(await CorpusSession.FetchSectionAsync(server, uid, "1.2", 40, 100)));
 
         // RFC 9051 §6.4.5: the reply names the origin; past the end the data is an empty string.
-        Assert.Equal("{9}\r\nHello Ann", await CorpusTests.FetchItemAsync(t, uid, "BODY.PEEK[1.2]<3.9>", "BODY[1.2]<3>"));
-        Assert.Matches("^(\"\"|\\{0\\}\r\n)$", await CorpusTests.FetchItemAsync(t, uid, "BODY.PEEK[1.2]<100.10>", "BODY[1.2]<100>"));
+        Assert.Equal("{9}\r\nHello Ann", await CorpusSession.FetchItemAsync(t, uid, "BODY.PEEK[1.2]<3.9>", "BODY[1.2]<3>"));
+        Assert.Matches("^(\"\"|\\{0\\}\r\n)$", await CorpusSession.FetchItemAsync(t, uid, "BODY.PEEK[1.2]<100.10>", "BODY[1.2]<100>"));
     }
 
     [Fact]
     public async Task Binary_decodes_base64_and_quoted_printable_parts_and_binary_size_counts_the_decoded_octets()
     {
-        var (t, uid) = await AppendAsync(CorpusTests.Load("nested"));
+        var (t, uid) = await AppendAsync(MimeCorpus.Load("nested"));
         await using var _ = t;
         Assert.Equal("Quarterly numbers: 1, 2, 3.\n", Text(await BinaryAsync(t, uid, "2")));
-        Assert.Equal("28", await CorpusTests.FetchItemAsync(t, uid, "BINARY.SIZE[2]", "BINARY.SIZE[2]"));
+        Assert.Equal("28", await CorpusSession.FetchItemAsync(t, uid, "BINARY.SIZE[2]", "BINARY.SIZE[2]"));
         Assert.Equal("<p>Hello Ann,<br>the report is attached.</p>", Text(await BinaryAsync(t, uid, "1.2")));
-        Assert.Equal("44", await CorpusTests.FetchItemAsync(t, uid, "BINARY.SIZE[1.2]", "BINARY.SIZE[1.2]"));
+        Assert.Equal("44", await CorpusSession.FetchItemAsync(t, uid, "BINARY.SIZE[1.2]", "BINARY.SIZE[1.2]"));
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, await BinaryAsync(t, uid, "3"));
         Assert.Equal("numbers", Text(await BinaryAsync(t, uid, "2", "<10.7>")));
     }
@@ -66,7 +65,7 @@ public sealed class FetchTests(ImapServer server) : IClassFixture<ImapServer>
     [Fact]
     public async Task Header_text_and_parts_of_an_attached_message_come_from_inside_it()
     {
-        var original = CorpusTests.Load("forwarded");
+        var original = MimeCorpus.Load("forwarded");
         var (t, uid) = await AppendAsync(original);
         await using var _ = t;
         var raw = Encoding.ASCII.GetString(original);
@@ -74,25 +73,25 @@ public sealed class FetchTests(ImapServer server) : IClassFixture<ImapServer>
         var innerBody = raw.IndexOf("--lunch-alt\r\n", StringComparison.Ordinal);
         var innerEnd = raw.IndexOf("\r\n--fwd-boundary--", StringComparison.Ordinal);
 
-        Assert.Equal(raw[innerStart..innerBody], Text(await CorpusTests.FetchSectionAsync(server, uid, "2.HEADER")));
+        Assert.Equal(raw[innerStart..innerBody], Text(await CorpusSession.FetchSectionAsync(server, uid, "2.HEADER")));
         Assert.EndsWith("boundary=\"lunch-alt\"\r\n\r\n", raw[innerStart..innerBody]);
-        Assert.Equal(raw[innerBody..innerEnd], Text(await CorpusTests.FetchSectionAsync(server, uid, "2.TEXT")));
-        Assert.Equal(raw[innerStart..innerEnd], Text(await CorpusTests.FetchSectionAsync(server, uid, "2")));
-        Assert.Equal("Noon at the usual place?", Text(await CorpusTests.FetchSectionAsync(server, uid, "2.1")));
-        Assert.Equal("<b>Noon</b> at the usual place?", Text(await CorpusTests.FetchSectionAsync(server, uid, "2.2")));
-        Assert.Equal("Content-Type: message/rfc822\r\nContent-Description: forwarded message\r\n\r\n", Text(await CorpusTests.FetchSectionAsync(server, uid, "2.MIME")));
-        Assert.Equal("{18}\r\nSubject: Lunch\r\n\r\n", await CorpusTests.FetchItemAsync(t, uid, "BODY.PEEK[2.HEADER.FIELDS (SUBJECT)]", "BODY[2.HEADER.FIELDS (SUBJECT)]"));
+        Assert.Equal(raw[innerBody..innerEnd], Text(await CorpusSession.FetchSectionAsync(server, uid, "2.TEXT")));
+        Assert.Equal(raw[innerStart..innerEnd], Text(await CorpusSession.FetchSectionAsync(server, uid, "2")));
+        Assert.Equal("Noon at the usual place?", Text(await CorpusSession.FetchSectionAsync(server, uid, "2.1")));
+        Assert.Equal("<b>Noon</b> at the usual place?", Text(await CorpusSession.FetchSectionAsync(server, uid, "2.2")));
+        Assert.Equal("Content-Type: message/rfc822\r\nContent-Description: forwarded message\r\n\r\n", Text(await CorpusSession.FetchSectionAsync(server, uid, "2.MIME")));
+        Assert.Equal("{18}\r\nSubject: Lunch\r\n\r\n", await CorpusSession.FetchItemAsync(t, uid, "BODY.PEEK[2.HEADER.FIELDS (SUBJECT)]", "BODY[2.HEADER.FIELDS (SUBJECT)]"));
     }
 
     [Fact]
     public async Task Parts_of_a_multipart_without_its_closing_boundary_end_where_the_message_ends()
     {
-        var (t, uid) = await AppendAsync(CorpusTests.Load("broken"));
+        var (t, uid) = await AppendAsync(MimeCorpus.Load("broken"));
         await using var _ = t;
-        Assert.Equal("first part", Text(await CorpusTests.FetchSectionAsync(server, uid, "1")));
-        Assert.Equal("AAECAwQF\r\n", Text(await CorpusTests.FetchSectionAsync(server, uid, "2")));
+        Assert.Equal("first part", Text(await CorpusSession.FetchSectionAsync(server, uid, "1")));
+        Assert.Equal("AAECAwQF\r\n", Text(await CorpusSession.FetchSectionAsync(server, uid, "2")));
         Assert.Equal(new byte[] { 0, 1, 2, 3, 4, 5 }, await BinaryAsync(t, uid, "2"));
-        Assert.Equal("Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n", Text(await CorpusTests.FetchSectionAsync(server, uid, "2.MIME")));
+        Assert.Equal("Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n", Text(await CorpusSession.FetchSectionAsync(server, uid, "2.MIME")));
     }
 
     [Fact]
@@ -109,11 +108,11 @@ public sealed class FetchTests(ImapServer server) : IClassFixture<ImapServer>
         Assert.StartsWith("s OK", (await t.CommandAsync("s SELECT Corpus"))[^1]);
 
         // RFC 9051 §9: a literal is made of CHAR8, which excludes NUL; only literal8 may carry it (RFC 3516 §4.2).
-        var body = await CorpusTests.FetchItemAsync(t, uint.Parse(uid, System.Globalization.CultureInfo.InvariantCulture), "BODY.PEEK[]", "BODY[]");
+        var body = await CorpusSession.FetchItemAsync(t, uint.Parse(uid, System.Globalization.CultureInfo.InvariantCulture), "BODY.PEEK[]", "BODY[]");
         Assert.StartsWith($"{{{message.Length}}}\r\n", body);
         Assert.DoesNotContain('\0', body);
         Assert.EndsWith("b\u0080c\r\n", body);
-        var binary = await CorpusTests.FetchItemAsync(t, uint.Parse(uid, System.Globalization.CultureInfo.InvariantCulture), "BINARY.PEEK[]", "BINARY[]");
+        var binary = await CorpusSession.FetchItemAsync(t, uint.Parse(uid, System.Globalization.CultureInfo.InvariantCulture), "BINARY.PEEK[]", "BINARY[]");
         Assert.Equal($"~{{{message.Length}}}\r\n" + Encoding.Latin1.GetString(message), binary);
     }
 
@@ -131,14 +130,14 @@ public sealed class FetchTests(ImapServer server) : IClassFixture<ImapServer>
 
         var (t, uid) = await AppendAsync(message);
         await using var _ = t;
-        Assert.Equal(message, await CorpusTests.FetchSectionAsync(server, uid, string.Empty));
+        Assert.Equal(message, await CorpusSession.FetchSectionAsync(server, uid, string.Empty));
         Assert.Equal(attachment, await BinaryAsync(t, uid, "2"));
-        Assert.Equal("3000000", await CorpusTests.FetchItemAsync(t, uid, "BINARY.SIZE[2]", "BINARY.SIZE[2]"));
+        Assert.Equal("3000000", await CorpusSession.FetchItemAsync(t, uid, "BINARY.SIZE[2]", "BINARY.SIZE[2]"));
         Assert.Equal(attachment.AsSpan(1_000_000, 1000).ToArray(), await BinaryAsync(t, uid, "2", "<1000000.1000>"));
-        Assert.Equal(base64[..76], Text(await CorpusTests.FetchSectionAsync(server, uid, "2", 0, 76)));
-        Assert.Equal(message.AsSpan(2_000_000, 100).ToArray(), await CorpusTests.FetchSectionAsync(server, uid, string.Empty, 2_000_000, 100));
-        Assert.Equal(message.AsSpan(message.Length - 10).ToArray(), await CorpusTests.FetchSectionAsync(server, uid, string.Empty, message.Length - 10, 100));
-        Assert.Contains($"\"base64\" {base64.Length} NIL", await CorpusTests.FetchItemAsync(t, uid, "BODYSTRUCTURE", "BODYSTRUCTURE"));
+        Assert.Equal(base64[..76], Text(await CorpusSession.FetchSectionAsync(server, uid, "2", 0, 76)));
+        Assert.Equal(message.AsSpan(2_000_000, 100).ToArray(), await CorpusSession.FetchSectionAsync(server, uid, string.Empty, 2_000_000, 100));
+        Assert.Equal(message.AsSpan(message.Length - 10).ToArray(), await CorpusSession.FetchSectionAsync(server, uid, string.Empty, message.Length - 10, 100));
+        Assert.Contains($"\"base64\" {base64.Length} NIL", await CorpusSession.FetchItemAsync(t, uid, "BODYSTRUCTURE", "BODYSTRUCTURE"));
     }
 
     private async Task<Transcript> MailboxAsync(string name, int messages)

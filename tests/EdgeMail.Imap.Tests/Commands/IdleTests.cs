@@ -52,9 +52,12 @@ public sealed class IdleTests
             await using var first = await Transcript.ConnectAsync(server);
             await using var second = await Transcript.ConnectAsync(server);
             await using var third = await Transcript.ConnectAsync(server);
-            foreach (var client in new[] { first, second, third })
+            // The second and third idle on a mailbox of their own, where a delivery is the marker that they idle.
+            Assert.StartsWith("c OK", (await first.CommandAsync("c CREATE Marker"))[^1]);
+            Assert.StartsWith("s OK", (await first.CommandAsync("s SELECT INBOX"))[^1]);
+            foreach (var client in new[] { second, third })
             {
-                Assert.StartsWith("s OK", (await client.CommandAsync("s SELECT INBOX"))[^1]);
+                Assert.StartsWith("s OK", (await client.CommandAsync("s SELECT Marker"))[^1]);
             }
 
             clock.Advance(TimeSpan.FromMinutes(1));
@@ -66,7 +69,16 @@ public sealed class IdleTests
             Assert.StartsWith("+ ", await second.ReadLineAsync());
             await third.SendAsync("i IDLE\r\n");
             Assert.StartsWith("+ ", await third.ReadLineAsync());
-            await Task.Delay(100);
+
+            // Each session's deadline starts when its IDLE wait does, just after the "+"; a change is sent only
+            // from that wait, so an EXISTS after the "+" shows the deadline is set before the clock moves.
+            var marker = await server.Server.MailboxAsync(ImapServer.User, "Marker");
+            await server.Server.DeliverAsync(marker.Id, "Subject: marker\r\n\r\nmarker\r\n"u8.ToArray());
+            foreach (var client in new[] { second, third })
+            {
+                Assert.Equal("* 1 EXISTS", await client.ReadLineAsync());
+                Assert.Matches("^\\* [01] RECENT$", await client.ReadLineAsync());
+            }
 
             // The first one's deadline: only it goes. The third leaves IDLE before the second's deadline.
             clock.Advance(server.Options.IdleTimeout - TimeSpan.FromMinutes(5));
@@ -150,7 +162,14 @@ public sealed class IdleTests
             Assert.StartsWith("s OK", await ReadTaggedAsync("s"));
             await SendAsync("i IDLE");
             Assert.StartsWith("+ ", await reader.ReadLineAsync());
-            await Task.Delay(100);
+
+            // A delivery is sent only from the IDLE wait: once both sessions show it, both wait there.
+            var inbox = await server.Server.MailboxAsync(ImapServer.User);
+            await server.Server.DeliverAsync(inbox.Id, "Subject: marker\r\n\r\nmarker\r\n"u8.ToArray());
+            Assert.Equal("* 1 EXISTS", await plain.ReadLineAsync());
+            Assert.Matches("^\\* [01] RECENT$", await plain.ReadLineAsync());
+            Assert.Equal("* 1 EXISTS", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.Matches("^\\* [01] RECENT$", await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10)));
 
             // RFC 9051 §7.1.5: BYE before closing, to clients waiting in IDLE as to any other.
             stopping = server.DisposeAsync();
@@ -170,14 +189,9 @@ public sealed class IdleTests
     }
 
     // IDLE arms its timer just after the "+" reaches the client; the clock must not move before that.
-    private static async Task WaitForTimerAsync(ManualTimeProvider clock, TimeSpan timeout)
+    private static Task WaitForTimerAsync(ManualTimeProvider clock, TimeSpan timeout)
     {
         var due = clock.GetUtcNow() + timeout;
-        for (var i = 0; i < 500 && !clock.HasTimerDueAt(due); i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(clock.HasTimerDueAt(due), "IDLE never armed its autologout timer");
+        return Eventually.TrueAsync(() => clock.HasTimerDueAt(due), "IDLE to arm its autologout timer", TimeSpan.FromSeconds(5));
     }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
-using EdgeMail.Imap.Tests.Mime;
 
 namespace EdgeMail.Imap.Tests.Commands;
 
@@ -43,7 +42,7 @@ public sealed class SearchTests(ImapServer server) : IClassFixture<ImapServer>
     [Fact]
     public async Task Body_and_text_find_the_text_of_an_attached_message()
     {
-        await using var t = await MailboxAsync(server, "searchfwd", Encoding.ASCII.GetString(CorpusTests.Load("forwarded")), "Subject: other\n\nnothing here\n");
+        await using var t = await MailboxAsync(server, "searchfwd", Encoding.ASCII.GetString(MimeCorpus.Load("forwarded")), "Subject: other\n\nnothing here\n");
 
         Assert.Equal(["* SEARCH 1", "a OK SEARCH completed"], await t.CommandAsync("a SEARCH BODY \"usual place\""));
         Assert.Equal(["* SEARCH 1", "b OK SEARCH completed"], await t.CommandAsync("b SEARCH TEXT \"usual place\""));

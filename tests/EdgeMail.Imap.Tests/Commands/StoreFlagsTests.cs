@@ -22,12 +22,19 @@ public sealed class StoreFlagsTests(ImapServer server) : IClassFixture<ImapServe
     public async Task Store_silent_on_several_messages_sends_no_fetch_now_nor_at_the_next_command()
     {
         await using var a = await Transcript.ConnectAsync(server);
+        await using var b = await Transcript.ConnectAsync(server);
         await FillAsync(a, "silent", 3);
+        Assert.StartsWith("s OK", (await b.CommandAsync("s SELECT silent"))[^1]);
         Assert.Empty(Fetches(await a.CommandAsync("t STORE 1:3 +FLAGS.SILENT (\\Seen)")));
-        await Task.Delay(300);
-        Assert.Empty(Fetches(await a.CommandAsync("n NOOP")));
+
+        // The marker: a change by the other session after the STORE. The store publishes a change to every
+        // session's feed before the command that made it is answered, so when a's NOOP reports b's change it has
+        // read its own STORE's changes too, and reports none of them.
+        Assert.StartsWith("m OK", (await b.CommandAsync("m STORE 2 +FLAGS.SILENT (\\Answered)"))[^1]);
+        Assert.Equal(["* 2 FETCH (UID 2 FLAGS (\\Seen \\Answered \\Recent))"], Fetches(await a.CommandAsync("n NOOP")));
+
         // The session that selected first holds \Recent for the messages (RFC 3501 §2.3.2).
-        Assert.Equal(["* 1 FETCH (FLAGS (\\Seen \\Recent))", "* 2 FETCH (FLAGS (\\Seen \\Recent))", "* 3 FETCH (FLAGS (\\Seen \\Recent))"], Fetches(await a.CommandAsync("f FETCH 1:3 (FLAGS)")));
+        Assert.Equal(["* 1 FETCH (FLAGS (\\Seen \\Recent))", "* 2 FETCH (FLAGS (\\Seen \\Answered \\Recent))", "* 3 FETCH (FLAGS (\\Seen \\Recent))"], Fetches(await a.CommandAsync("f FETCH 1:3 (FLAGS)")));
     }
 
     [Fact]
@@ -40,15 +47,12 @@ public sealed class StoreFlagsTests(ImapServer server) : IClassFixture<ImapServe
 
         // The filling session selected first and holds \Recent (RFC 3501 §2.3.2); the other session does not.
         Assert.Equal(["* 1 FETCH (FLAGS (\\Flagged \\Recent))", "* 2 FETCH (FLAGS (\\Flagged \\Recent))", "* 3 FETCH (FLAGS (\\Flagged \\Recent))"], Fetches(await a.CommandAsync("t STORE 1:3 +FLAGS (\\Flagged)")));
-        await Task.Delay(300);
-        Assert.Empty(Fetches(await a.CommandAsync("n NOOP")));
-        var heard = new List<string>();
-        for (var i = 0; i < 20 && heard.Count < 3; i++)
-        {
-            heard.AddRange(Fetches(await b.CommandAsync($"n{i} NOOP")));
-            await Task.Delay(heard.Count < 3 ? 100 : 0);
-        }
 
+        // The store publishes a change to every session's feed before the command that made it is answered: b's
+        // first NOOP reports each message, and a's NOOP, after b's marker change, reports only that.
+        var heard = Fetches(await b.CommandAsync("n NOOP"));
+        Assert.StartsWith("m OK", (await b.CommandAsync("m STORE 2 +FLAGS.SILENT (\\Answered)"))[^1]);
+        Assert.Equal(["* 2 FETCH (UID 2 FLAGS (\\Answered \\Flagged \\Recent))"], Fetches(await a.CommandAsync("n NOOP")));
         Assert.Equal(["* 1 FETCH (UID 1 FLAGS (\\Flagged))", "* 2 FETCH (UID 2 FLAGS (\\Flagged))", "* 3 FETCH (UID 3 FLAGS (\\Flagged))"], heard);
     }
 }

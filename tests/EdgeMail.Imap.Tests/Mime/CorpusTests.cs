@@ -1,11 +1,8 @@
-using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
 
 namespace EdgeMail.Imap.Tests.Mime;
 
 /// <summary>
-/// The MIME corpus in Mime/Corpus: each message round-trips through APPEND and FETCH BODY[] (byte for byte, but for
+/// The MIME corpus (EdgeMail.Testing/Corpus): each message round-trips through APPEND and FETCH BODY[] (byte for byte, but for
 /// bare LFs, which get their CR at delivery: RFC 9051 §2.3.1), and its BODYSTRUCTURE, ENVELOPE and BINARY answers
 /// are exactly the .bodystructure, .envelope and .binary files next to it (RFC 9051 §7.5.2, RFC 3516).
 ///
@@ -27,146 +24,15 @@ namespace EdgeMail.Imap.Tests.Mime;
 /// </summary>
 public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
 {
-    private static readonly string CorpusFolder = Path.Combine(AppContext.BaseDirectory, "Mime", "Corpus");
-
-    public static TheoryData<string> Messages()
-    {
-        var data = new TheoryData<string>();
-        foreach (var path in Directory.GetFiles(CorpusFolder, "*.eml").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetFileNameWithoutExtension(path));
-        }
-
-        return data;
-    }
-
-    internal static byte[] Load(string name) => File.ReadAllBytes(Path.Combine(CorpusFolder, name + ".eml"));
-
-    /// <summary>APPENDs the bytes as they are (a LITERAL+ literal) and returns the new UID from APPENDUID.</summary>
-    internal static async Task<uint> AppendAsync(Transcript t, byte[] message)
-    {
-        var create = await t.CommandAsync("c CREATE Corpus");
-        Assert.Matches("^c (OK|NO \\[ALREADYEXISTS\\])", create[^1]);
-        await t.SendAsync([.. Encoding.ASCII.GetBytes($"a APPEND Corpus {{{message.Length}+}}\r\n"), .. message, (byte)'\r', (byte)'\n']);
-        var reply = await t.ReadUntilTaggedAsync("a");
-        var m = Regex.Match(reply[^1], @"^a OK \[APPENDUID \d+ (\d+)\]");
-        Assert.True(m.Success, string.Join("\n", reply));
-        var select = await t.CommandAsync("s SELECT Corpus");
-        Assert.StartsWith("s OK", select[^1]);
-        return uint.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-    }
-
-    /// <summary>The value of one FETCH item (as the server wrote it, literals inline) from UID FETCH.</summary>
-    internal static async Task<string> FetchItemAsync(Transcript t, uint uid, string item, string responseItem)
-    {
-        var reply = await t.CommandAsync($"f UID FETCH {uid} ({item})");
-        Assert.True(reply[^1].StartsWith("f OK", StringComparison.Ordinal), string.Join("\n", reply));
-        var line = reply.Single(l => l.StartsWith("* ", StringComparison.Ordinal) && l.Contains(" FETCH (", StringComparison.Ordinal));
-        var start = line.IndexOf(responseItem + " ", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"no {responseItem} in {line}");
-        start += responseItem.Length + 1;
-        return line[start..ValueEnd(line, start)];
-    }
-
-    /// <summary>The end of the IMAP value at <paramref name="i"/>: a parenthesized list, a quoted string, a literal or an atom.</summary>
-    private static int ValueEnd(string s, int i)
-    {
-        var m = Regex.Match(s[i..], @"^~?\{(\d+)\}\r\n");
-        if (m.Success)
-        {
-            return i + m.Length + int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-        }
-
-        if (s[i] == '"')
-        {
-            for (var j = i + 1; ; j++)
-            {
-                if (s[j] == '\\')
-                {
-                    j++;
-                }
-                else if (s[j] == '"')
-                {
-                    return j + 1;
-                }
-            }
-        }
-
-        if (s[i] == '(')
-        {
-            var j = i + 1;
-            while (s[j] != ')')
-            {
-                j = s[j] == ' ' ? j + 1 : ValueEnd(s, j);
-            }
-
-            return j + 1;
-        }
-
-        var end = i;
-        while (end < s.Length && s[end] is not (' ' or ')' or '('))
-        {
-            end++;
-        }
-
-        return end;
-    }
-
-    /// <summary>The data of a literal value ("{n}\r\n" + n octets), as octets.</summary>
-    internal static byte[] LiteralBytes(string value)
-    {
-        var m = Regex.Match(value, @"^~?\{(\d+)\}\r\n");
-        Assert.True(m.Success, "not a literal: " + value[..Math.Min(value.Length, 80)]);
-        return Encoding.Latin1.GetBytes(value[m.Length..]);
-    }
-
-    internal static string Expected(string name, string kind)
-    {
-        var path = Path.Combine(CorpusFolder, $"{name}.{kind}");
-        Assert.True(File.Exists(path), $"missing expected file {name}.{kind}");
-        return Encoding.Latin1.GetString(File.ReadAllBytes(path)).TrimEnd('\r', '\n');
-    }
-
-    internal static async Task<byte[]> FetchSectionAsync(ImapServer server, uint uid, string section, int? offset = null, int? count = null)
-    {
-        using var client = await server.ConnectAsync();
-        var folder = await client.GetFolderAsync("Corpus");
-        await folder.OpenAsync(FolderAccess.ReadOnly);
-        using var stream = offset is { } o
-            ? await folder.GetStreamAsync(new UniqueId(uid), section, o, count!.Value)
-            : await folder.GetStreamAsync(new UniqueId(uid), section);
-        using var copy = new MemoryStream();
-        await stream.CopyToAsync(copy);
-        await client.DisconnectAsync(true);
-        return copy.ToArray();
-    }
-
-    /// <summary>The message as IMAP serves it: every bare LF with its CR (RFC 5322 §2.3).</summary>
-    internal static byte[] WithCrlf(byte[] message)
-    {
-        var output = new List<byte>(message.Length + 64);
-        for (var i = 0; i < message.Length; i++)
-        {
-            if (message[i] == (byte)'\n' && (i == 0 || message[i - 1] != (byte)'\r'))
-            {
-                output.Add((byte)'\r');
-            }
-
-            output.Add(message[i]);
-        }
-
-        return [.. output];
-    }
-
     [Theory]
-    [MemberData(nameof(Messages))]
+    [MemberData(nameof(MimeCorpus.Rows), MemberType = typeof(MimeCorpus))]
     public async Task Corpus_message_round_trips_through_append_and_fetch_body_with_CRLF_line_ends(string name)
     {
-        var served = WithCrlf(Load(name));
+        var served = CorpusSession.WithCrlf(MimeCorpus.Load(name));
         await using var t = await Transcript.ConnectAsync(server);
-        var uid = await AppendAsync(t, Load(name));
-        Assert.Equal(served, await FetchSectionAsync(server, uid, string.Empty));
-        Assert.Equal($"{served.Length}", await FetchItemAsync(t, uid, "RFC822.SIZE", "RFC822.SIZE"));
+        var uid = await CorpusSession.AppendAsync(t, MimeCorpus.Load(name));
+        Assert.Equal(served, await CorpusSession.FetchSectionAsync(server, uid, string.Empty));
+        Assert.Equal($"{served.Length}", await CorpusSession.FetchItemAsync(t, uid, "RFC822.SIZE", "RFC822.SIZE"));
     }
 
     /// <summary>
@@ -174,15 +40,15 @@ public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
     /// BINARY[section] are the first (or both answer NO [UNKNOWN-CTE]), the length of BODY[section] the second.
     /// </summary>
     [Theory]
-    [MemberData(nameof(Messages))]
+    [MemberData(nameof(MimeCorpus.Rows), MemberType = typeof(MimeCorpus))]
     public async Task Corpus_message_sections_have_the_checked_binary_and_body_sizes(string name)
     {
         await using var t = await Transcript.ConnectAsync(server);
-        var uid = await AppendAsync(t, Load(name));
-        foreach (var line in Expected(name, "binary").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var uid = await CorpusSession.AppendAsync(t, MimeCorpus.Load(name));
+        foreach (var line in MimeCorpus.Expected(name, "binary").Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var (section, binary, body) = line.Split(' ') is [var a, var b, var c] ? (a, b, c) : throw new InvalidDataException(line);
-            Assert.Equal(body, $"{LiteralBytes(await FetchItemAsync(t, uid, $"BODY.PEEK[{section}]", $"BODY[{section}]")).Length}");
+            Assert.Equal(body, $"{CorpusSession.LiteralBytes(await CorpusSession.FetchItemAsync(t, uid, $"BODY.PEEK[{section}]", $"BODY[{section}]")).Length}");
             if (binary == "UNKNOWN-CTE")
             {
                 foreach (var item in (string[])[$"BINARY.SIZE[{section}]", $"BINARY.PEEK[{section}]"])
@@ -194,19 +60,19 @@ public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
                 continue;
             }
 
-            Assert.Equal(binary, await FetchItemAsync(t, uid, $"BINARY.SIZE[{section}]", $"BINARY.SIZE[{section}]"));
-            Assert.Equal(binary, $"{LiteralBytes(await FetchItemAsync(t, uid, $"BINARY.PEEK[{section}]", $"BINARY[{section}]")).Length}");
+            Assert.Equal(binary, await CorpusSession.FetchItemAsync(t, uid, $"BINARY.SIZE[{section}]", $"BINARY.SIZE[{section}]"));
+            Assert.Equal(binary, $"{CorpusSession.LiteralBytes(await CorpusSession.FetchItemAsync(t, uid, $"BINARY.PEEK[{section}]", $"BINARY[{section}]")).Length}");
         }
     }
 
     [Theory]
-    [MemberData(nameof(Messages))]
+    [MemberData(nameof(MimeCorpus.Rows), MemberType = typeof(MimeCorpus))]
     public async Task Corpus_message_has_the_hand_checked_bodystructure_and_envelope(string name)
     {
         await using var t = await Transcript.ConnectAsync(server);
-        var uid = await AppendAsync(t, Load(name));
-        Assert.Equal(Expected(name, "bodystructure"), await FetchItemAsync(t, uid, "BODYSTRUCTURE", "BODYSTRUCTURE"));
-        Assert.Equal(Expected(name, "envelope"), await FetchItemAsync(t, uid, "ENVELOPE", "ENVELOPE"));
+        var uid = await CorpusSession.AppendAsync(t, MimeCorpus.Load(name));
+        Assert.Equal(MimeCorpus.Expected(name, "bodystructure"), await CorpusSession.FetchItemAsync(t, uid, "BODYSTRUCTURE", "BODYSTRUCTURE"));
+        Assert.Equal(MimeCorpus.Expected(name, "envelope"), await CorpusSession.FetchItemAsync(t, uid, "ENVELOPE", "ENVELOPE"));
     }
 
     [Theory]
@@ -220,7 +86,7 @@ public sealed class CorpusTests(ImapServer server) : IClassFixture<ImapServer>
         uint uid;
         await using (var t = await Transcript.ConnectAsync(server))
         {
-            uid = await AppendAsync(t, Load(name));
+            uid = await CorpusSession.AppendAsync(t, MimeCorpus.Load(name));
         }
 
         using var client = await server.ConnectAsync();

@@ -49,23 +49,23 @@ public sealed class LineEndsTests : IAsyncLifetime
     [MemberData(nameof(StoredAsReceived))]
     public async Task Bare_LF_message_is_served_with_CRLF_and_one_size_by_IMAP_and_POP3(bool storedAsReceived)
     {
-        var original = CorpusTests.Load("bare-lf");
-        var served = CorpusTests.WithCrlf(original);
+        var original = MimeCorpus.Load("bare-lf");
+        var served = CorpusSession.WithCrlf(original);
         Assert.Equal((392, 412), (original.Length, served.Length));
         var uid = await StoreAsync(original, storedAsReceived);
 
         await using var t = await Transcript.ConnectAsync(_server.Ports["imap"]);
         Assert.StartsWith("s OK", (await t.CommandAsync("s SELECT INBOX"))[^1]);
-        Assert.Equal("412", await CorpusTests.FetchItemAsync(t, uid, "RFC822.SIZE", "RFC822.SIZE"));
-        Assert.Equal(served, CorpusTests.LiteralBytes(await CorpusTests.FetchItemAsync(t, uid, "BODY.PEEK[]", "BODY[]")));
+        Assert.Equal("412", await CorpusSession.FetchItemAsync(t, uid, "RFC822.SIZE", "RFC822.SIZE"));
+        Assert.Equal(served, CorpusSession.LiteralBytes(await CorpusSession.FetchItemAsync(t, uid, "BODY.PEEK[]", "BODY[]")));
 
         // Partial fetches and sections are cut from the same CRLF bytes (offsets as Dovecot gives them).
-        Assert.Equal(served[200..260], CorpusTests.LiteralBytes(await CorpusTests.FetchItemAsync(t, uid, "BODY.PEEK[]<200.60>", "BODY[]<200>")));
-        Assert.Equal("line one\r\nline two"u8.ToArray(), CorpusTests.LiteralBytes(await CorpusTests.FetchItemAsync(t, uid, "BODY.PEEK[1]", "BODY[1]")));
-        Assert.Equal("two"u8.ToArray(), CorpusTests.LiteralBytes(await CorpusTests.FetchItemAsync(t, uid, "BODY.PEEK[1]<15.10>", "BODY[1]<15>")));
-        Assert.Equal("Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"u8.ToArray(), CorpusTests.LiteralBytes(await CorpusTests.FetchItemAsync(t, uid, "BODY.PEEK[2.MIME]", "BODY[2.MIME]")));
-        Assert.Equal("softbreak"u8.ToArray(), CorpusTests.LiteralBytes(await CorpusTests.FetchItemAsync(t, uid, "BINARY.PEEK[2]", "BINARY[2]")));
-        Assert.Equal(CorpusTests.Expected("bare-lf", "bodystructure"), await CorpusTests.FetchItemAsync(t, uid, "BODYSTRUCTURE", "BODYSTRUCTURE"));
+        Assert.Equal(served[200..260], CorpusSession.LiteralBytes(await CorpusSession.FetchItemAsync(t, uid, "BODY.PEEK[]<200.60>", "BODY[]<200>")));
+        Assert.Equal("line one\r\nline two"u8.ToArray(), CorpusSession.LiteralBytes(await CorpusSession.FetchItemAsync(t, uid, "BODY.PEEK[1]", "BODY[1]")));
+        Assert.Equal("two"u8.ToArray(), CorpusSession.LiteralBytes(await CorpusSession.FetchItemAsync(t, uid, "BODY.PEEK[1]<15.10>", "BODY[1]<15>")));
+        Assert.Equal("Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"u8.ToArray(), CorpusSession.LiteralBytes(await CorpusSession.FetchItemAsync(t, uid, "BODY.PEEK[2.MIME]", "BODY[2.MIME]")));
+        Assert.Equal("softbreak"u8.ToArray(), CorpusSession.LiteralBytes(await CorpusSession.FetchItemAsync(t, uid, "BINARY.PEEK[2]", "BINARY[2]")));
+        Assert.Equal(MimeCorpus.Expected("bare-lf", "bodystructure"), await CorpusSession.FetchItemAsync(t, uid, "BODYSTRUCTURE", "BODYSTRUCTURE"));
 
         // POP3: LIST's octets and the bytes RETR sends (before byte-stuffing, which this message does not need).
         using var pop = new TcpClient();

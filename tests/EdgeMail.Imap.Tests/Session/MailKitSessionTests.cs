@@ -86,6 +86,44 @@ public sealed class MailKitSessionTests(ImapServer server) : IClassFixture<ImapS
         await client.DisconnectAsync(true);
     }
 
+    /// <summary>Counts as the folder reports them, and waits for a count to be reached.</summary>
+    private sealed class CountWatch
+    {
+        private readonly List<(int Count, TaskCompletionSource Reached)> _waits = [];
+
+        public CountWatch(IMailFolder folder)
+        {
+            folder.CountChanged += (_, _) =>
+            {
+                lock (_waits)
+                {
+                    Counts.Add(folder.Count);
+                    foreach (var (count, reached) in _waits.Where(w => folder.Count >= w.Count))
+                    {
+                        reached.TrySetResult();
+                    }
+                }
+            };
+        }
+
+        public List<int> Counts { get; } = [];
+
+        public Task ReachedAsync(int count)
+        {
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_waits)
+            {
+                _waits.Add((count, reached));
+                if (Counts.Count > 0 && Counts[^1] >= count)
+                {
+                    reached.TrySetResult();
+                }
+            }
+
+            return reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        }
+    }
+
     [Fact]
     public async Task Idle_reports_a_message_appended_by_another_session()
     {
@@ -94,16 +132,20 @@ public sealed class MailKitSessionTests(ImapServer server) : IClassFixture<ImapS
         var junk = await watcher.GetFolderAsync("Junk");
         await junk.OpenAsync(FolderAccess.ReadOnly);
         var before = junk.Count;
-        var arrived = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        junk.CountChanged += (_, _) => arrived.TrySetResult(junk.Count);
+        var watch = new CountWatch(junk);
         using var done = new CancellationTokenSource();
         var idle = watcher.IdleAsync(done.Token);
-        await Task.Delay(200);
-        await (await writer.GetFolderAsync("Junk")).AppendAsync(NewMessage("while idle"));
-        var count = await arrived.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The marker: the watcher hears of a first message only once its session has started IDLE (before that
+        // it reads no response), so the second is appended while the session waits in IDLE.
+        var target = await writer.GetFolderAsync("Junk");
+        await target.AppendAsync(NewMessage("before idle waits"));
+        await watch.ReachedAsync(before + 1);
+        await target.AppendAsync(NewMessage("while idle"));
+        await watch.ReachedAsync(before + 2);
         done.Cancel();
         await idle;
-        Assert.Equal(before + 1, count);
+        Assert.Equal(before + 2, watch.Counts[^1]);
     }
 
     [Fact]
@@ -118,31 +160,20 @@ public sealed class MailKitSessionTests(ImapServer server) : IClassFixture<ImapS
         var box = await watcher.GetFolderAsync("Archive");
         await box.OpenAsync(FolderAccess.ReadWrite);
         var before = box.Count;
-        var counts = new List<int>();
-        var second = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        box.CountChanged += (_, _) =>
-        {
-            lock (counts)
-            {
-                counts.Add(box.Count);
-                if (box.Count >= before + 2)
-                {
-                    second.TrySetResult();
-                }
-            }
-        };
+        var watch = new CountWatch(box);
         using var done = new CancellationTokenSource();
         var idle = watcher.IdleAsync(done.Token);
-        await Task.Delay(200);
+
+        // Each append waits until the one before it was reported, so the second comes while the session idles.
         var target = await writer.GetFolderAsync("Archive");
         await target.AppendAsync(NewMessage("tls idle 1"));
-        await Task.Delay(200);
+        await watch.ReachedAsync(before + 1);
         await target.AppendAsync(NewMessage("tls idle 2"));
-        await second.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await watch.ReachedAsync(before + 2);
         done.Cancel();
         await idle;
 
-        Assert.Equal(before + 2, counts[^1]);
+        Assert.Equal(before + 2, watch.Counts[^1]);
         var summaries = await box.FetchAsync(before, -1, MessageSummaryItems.Envelope);
         Assert.Equal(["tls idle 1", "tls idle 2"], summaries.Select(m => m.Envelope?.Subject));
         await watcher.NoOpAsync();

@@ -59,7 +59,7 @@ public sealed class SecurityTests(ImapServer server) : IClassFixture<ImapServer>
 
     private (Task Session, Peer Peer) Start(TimeProvider? time = null)
     {
-        var connection = MailConnection.CreateInMemory(out var client, Remote, "imap", server.Server.Certificate.Certificate, time);
+        var connection = MailConnection.CreateInMemory(out var client, Remote, "imap", server.Server.Certificate!.Certificate, time);
         var handler = new ImapConnectionHandler(server.Server.Store, server.Server.Authenticator, server.Options, time ?? TimeProvider.System, server.Server.Logs.CreateLogger<ImapConnectionHandler>());
         var session = Task.Run(async () =>
         {
@@ -114,9 +114,16 @@ public sealed class SecurityTests(ImapServer server) : IClassFixture<ImapServer>
         var (session, peer) = Start();
         await peer.ReadLineAsync();
 
-        // CVE-2011-0411: a command injected in the same packet as STARTTLS must never run.
+        // CVE-2011-0411: a command injected in the same packet as STARTTLS must never run, nor be answered.
         await peer.SendAsync("t1 STARTTLS\r\nt2 LOGIN a b");
+        var lines = new List<string>();
+        for (var line = await peer.ReadLineAsync(); line != "<closed>"; line = await peer.ReadLineAsync())
+        {
+            lines.Add(line);
+        }
+
         await session.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(["t1 OK Begin TLS negotiation now"], lines);
     }
 
     [Fact]
@@ -125,10 +132,7 @@ public sealed class SecurityTests(ImapServer server) : IClassFixture<ImapServer>
         var clock = new ManualTimeProvider();
         var (session, peer) = Start(clock);
         await peer.ReadLineAsync();
-        while (clock.PendingTimers == 0)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.TrueAsync(() => clock.PendingTimers > 0, "the unauthenticated timer");
 
         clock.Advance(server.Options.UnauthenticatedTimeout);
         var bye = await peer.ReadLineAsync();

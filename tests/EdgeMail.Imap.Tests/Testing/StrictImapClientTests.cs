@@ -1,5 +1,4 @@
 using System.Text;
-using EdgeMail.Imap.Tests.Mime;
 using EdgeMail.Testing.Imap;
 
 namespace EdgeMail.Imap.Tests.Testing;
@@ -50,13 +49,13 @@ public sealed class StrictImapClientTests(ImapServer server) : IClassFixture<Ima
     }
 
     [Theory]
-    [MemberData(nameof(CorpusTests.Messages), MemberType = typeof(CorpusTests))]
+    [MemberData(nameof(MimeCorpus.Rows), MemberType = typeof(MimeCorpus))]
     public async Task Corpus_message_body_structure_and_envelope_parse_strictly(string name)
     {
         await using var c = await ConnectAsync();
         var box = "StrictCorpus-" + name;
         (await c.CommandAsync("c", "CREATE " + box)).EnsureOk();
-        var append = (await c.AppendAsync("a", box, CorpusTests.Load(name))).EnsureOk();
+        var append = (await c.AppendAsync("a", box, MimeCorpus.Load(name))).EnsureOk();
         var uid = append.Tagged.Text!.Code!.Items![0];
         (await c.CommandAsync("s", "SELECT " + box)).EnsureOk();
         var fetch = (await c.CommandAsync("f", $"UID FETCH {uid} (BODYSTRUCTURE ENVELOPE BODY)")).EnsureOk();

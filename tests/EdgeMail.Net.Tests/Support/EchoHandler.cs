@@ -87,7 +87,8 @@ internal sealed class EchoHandler : IConnectionHandler
                     break;
                 case "WORK":
                     WorkStarted.TrySetResult();
-                    // A command in progress is not interrupted by the stopping token.
+                    // A command in progress is not interrupted by the stopping token. Kept: the work a shutdown test
+                    // waits out takes real time by design (WorkStarted tells the test it began).
                     await Task.Delay(WorkDuration, CancellationToken.None);
                     await WriteAsync(connection, "DONE");
                     break;

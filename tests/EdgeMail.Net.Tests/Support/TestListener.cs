@@ -1,23 +1,29 @@
 using System.Buffers;
 using System.Net;
+using EdgeMail.Testing;
 
 namespace EdgeMail.Net.Tests.Support;
 
-// One MailListenerService on 127.0.0.1, port 0, started and stopped around a test.
+// One endpoint of a ServerFixture (127.0.0.1, port 0) around a bare line handler, for the network layer's tests.
 internal sealed class TestListener : IAsyncDisposable
 {
-    private TestListener(MailListenerService service, IPEndPoint endPoint, ListLogger logger)
+    private static readonly string ListenerCategory = typeof(MailListenerService).FullName!;
+
+    private TestListener(ServerFixture fixture, string name)
     {
-        Service = service;
-        EndPoint = endPoint;
-        Logger = logger;
+        Fixture = fixture;
+        Service = fixture.Listeners[name];
+        EndPoint = new IPEndPoint(IPAddress.Loopback, fixture.Ports[name]);
     }
+
+    public ServerFixture Fixture { get; }
 
     public MailListenerService Service { get; }
 
     public IPEndPoint EndPoint { get; }
 
-    public ListLogger Logger { get; }
+    /// <summary>What the listener itself logged.</summary>
+    public IReadOnlyList<LogEntry> Entries => [.. Fixture.Logs.Entries.Where(e => e.Category == ListenerCategory)];
 
     public static async Task<TestListener> StartAsync(
         IConnectionHandler handler,
@@ -28,18 +34,17 @@ internal sealed class TestListener : IAsyncDisposable
         MemoryPool<byte>? pool = null,
         string name = "echo")
     {
-        var logger = new ListLogger();
-        var service = new MailListenerService(
-            new ListenerEndpoint(name, IPAddress.Loopback, 0, tlsMode, handler),
-            limiter ?? new ConnectionLimiter(100, 100),
-            options ?? new NetOptions(),
-            logger,
-            certificates,
-            TimeProvider.System,
-            pool ?? MemoryPool<byte>.Shared);
-        await service.StartAsync(CancellationToken.None);
-        var endPoint = await service.Started.WaitAsync(LineClient.DefaultTimeout);
-        return new TestListener(service, endPoint, logger);
+        var fixture = await ServerFixture.StartAsync(
+            _ => [new FixtureEndpoint(name, tlsMode, handler)],
+            new ServerFixtureOptions
+            {
+                Network = options ?? new NetOptions(),
+                Limiter = limiter ?? new ConnectionLimiter(100, 100),
+                Certificate = certificates,
+                WithoutCertificate = certificates is null,
+                Listener = (endpoint, l, network, logger, c, time) => new MailListenerService(endpoint, l, network, logger, c, time, pool ?? MemoryPool<byte>.Shared),
+            });
+        return new TestListener(fixture, name);
     }
 
     public Task<LineClient> ConnectAsync(IPAddress? from = null) => LineClient.ConnectAsync(EndPoint, from);
@@ -51,9 +56,5 @@ internal sealed class TestListener : IAsyncDisposable
         return client;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Service.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
-        Service.Dispose();
-    }
+    public ValueTask DisposeAsync() => Fixture.DisposeAsync();
 }

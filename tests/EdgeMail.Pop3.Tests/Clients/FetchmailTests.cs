@@ -1,6 +1,7 @@
 using System.Globalization;
 using EdgeMail.Pop3.Tests.Support;
 using EdgeMail.Testing;
+using EdgeMail.Testing.Tools;
 
 namespace EdgeMail.Pop3.Tests.Clients;
 
@@ -12,13 +13,12 @@ public sealed class FetchmailTests
     [Fact]
     public async Task Fetchmail_keep_leaves_mail_and_uidl_fetches_only_new_mail()
     {
-        var fetchmail = Tool.Require("fetchmail", "fetchmail");
         await using var server = await Pop3Server.StartAsync();
         await server.DeliverAsync(Pop3Server.Message("kept one"));
         await server.DeliverAsync("Subject: kept two\n\n.dotted\nbody\n");
         using var folder = new TempFolder();
 
-        var first = await RunAsync(fetchmail, server, folder, keep: true);
+        var first = await RunAsync(server, folder, keep: true);
         Assert.True(first.ExitCode == 0, first.Output + "\n" + server.Fixture.LogText);
         var delivered = Delivered(folder);
         Assert.Equal(2, delivered.Length);
@@ -28,7 +28,7 @@ public sealed class FetchmailTests
 
         // The UIDs fetchmail remembered are the ones the next session lists: only the new message comes.
         await server.DeliverAsync(Pop3Server.Message("kept three"));
-        var second = await RunAsync(fetchmail, server, folder, keep: true);
+        var second = await RunAsync(server, folder, keep: true);
         Assert.True(second.ExitCode == 0, second.Output + "\n" + server.Fixture.LogText);
         delivered = Delivered(folder);
         Assert.Equal(3, delivered.Length);
@@ -39,23 +39,22 @@ public sealed class FetchmailTests
     [Fact]
     public async Task Fetchmail_without_keep_deletes_what_it_fetched()
     {
-        var fetchmail = Tool.Require("fetchmail", "fetchmail");
         await using var server = await Pop3Server.StartAsync();
         await server.DeliverAsync(Pop3Server.Message("gone one"));
         await server.DeliverAsync(Pop3Server.Message("gone two"));
         using var folder = new TempFolder();
 
-        var run = await RunAsync(fetchmail, server, folder, keep: false);
+        var run = await RunAsync(server, folder, keep: false);
         Assert.True(run.ExitCode == 0, run.Output + "\n" + server.Fixture.LogText);
         Assert.Equal(2, Delivered(folder).Length);
         Assert.Empty(await server.InboxAsync());
 
         // Nothing left: fetchmail's exit code 1 means "no mail".
-        var again = await RunAsync(fetchmail, server, folder, keep: false);
+        var again = await RunAsync(server, folder, keep: false);
         Assert.True(again.ExitCode == 1, again.Output);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunAsync(string fetchmail, Pop3Server server, TempFolder folder, bool keep)
+    private static async Task<ToolResult> RunAsync(Pop3Server server, TempFolder folder, bool keep)
     {
         var rc = Path.Combine(folder.Path, "fetchmailrc");
         var mbox = Path.Combine(folder.Path, "delivered");
@@ -77,7 +76,7 @@ public sealed class FetchmailTests
         }
 
         var environment = new Dictionary<string, string> { ["HOME"] = folder.Path, ["FETCHMAILHOME"] = folder.Path };
-        return await Tool.RunAsync(fetchmail, ["-f", rc, "--nosyslog", "--idfile", Path.Combine(folder.Path, "fetchids"), "-v"], environment);
+        return await ExternalTool.RunAsync("fetchmail", "fetchmail", ["-f", rc, "--nosyslog", "--idfile", Path.Combine(folder.Path, "fetchids"), "-v"], environment: environment, timeout: TimeSpan.FromSeconds(30));
     }
 
     private static string[] Delivered(TempFolder folder)

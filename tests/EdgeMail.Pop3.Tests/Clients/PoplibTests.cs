@@ -2,6 +2,7 @@ using System.Text.Json;
 using EdgeMail.Pop3.Tests.Support;
 using EdgeMail.Store.Changes;
 using EdgeMail.Testing;
+using EdgeMail.Testing.Tools;
 
 namespace EdgeMail.Pop3.Tests.Clients;
 
@@ -41,8 +42,7 @@ public sealed class PoplibTests
     [Fact]
     public async Task Poplib_reads_lists_retrieves_tops_and_deletes()
     {
-        var python = Tool.Require("python3", "python3");
-        await using var server = await Pop3Server.StartAsync();
+                await using var server = await Pop3Server.StartAsync();
         await server.DeliverAsync("Subject: one\r\n\r\n.starts with a dot\r\nline 2\r\n");
         await server.DeliverAsync("Subject: two\r\nX-A: b\r\n\r\nfirst body line\r\nsecond\r\n");
         using var folder = new TempFolder();
@@ -50,7 +50,8 @@ public sealed class PoplibTests
         await File.WriteAllTextAsync(script, Script);
         using var feed = server.Store.Changes.Subscribe(server.InboxId);
 
-        var (exit, output) = await Tool.RunAsync(python, [script, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Pop3Server.User, Pop3Server.Password]);
+        var run = await ExternalTool.RunAsync("python3", "python3", [script, server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Pop3Server.User, Pop3Server.Password], timeout: TimeSpan.FromSeconds(30));
+        var (exit, output) = (run.ExitCode, run.Output);
         Assert.True(exit == 0, output + "\n" + server.Fixture.LogText);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;

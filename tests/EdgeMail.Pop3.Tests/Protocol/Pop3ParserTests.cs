@@ -30,6 +30,17 @@ public sealed class Pop3ParserTests
     [InlineData("LIST  2", "MessageCommand { Keyword = LIST, Message = 2 }")] // Tolerance: two spaces
     [InlineData("STAT ", "PlainCommand { Keyword = STAT }")] // Tolerance: trailing space
     [InlineData("USER jörg@exämple.org", "UserCommand { Keyword = USER, Name = jörg@exämple.org }")]
+    [InlineData("NOOP", "PlainCommand { Keyword = NOOP }")]
+    [InlineData("RSET", "PlainCommand { Keyword = RSET }")]
+    [InlineData("list 2", "MessageCommand { Keyword = LIST, Message = 2 }")]
+    [InlineData("LIST 0", "MessageCommand { Keyword = LIST, Message = 0 }")] // a number; the session answers that there is no message 0
+    [InlineData("RETR 999999999", "MessageCommand { Keyword = RETR, Message = 999999999 }")]
+    [InlineData("UIDL 1 ", "MessageCommand { Keyword = UIDL, Message = 1 }")] // Tolerance: trailing space
+    [InlineData("TOP  1  10", "TopCommand { Keyword = TOP, Message = 1, Lines = 10 }")] // Tolerance: runs of spaces
+    [InlineData("USER mrose ", "UserCommand { Keyword = USER, Name = mrose }")]
+    [InlineData("PASS  leading", "PASS ********")]
+    [InlineData("AUTH PLAIN =", "AUTH PLAIN ********")] // RFC 5034 §4: "=" is an empty initial response
+    [InlineData("AUTH scram-sha-256", "AUTH SCRAM-SHA-256")]
     public void Parses_valid_commands(string line, string expected)
     {
         Assert.Equal(expected, Parse(line)?.ToString());
@@ -55,6 +66,18 @@ public sealed class Pop3ParserTests
     [InlineData("AUTH")]
     [InlineData("AUTH PLAIN a b")]
     [InlineData("QUIT now")]
+    [InlineData("NOOP x")]
+    [InlineData("UIDL x")]
+    [InlineData("DELE")]
+    [InlineData("DELE 1 2")]
+    [InlineData("TOP")]
+    [InlineData("TOP x 1")]
+    [InlineData("TOP 1 2 3")]
+    [InlineData("USER a\u007fb")]
+    [InlineData("PASS ")]
+    [InlineData("PASS a\u0000b")]
+    [InlineData("AUTH PLAIN a\u0001")]
+    [InlineData("STLS x")]
     public void Refuses_bad_arguments(string line)
     {
         Assert.Null(Parse(line));

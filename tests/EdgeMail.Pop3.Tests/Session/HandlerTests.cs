@@ -144,13 +144,6 @@ public sealed class HandlerTests
     }
 
     // The session arms its read deadline when it waits for the next line, and disarms it while a command runs.
-    private static async Task WaitForReadDeadlineAsync(ManualTimeProvider clock, int baseline)
-    {
-        for (var i = 0; i < 500 && clock.PendingTimers <= baseline; i++)
-        {
-            await Task.Delay(10);
-        }
-
-        Assert.True(clock.PendingTimers > baseline, "the session never armed its idle timeout");
-    }
+    private static Task WaitForReadDeadlineAsync(ManualTimeProvider clock, int baseline) =>
+        Eventually.TrueAsync(() => clock.PendingTimers > baseline, "the session to arm its idle timeout", TimeSpan.FromSeconds(5));
 }

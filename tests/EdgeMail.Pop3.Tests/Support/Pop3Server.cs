@@ -57,19 +57,9 @@ internal sealed class Pop3Server : IAsyncDisposable
     /// <summary>Delivers a message to the INBOX as SMTP would, bytes as given.</summary>
     public Task<AppendResult> DeliverAsync(string message) => DeliverAsync(Encoding.UTF8.GetBytes(message));
 
-    public Task<AppendResult> DeliverAsync(byte[] message) =>
-        Store.AppendAsync(InboxId, new AppendRequest(new MemoryStream(message), MessageFlags.None, [], null));
+    public Task<AppendResult> DeliverAsync(byte[] message) => Fixture.DeliverAsync(InboxId, message);
 
-    public async Task<List<MessageRecord>> InboxAsync()
-    {
-        var list = new List<MessageRecord>();
-        await foreach (var record in Store.EnumerateAsync(InboxId))
-        {
-            list.Add(record);
-        }
-
-        return list;
-    }
+    public Task<List<MessageRecord>> InboxAsync() => Fixture.MessagesAsync(InboxId);
 
     public static string Message(string subject, string body = "Hello.\r\n") =>
         $"From: bob@example.org\r\nTo: alice@example.org\r\nSubject: {subject}\r\nMessage-ID: <{Guid.NewGuid():N}@example.org>\r\n\r\n{body}";

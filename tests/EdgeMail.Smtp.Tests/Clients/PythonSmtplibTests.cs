@@ -1,4 +1,5 @@
 using EdgeMail.Smtp.Tests.Support;
+using EdgeMail.Testing.Tools;
 
 namespace EdgeMail.Smtp.Tests.Clients;
 
@@ -36,12 +37,12 @@ public sealed class PythonSmtplibTests
     [InlineData("implicit", "submissions")]
     public async Task Smtplib_submits_with_AUTH_and_the_message_lands_in_the_inbox(string mode, string endpoint)
     {
-        Tools.Require(Tools.Python, "python3");
+        ExternalTool.Require(ExternalTool.Python, "python3");
         await using var server = await SmtpServer.StartAsync();
         await server.AddUserAsync("alice");
         await server.AddUserAsync("bob");
 
-        var (exit, output) = await Tools.RunAsync(Tools.Python, ["-c", Script, mode, server.Fixture.Ports[endpoint].ToString(System.Globalization.CultureInfo.InvariantCulture), "alice@edgemail.local", SmtpServer.Password, "bob@edgemail.local"]);
+        var (exit, output) = await ExternalTool.RunAsync(ExternalTool.Python, "python3", ["-c", Script, mode, server.Fixture.Ports[endpoint].ToString(System.Globalization.CultureInfo.InvariantCulture), "alice@edgemail.local", SmtpServer.Password, "bob@edgemail.local"]);
 
         Assert.True(exit == 0, output + server.Fixture.LogText);
         var delivered = Assert.Single(await server.InboxAsync("bob"));
@@ -52,10 +53,10 @@ public sealed class PythonSmtplibTests
     [Fact]
     public async Task Smtplib_open_relay_attempt_from_an_untrusted_client_is_refused()
     {
-        Tools.Require(Tools.Python, "python3");
+        ExternalTool.Require(ExternalTool.Python, "python3");
         await using var server = await SmtpServer.StartAsync(new SmtpOptions { TrustedNetworks = ["198.51.100.0/24"] });
 
-        var (exit, output) = await Tools.RunAsync(Tools.Python, ["-c", Script, "plain", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "spam@spammer.test", "-", "victim@example.net"]);
+        var (exit, output) = await ExternalTool.RunAsync(ExternalTool.Python, "python3", ["-c", Script, "plain", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "spam@spammer.test", "-", "victim@example.net"]);
 
         Assert.Equal(3, exit);
         Assert.Contains("REFUSED 554 5.7.1", output, StringComparison.Ordinal);
@@ -65,10 +66,10 @@ public sealed class PythonSmtplibTests
     [Fact]
     public async Task Swaks_open_relay_attempt_from_an_untrusted_client_is_refused()
     {
-        Tools.Require("/usr/bin/swaks", "swaks");
+        ExternalTool.Require("/usr/bin/swaks", "swaks");
         await using var server = await SmtpServer.StartAsync(new SmtpOptions { TrustedNetworks = ["198.51.100.0/24"] });
 
-        var (exit, output) = await Tools.RunAsync("/usr/bin/swaks", ["--server", "127.0.0.1", "--port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--from", "spam@spammer.test", "--to", "victim@example.net", "--helo", "spammer.test"]);
+        var (exit, output) = await ExternalTool.RunAsync("/usr/bin/swaks", "swaks", ["--server", "127.0.0.1", "--port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--from", "spam@spammer.test", "--to", "victim@example.net", "--helo", "spammer.test"]);
 
         Assert.NotEqual(0, exit);
         Assert.Contains("<** 554 5.7.1", output, StringComparison.Ordinal);

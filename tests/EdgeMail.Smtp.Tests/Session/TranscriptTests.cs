@@ -1,5 +1,6 @@
 using System.Text;
 using EdgeMail.Smtp.Tests.Support;
+using EdgeMail.Testing;
 
 namespace EdgeMail.Smtp.Tests.Session;
 

@@ -86,20 +86,8 @@ internal sealed class SmtpServer : IAsyncDisposable
     public Task AddUserAsync(string localPart) => Fixture.AddUserAsync($"{localPart}@{Domain}", Password);
 
     /// <summary>The messages in a user's INBOX with their bytes.</summary>
-    public async Task<List<(MessageRecord Record, string Text)>> InboxAsync(string localPart)
-    {
-        var account = (await Fixture.Store.FindAccountAsync($"{localPart}@{Domain}"))!;
-        var inbox = (await Fixture.Store.GetMailboxAsync(account.Id, "INBOX"))!;
-        var result = new List<(MessageRecord, string)>();
-        await foreach (var record in Fixture.Store.EnumerateAsync(inbox.Id))
-        {
-            await using var body = await Fixture.Store.OpenBodyAsync(record.BodyId);
-            using var reader = new StreamReader(body, leaveOpen: true);
-            result.Add((record, await reader.ReadToEndAsync()));
-        }
-
-        return result;
-    }
+    public async Task<List<(MessageRecord Record, string Text)>> InboxAsync(string localPart) =>
+        await Fixture.MessagesWithTextAsync((await Fixture.MailboxAsync($"{localPart}@{Domain}")).Id);
 
     public async ValueTask DisposeAsync()
     {

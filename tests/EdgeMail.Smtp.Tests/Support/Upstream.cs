@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeMail.Testing;
+using EdgeMail.Testing.Tools;
 
 namespace EdgeMail.Smtp.Tests.Support;
 
@@ -27,11 +28,11 @@ internal sealed class Upstream : IAsyncDisposable
 
     public static async Task<Upstream> StartAsync(int? port = null)
     {
-        Tools.RequirePythonModule("aiosmtpd", "python3-aiosmtpd");
+        ExternalTool.RequirePythonModule("aiosmtpd", "python3-aiosmtpd");
         var folder = new TempFolder();
         var chosen = port ?? ReservePort();
         var script = Path.Combine(AppContext.BaseDirectory, "Support", "upstream.py");
-        var info = new ProcessStartInfo(Tools.Python, [script, chosen.ToString(System.Globalization.CultureInfo.InvariantCulture), folder.Path])
+        var info = new ProcessStartInfo(ExternalTool.Python, [script, chosen.ToString(System.Globalization.CultureInfo.InvariantCulture), folder.Path])
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
