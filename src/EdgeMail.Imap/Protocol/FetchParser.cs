@@ -152,6 +152,7 @@ public static class FetchParser
         var part = new List<int>();
         var text = SectionText.None;
         List<string>? fields = null;
+        var afterDot = false;
         while (args.TryReadNumber(out var n))
         {
             if (n == 0 || part.Count >= 64)
@@ -160,10 +161,17 @@ public static class FetchParser
             }
 
             part.Add((int)n);
-            if (!args.TryReadByte((byte)'.'))
+            afterDot = args.TryReadByte((byte)'.');
+            if (!afterDot)
             {
                 break;
             }
+        }
+
+        // RFC 9051 §9 section-spec: a "." after a part number is followed by a number or a section-text.
+        if (afterDot && args.Peek == ']')
+        {
+            throw new ImapParseException("invalid section");
         }
 
         if (args.Peek != ']')

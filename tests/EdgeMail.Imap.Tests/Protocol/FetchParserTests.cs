@@ -88,6 +88,8 @@ public sealed class FetchParserTests
     [InlineData(" 1 BODY[0]", "invalid section part number")]
     [InlineData(" 1 BODY[1.0]", "invalid section part number")]
     [InlineData(" 1 BODY[MIME]", "invalid section")]
+    [InlineData(" 1 BODY[1.]", "invalid section")]
+    [InlineData(" 1 BINARY[2.]", "invalid section")]
     [InlineData(" 1 BODY[FOO]", "invalid section")]
     [InlineData(" 1 BODY[HEADERS]", "invalid section")]
     [InlineData(" 1 BODY[1", "invalid section")]
