@@ -80,13 +80,10 @@ public sealed class ControlChannelTests : IDisposable
         Assert.True(sent.ExitCode == 0, sent.Stderr);
 
         // The first attempt finds no upstream; the recipient then waits an hour.
-        using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
-        {
-            while (!(await EdgeMailProcess.RunAsync(["queue", "list", .. settings])).Stdout.Contains("1 attempt(s)", StringComparison.Ordinal))
-            {
-                await Task.Delay(100, deadline.Token);
-            }
-        }
+        await Eventually.TrueAsync(
+            async () => (await EdgeMailProcess.RunAsync(["queue", "list", .. settings])).Stdout.Contains("1 attempt(s)", StringComparison.Ordinal),
+            "the first attempt in the queue listing",
+            TimeSpan.FromSeconds(30));
 
         await using var upstream = new FakeUpstream(upstreamPort);
         var flush = await EdgeMailProcess.RunAsync(["queue", "flush", .. settings]);

@@ -42,9 +42,7 @@ public sealed class HostileInputTests
         await using var server = await SmtpServer.StartAsync();
         await server.AddUserAsync("alice");
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
-        await c.ExpectAsync("EHLO relay.test", "250 *");
-        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
-        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.OpenTransactionAsync("relay.test", "a@b.test", "alice@edgemail.local");
         await c.ExpectAsync("DATA", "354 *");
         await c.ExpectAsync(Hops(hops) + "Subject: loop\r\n\r\nReceived: in the body does not count\r\n.", expected);
         await c.ExpectAsync("NOOP", "250 *");
@@ -58,9 +56,7 @@ public sealed class HostileInputTests
         await using var server = await SmtpServer.StartAsync();
         await server.AddUserAsync("alice");
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
-        await c.ExpectAsync("EHLO relay.test", "250 *");
-        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
-        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.OpenTransactionAsync("relay.test", "a@b.test", "alice@edgemail.local");
         var message = Encoding.ASCII.GetBytes(Hops(60) + "Subject: loop\r\n\r\nbody\r\n");
         var half = message.Length / 2;
         await c.SendBytesAsync([.. Encoding.ASCII.GetBytes($"BDAT {half}\r\n"), .. message[..half]]);
@@ -77,9 +73,7 @@ public sealed class HostileInputTests
         await using var server = await SmtpServer.StartAsync();
         await server.AddUserAsync("alice");
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
-        await c.ExpectAsync("EHLO x", "250 *");
-        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
-        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.OpenTransactionAsync("x", "a@b.test", "alice@edgemail.local");
 
         await c.ExpectAsync("BDAT 4294967296 LAST", "552 5.3.4 *");
 

@@ -30,9 +30,7 @@ public sealed class TimeoutTests
         await using var server = await SmtpServer.StartAsync(new SmtpOptions { DataBlockTimeout = TimeSpan.FromMinutes(3) }, time: time);
         await server.AddUserAsync("alice");
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
-        await c.ExpectAsync("EHLO x", "250 *");
-        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
-        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.OpenTransactionAsync("x", "a@b.test", "alice@edgemail.local");
         await c.ExpectAsync("DATA", "354 *");
         await c.SendAsync("Subject: stalled\r\n\r\npart");
         // The clock has not moved, so the data timer is the one due a data block timeout from now (the command

@@ -120,9 +120,7 @@ public sealed class TranscriptTests
         await using var server = await SmtpServer.StartAsync();
         await server.AddUserAsync("alice");
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
-        await c.ExpectAsync("EHLO x", "250 *");
-        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
-        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.OpenTransactionAsync("x", "a@b.test", "alice@edgemail.local");
         await c.ExpectAsync("DATA", "354 *");
         var open = string.Concat(Enumerable.Range(0, 40).Select(i => $"Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n--b{i}\r\n"));
         var close = string.Concat(Enumerable.Range(0, 40).Reverse().Select(i => $"--b{i}--\r\n"));
@@ -140,9 +138,7 @@ public sealed class TranscriptTests
         await server.AddUserAsync("alice");
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
         var line = "<p>" + new string('x', length - 7) + "</p>";
-        await c.ExpectAsync("EHLO x", "250 *");
-        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
-        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.OpenTransactionAsync("x", "a@b.test", "alice@edgemail.local");
         await c.ExpectAsync("DATA", "354 *");
         await c.ExpectAsync("Subject: html\r\nContent-Type: text/html\r\n\r\n" + line + "\r\n.", "250 2.0.0 OK delivered");
 
@@ -155,9 +151,7 @@ public sealed class TranscriptTests
         await using var server = await SmtpServer.StartAsync();
         await server.AddUserAsync("alice");
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
-        await c.ExpectAsync("EHLO x", "250 *");
-        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
-        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.OpenTransactionAsync("x", "a@b.test", "alice@edgemail.local");
         await c.ExpectAsync("DATA", "354 *");
         await c.ExpectAsync("Subject: huge\r\n\r\n" + new string('x', server.Smtp.MaxTextLineBytes) + "\r\n.", "554 5.6.0 *");
         await c.ExpectAsync("NOOP", "250 *");
@@ -246,9 +240,7 @@ public sealed class TranscriptTests
         await using var server = await SmtpServer.StartAsync(new SmtpOptions { MaxMessageBytes = 2000 });
         await server.AddUserAsync("alice");
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
-        await c.ExpectAsync("EHLO x", "250 *");
-        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
-        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.OpenTransactionAsync("x", "a@b.test", "alice@edgemail.local");
         await c.ExpectAsync("DATA", "354 *");
         var big = string.Concat(Enumerable.Repeat(new string('x', 70) + "\r\n", 100));
         await c.ExpectAsync("Subject: big\r\n\r\n" + big + ".", "552 5.3.4 *");
@@ -263,9 +255,7 @@ public sealed class TranscriptTests
         await server.AddUserAsync("alice");
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
         await c.ExpectAsync("EHLO " + new string('a', 600), "500 5.5.0 *");
-        await c.ExpectAsync("EHLO x", "250 *");
-        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
-        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.OpenTransactionAsync("x", "a@b.test", "alice@edgemail.local");
         await c.ExpectAsync("DATA", "354 *");
         await c.ExpectAsync("Subject: long\r\n\r\n" + new string('y', 1200) + "\r\n.", "554 5.6.0 *");
         Assert.Empty(await server.InboxAsync("alice"));
@@ -277,9 +267,7 @@ public sealed class TranscriptTests
         await using var server = await SmtpServer.StartAsync();
         await server.AddUserAsync("alice");
         var c = await SmtpTranscript.ConnectAsync(server.Port);
-        await c.ExpectAsync("EHLO x", "250 *");
-        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
-        await c.ExpectAsync("RCPT TO:<alice@edgemail.local>", "250 *");
+        await c.OpenTransactionAsync("x", "a@b.test", "alice@edgemail.local");
         await c.ExpectAsync("RCPT TO:<friend@example.net>", "250 *");
         await c.ExpectAsync("DATA", "354 *");
         // More than Storage:InlineBodyMaxBytes, so the message is being staged in a file of the store's temp folder.
@@ -322,9 +310,7 @@ public sealed class TranscriptTests
         await server.AddUserAsync("admin");
         await server.AddUserAsync("bob");
         await using var c = await SmtpTranscript.ConnectAsync(server.Port);
-        await c.ExpectAsync("EHLO x", "250 *");
-        await c.ExpectAsync("MAIL FROM:<a@b.test>", "250 *");
-        await c.ExpectAsync("RCPT TO:<Postmaster>", "250 *");
+        await c.OpenTransactionAsync("x", "a@b.test", "Postmaster");
         await c.ExpectAsync("RCPT TO:<postmaster@edgemail.local>", "250 *");
         await c.ExpectAsync("DATA", "354 *");
         await c.ExpectAsync("Subject: hello postmaster\r\n\r\nhi\r\n.", "250 *");

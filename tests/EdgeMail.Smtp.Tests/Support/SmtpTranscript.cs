@@ -31,6 +31,14 @@ internal sealed class SmtpTranscript : IAsyncDisposable
 
     public async Task SendBytesAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
 
+    /// <summary>EHLO, MAIL FROM and RCPT TO, each answered 250: a transaction open for DATA or BDAT.</summary>
+    public async Task OpenTransactionAsync(string helo, string from, string to)
+    {
+        await ExpectAsync("EHLO " + helo, "250 *");
+        await ExpectAsync($"MAIL FROM:<{from}>", "250 *");
+        await ExpectAsync($"RCPT TO:<{to}>", "250 *");
+    }
+
     /// <summary>Sends a command line and checks the reply's last line against a pattern ("250 *").</summary>
     public async Task<string> ExpectAsync(string command, string pattern)
     {
