@@ -9,7 +9,7 @@ namespace EdgeMail.Pop3.Commands;
 
 internal static class Authorization
 {
-    public static ValueTask UserAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static ValueTask<Pop3Reply> UserAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         // Refused before the name is taken, so a client cannot go on to send the password in the clear.
         if (!session.AllowsPlaintext)
@@ -18,11 +18,10 @@ internal static class Authorization
         }
 
         session.PendingUser = ((UserCommand)command).Name;
-        session.Reply(Pop3Replies.UserAccepted);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(Pop3Replies.UserAccepted);
     }
 
-    public static async ValueTask PassAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static async ValueTask<Pop3Reply> PassAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         if (!session.AllowsPlaintext)
         {
@@ -33,14 +32,14 @@ internal static class Authorization
         var user = session.PendingUser ?? throw new ProtocolException(Pop3Replies.UserFirst, clientFault: true);
         session.PendingUser = null;
         var result = await session.Authenticator.LoginAsync(session.Connection.RemoteEndPoint.Address, user, ((PassCommand)command).Password, CancellationToken.None).ConfigureAwait(false);
-        await CompleteLoginAsync(session, result, user, "USER/PASS").ConfigureAwait(false);
+        return await CompleteLoginAsync(session, result, user, "USER/PASS").ConfigureAwait(false);
     }
 
     /// <summary>
     /// Turns a login result into the reply; on success locks the maildrop (RFC 1939 §4), applies Pop3:ExpireDays,
     /// opens the maildrop and enters TRANSACTION.
     /// </summary>
-    public static async ValueTask CompleteLoginAsync(Pop3Session session, LoginResult result, string? userName, string method)
+    public static async ValueTask<Pop3Reply> CompleteLoginAsync(Pop3Session session, LoginResult result, string? userName, string method)
     {
         switch (result.Outcome)
         {
@@ -73,7 +72,7 @@ internal static class Authorization
             session.EnterTransaction(account, maildrop, lease);
             Log.LoggedIn(session.Logger, account.Address, method);
             var (count, octets) = maildrop.Totals();
-            session.Reply(Pop3Reply.Success(string.Create(CultureInfo.InvariantCulture, $"maildrop has {count} messages ({octets} octets)")));
+            return Pop3Reply.Success(string.Create(CultureInfo.InvariantCulture, $"maildrop has {count} messages ({octets} octets)"));
         }
         catch
         {

@@ -8,7 +8,7 @@ namespace EdgeMail.Pop3.Commands;
 
 internal static class Capa
 {
-    public static ValueTask RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static ValueTask<Pop3Reply> RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         session.Reply(Pop3Replies.CapabilityFollows);
         foreach (var line in Capabilities(session))
@@ -17,7 +17,7 @@ internal static class Capa
         }
 
         Pop3ResponseWriter.WriteTerminator(session.Output);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(Pop3Reply.Answered);
     }
 
     /// <summary>The capability lines for the session's state and transport, each with its RFC.</summary>

@@ -7,7 +7,7 @@ namespace EdgeMail.Pop3.Commands;
 
 internal static class Delete
 {
-    public static ValueTask DeleAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static ValueTask<Pop3Reply> DeleAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         var maildrop = session.Maildrop!;
         var number = ((MessageCommand)command).Message!.Value;
@@ -17,16 +17,14 @@ internal static class Delete
         }
 
         Listing.Find(maildrop, number).Deleted = true;
-        session.Reply(Pop3Replies.MessageDeleted);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(Pop3Replies.MessageDeleted);
     }
 
-    public static ValueTask RsetAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static ValueTask<Pop3Reply> RsetAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         var maildrop = session.Maildrop!;
         maildrop.Reset();
         var (count, octets) = maildrop.Totals();
-        session.Reply(Pop3Reply.Success(string.Create(CultureInfo.InvariantCulture, $"maildrop has {count} messages ({octets} octets)")));
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(Pop3Reply.Success(string.Create(CultureInfo.InvariantCulture, $"maildrop has {count} messages ({octets} octets)")));
     }
 }

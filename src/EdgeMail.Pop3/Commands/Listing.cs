@@ -7,21 +7,21 @@ namespace EdgeMail.Pop3.Commands;
 
 internal static class Listing
 {
-    public static ValueTask StatAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static ValueTask<Pop3Reply> StatAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         var (count, octets) = session.Maildrop!.Totals();
         Pop3ResponseWriter.WriteOkCounts(session.Output, count, octets);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(Pop3Reply.Answered);
     }
 
-    public static ValueTask ListAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static ValueTask<Pop3Reply> ListAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         var maildrop = session.Maildrop!;
         if (((MessageCommand)command).Message is { } number)
         {
             var message = Find(maildrop, number);
             Pop3ResponseWriter.WriteOkCounts(session.Output, number, message.Size);
-            return ValueTask.CompletedTask;
+            return ValueTask.FromResult(Pop3Reply.Answered);
         }
 
         var (count, octets) = maildrop.Totals();
@@ -37,17 +37,17 @@ internal static class Listing
         }
 
         Pop3ResponseWriter.WriteTerminator(session.Output);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(Pop3Reply.Answered);
     }
 
-    public static ValueTask UidlAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static ValueTask<Pop3Reply> UidlAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         var maildrop = session.Maildrop!;
         if (((MessageCommand)command).Message is { } number)
         {
             var message = Find(maildrop, number);
             Pop3ResponseWriter.WriteOkMessageText(session.Output, number, message.UniqueId);
-            return ValueTask.CompletedTask;
+            return ValueTask.FromResult(Pop3Reply.Answered);
         }
 
         session.Reply(Pop3Replies.UidListFollows);
@@ -60,7 +60,7 @@ internal static class Listing
         }
 
         Pop3ResponseWriter.WriteTerminator(session.Output);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(Pop3Reply.Answered);
     }
 
     /// <summary>The message, or -ERR for a number out of range or marked deleted (RFC 1939 §5).</summary>

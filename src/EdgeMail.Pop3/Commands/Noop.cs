@@ -6,9 +6,8 @@ namespace EdgeMail.Pop3.Commands;
 
 internal static class Noop
 {
-    public static ValueTask RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static ValueTask<Pop3Reply> RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
-        session.Reply(Pop3Replies.Ok);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(Pop3Replies.Ok);
     }
 }

@@ -7,13 +7,12 @@ namespace EdgeMail.Pop3.Commands;
 
 internal static class Quit
 {
-    public static async ValueTask RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static async ValueTask<Pop3Reply> RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         session.Closing = true;
         if (session.State != Pop3State.Transaction)
         {
-            session.Reply(Pop3Replies.Goodbye);
-            return;
+            return Pop3Replies.Goodbye;
         }
 
         var maildrop = session.Maildrop!;
@@ -49,11 +48,10 @@ internal static class Quit
             // RFC 1939 §6: if removing fails, say so; the session still ends and releases the maildrop.
             Log.UpdateFailed(session.Logger, session.Account!.Address, ex);
             session.ReleaseMaildrop();
-            session.Reply(Pop3Replies.SomeNotRemoved);
-            return;
+            return Pop3Replies.SomeNotRemoved;
         }
 
         session.ReleaseMaildrop();
-        session.Reply(Pop3Replies.Goodbye);
+        return Pop3Replies.Goodbye;
     }
 }

@@ -14,18 +14,20 @@ internal static class Retrieve
     // Flushing every 64 KiB lets the socket's backpressure pace the read of a large message.
     private const int FlushEveryBytes = 64 * 1024;
 
-    public static async ValueTask RetrAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static async ValueTask<Pop3Reply> RetrAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         var message = Listing.Find(session.Maildrop!, ((MessageCommand)command).Message!.Value);
         await SendAsync(session, message, -1, string.Create(CultureInfo.InvariantCulture, $"{message.Size} octets")).ConfigureAwait(false);
         message.Retrieved = true;
+        return Pop3Reply.Answered;
     }
 
-    public static async ValueTask TopAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static async ValueTask<Pop3Reply> TopAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         var top = (TopCommand)command;
         var message = Listing.Find(session.Maildrop!, top.Message);
         await SendAsync(session, message, top.Lines, "top of message follows").ConfigureAwait(false);
+        return Pop3Reply.Answered;
     }
 
     private static async Task SendAsync(Pop3Session session, MaildropMessage message, long bodyLines, string okText)

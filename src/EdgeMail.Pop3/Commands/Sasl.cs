@@ -13,7 +13,7 @@ internal static class Sasl
     /// <summary>Mechanisms that send the password itself (RFC 4616 PLAIN, the LOGIN draft), which need TLS or loopback.</summary>
     public static bool IsPlaintext(string mechanism) => mechanism is "PLAIN" or "LOGIN";
 
-    public static async ValueTask RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static async ValueTask<Pop3Reply> RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         var auth = (AuthCommand)command;
         var mechanism = session.Authenticator.CreateMechanism(auth.Mechanism)
@@ -50,7 +50,7 @@ internal static class Sasl
                 if (line.Status is LineReadStatus.Closed or LineReadStatus.TimedOut)
                 {
                     session.Closing = true;
-                    return;
+                    return Pop3Reply.Answered;
                 }
 
                 if (line.Status == LineReadStatus.TooLong)
@@ -82,8 +82,7 @@ internal static class Sasl
             }
 
             var result = await session.Authenticator.CompleteAsync(remote, step, CancellationToken.None).ConfigureAwait(false);
-            await Authorization.CompleteLoginAsync(session, result, step.UserName, "AUTH " + mechanism.Name).ConfigureAwait(false);
-            return;
+            return await Authorization.CompleteLoginAsync(session, result, step.UserName, "AUTH " + mechanism.Name).ConfigureAwait(false);
         }
     }
 

@@ -7,7 +7,7 @@ namespace EdgeMail.Pop3.Commands;
 
 internal static class Stls
 {
-    public static async ValueTask RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static async ValueTask<Pop3Reply> RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         if (session.Connection.IsSecure)
         {
@@ -28,17 +28,18 @@ internal static class Stls
         {
             Log.StartTlsInjection(session.Logger);
             session.Closing = true;
-            return;
+            return Pop3Reply.Answered;
         }
         catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or TimeoutException or OperationCanceledException)
         {
             Log.TlsFailed(session.Logger, ex);
             session.Closing = true;
-            return;
+            return Pop3Reply.Answered;
         }
 
         // RFC 2595 §4: the client forgets what it knew; so does the server (a USER sent before STLS).
         session.PendingUser = null;
         session.Utf8 = false;
+        return Pop3Reply.Answered;
     }
 }

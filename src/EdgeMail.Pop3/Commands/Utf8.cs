@@ -10,10 +10,9 @@ internal static class Utf8
     /// Enables UTF-8 for the session. Messages are sent as stored: the store keeps what arrived, so there is nothing
     /// to down-convert for a client that did not ask (RFC 6856 §2 leaves that to the server).
     /// </summary>
-    public static ValueTask RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
+    public static ValueTask<Pop3Reply> RunAsync(Pop3Session session, Pop3Command command, CancellationToken stopping)
     {
         session.Utf8 = true;
-        session.Reply(Pop3Replies.Utf8Enabled);
-        return ValueTask.CompletedTask;
+        return ValueTask.FromResult(Pop3Replies.Utf8Enabled);
     }
 }

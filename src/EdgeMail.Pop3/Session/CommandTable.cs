@@ -10,7 +10,8 @@ namespace EdgeMail.Pop3.Session;
 /// </summary>
 internal static class CommandTable
 {
-    public delegate ValueTask Handler(Pop3Session session, Pop3Command command, CancellationToken cancellationToken);
+    /// <summary>A handler returns its status line for the session to write, or <see cref="Pop3Reply.Answered"/>.</summary>
+    public delegate ValueTask<Pop3Reply> Handler(Pop3Session session, Pop3Command command, CancellationToken cancellationToken);
 
     public sealed record Entry(Pop3Parser.ArgumentParser Parse, Pop3State States, Handler Run);
 

@@ -174,7 +174,11 @@ internal sealed class Pop3Session
         try
         {
             var (entry, command) = Parse(line.Span, State, out keyword);
-            await entry.Run(this, command, stopping).ConfigureAwait(false);
+            var reply = await entry.Run(this, command, stopping).ConfigureAwait(false);
+            if (!ReferenceEquals(reply, Pop3Reply.Answered))
+            {
+                Reply(reply);
+            }
         }
         catch (ProtocolException ex)
         {
