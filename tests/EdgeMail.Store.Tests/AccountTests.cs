@@ -47,12 +47,36 @@ public sealed class AccountTests
     [InlineData("no-at-sign")]
     [InlineData("@example.org")]
     [InlineData("a@")]
+    [InlineData("../evil@example.org")]
+    [InlineData("alice@../../etc")]
+    [InlineData("x@dom/../..")]
+    [InlineData("a..b@example.org")]
+    [InlineData("alice.@example.org")]
+    [InlineData("alice@example..org")]
+    [InlineData("alice@-example.org")]
+    [InlineData("alice@exa_mple.org")]
+    [InlineData("alice@example.org.")]
     public async Task CreateAccount_with_an_invalid_address_is_refused(string address)
     {
         await using var h = await StoreHarness.CreateAsync();
 
         var ex = await Assert.ThrowsAsync<StoreException>(() => h.Store.CreateAccountAsync(address, Secret(1)));
         Assert.Equal(StoreError.InvalidAddress, ex.Error);
+    }
+
+    [Theory]
+    [InlineData("bob@example.org")]
+    [InlineData("first.last+tag@mail.example.org")]
+    [InlineData("o'brien@example.org")]
+    [InlineData("jörg@bücher.example")]
+    [InlineData("a-b@x-1.example")]
+    public async Task CreateAccount_takes_the_addresses_RFC_5321_and_6531_allow(string address)
+    {
+        await using var h = await StoreHarness.CreateAsync();
+
+        var account = await h.Store.CreateAccountAsync(address, Secret(1));
+
+        Assert.Equal(address.ToLowerInvariant(), account.Address);
     }
 
     [Fact]

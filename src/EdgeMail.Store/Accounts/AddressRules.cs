@@ -43,6 +43,63 @@ public static class AddressRules
             return false;
         }
 
+        if (!IsDotAtom(address.AsSpan(0, at)))
+        {
+            error = "the part before @ must be words of letters, digits or !#$%&'*+-/=?^_`{|}~ joined by single dots (RFC 5321 §4.1.2)";
+            return false;
+        }
+
+        if (!IsDomain(address.AsSpan(at + 1)))
+        {
+            error = "the domain must be labels of letters, digits and inner hyphens joined by single dots (RFC 5321 §4.1.2)";
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>RFC 5321 §4.1.2 Dot-string (RFC 6531 §3.3 adds UTF-8): atoms joined by single dots, none empty.</summary>
+    private static bool IsDotAtom(ReadOnlySpan<char> local)
+    {
+        foreach (var atom in local.ToString().Split('.'))
+        {
+            if (atom.Length == 0)
+            {
+                return false;
+            }
+
+            foreach (var ch in atom)
+            {
+                if (!(char.IsAsciiLetterOrDigit(ch) || ch > 0x7F || "!#$%&'*+-/=?^_`{|}~".Contains(ch, StringComparison.Ordinal)))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>RFC 5321 §4.1.2 Domain (RFC 6531 §3.3 allows U-labels): sub-domains of 1 to 63 characters, no leading or trailing hyphen.</summary>
+    private static bool IsDomain(ReadOnlySpan<char> domain)
+    {
+        var labels = domain.ToString().Split('.');
+        foreach (var label in labels)
+        {
+            if (label.Length is 0 or > 63 || label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+
+            foreach (var ch in label)
+            {
+                if (!(char.IsAsciiLetterOrDigit(ch) || ch == '-' || ch > 0x7F))
+                {
+                    return false;
+                }
+            }
+        }
+
         return true;
     }
 
