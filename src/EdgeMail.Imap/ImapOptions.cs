@@ -29,6 +29,13 @@ public sealed class ImapOptions
     [Range(1024, long.MaxValue)]
     public long MaxAppendBytes { get; set; } = 50L * 1024 * 1024;
 
+    /// <summary>
+    /// Mailboxes one account may have, INBOX included; CREATE beyond it is NO [LIMIT] (RFC 5530 §3). Far more than
+    /// a person files mail into, and a bound on what a compromised or broken client can make the store hold.
+    /// </summary>
+    [Range(10, 1_000_000)]
+    public int MaxMailboxes { get; set; } = 1000;
+
     /// <summary>Literals larger than this go to a temporary file instead of memory. 64 KiB: a typical text message fits.</summary>
     [Range(1024, 16 * 1024 * 1024)]
     public int LiteralSpoolBytes { get; set; } = 64 * 1024;

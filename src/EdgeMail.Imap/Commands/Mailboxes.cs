@@ -40,7 +40,13 @@ internal static class Mailboxes
             return CommandResult.No("ALREADYEXISTS", "INBOX always exists");
         }
 
-        await session.Store.CreateMailboxAsync(session.Account!.Id, name, use, cancellationToken).ConfigureAwait(false);
+        var existing = await session.Store.ListMailboxesAsync(session.Account!.Id, cancellationToken).ConfigureAwait(false);
+        if (existing.Count >= session.Options.MaxMailboxes)
+        {
+            return CommandResult.No("LIMIT", $"an account has at most {session.Options.MaxMailboxes} mailboxes (Imap:MaxMailboxes)");
+        }
+
+        await session.Store.CreateMailboxAsync(session.Account.Id, name, use, cancellationToken).ConfigureAwait(false);
         return CommandResult.Done("CREATE completed");
     }
 
