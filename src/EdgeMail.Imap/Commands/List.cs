@@ -110,9 +110,9 @@ internal static class List
     {
         var args = command.Arguments();
         args.ReadSpace();
-        var reference = session.DecodeMailboxName(args.ReadAstring());
+        var reference = session.DecodeMailboxPattern(args.ReadAstring());
         args.ReadSpace();
-        var pattern = reference + session.DecodeMailboxName(args.ReadListMailbox());
+        var pattern = reference + session.DecodeMailboxPattern(args.ReadListMailbox());
         args.ExpectEnd();
         var all = await session.Store.ListMailboxesAsync(session.Account!.Id, cancellationToken).ConfigureAwait(false);
         var existing = all.Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
@@ -278,21 +278,21 @@ internal static class List
             args.ReadSpace();
         }
 
-        request.Reference = session.DecodeMailboxName(args.ReadAstring());
+        request.Reference = session.DecodeMailboxPattern(args.ReadAstring());
         args.ReadSpace();
         if (args.TryReadByte((byte)'('))
         {
             request.Extended = true;
             do
             {
-                request.Patterns.Add(session.DecodeMailboxName(args.ReadListMailbox()));
+                request.Patterns.Add(session.DecodeMailboxPattern(args.ReadListMailbox()));
             }
             while (args.TryReadSpace());
             args.Expect(')');
         }
         else
         {
-            request.Patterns.Add(session.DecodeMailboxName(args.ReadListMailbox()));
+            request.Patterns.Add(session.DecodeMailboxPattern(args.ReadListMailbox()));
         }
 
         if (args.TryReadSpace())

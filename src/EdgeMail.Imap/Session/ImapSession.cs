@@ -413,6 +413,10 @@ internal sealed class ImapSession
     }
 
     /// <summary>Mailbox names as the client writes them: UTF-8, or modified UTF-7 for IMAP4rev1 clients (RFC 3501 §5.1.3).</summary>
+    /// <summary>
+    /// A mailbox name as the client sent it: UTF-8 once enabled, else modified UTF-7, which must be well formed
+    /// (RFC 3501 §5.1.3): `bad&utf7` is refused rather than stored under a name no client could send back.
+    /// </summary>
     public string DecodeMailboxName(string wire)
     {
         if (Utf8)
@@ -420,8 +424,14 @@ internal sealed class ImapSession
             return wire;
         }
 
-        return EdgeMail.Store.Mailboxes.ModifiedUtf7.TryDecode(wire, out var decoded) ? decoded : wire;
+        return EdgeMail.Store.Mailboxes.ModifiedUtf7.TryDecode(wire, out var decoded)
+            ? decoded
+            : throw ProtocolException.No("CANNOT", "the mailbox name is not valid modified UTF-7 (RFC 3501 §5.1.3)");
     }
+
+    /// <summary>A LIST reference or pattern: decoded like a name where it is well formed, else matched as sent.</summary>
+    public string DecodeMailboxPattern(string wire) =>
+        Utf8 || !EdgeMail.Store.Mailboxes.ModifiedUtf7.TryDecode(wire, out var decoded) ? wire : decoded;
 
     public string EncodeMailboxName(string name) => Utf8 ? name : EdgeMail.Store.Mailboxes.ModifiedUtf7.Encode(name);
 
