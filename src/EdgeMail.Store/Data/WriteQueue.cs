@@ -214,7 +214,7 @@ internal sealed partial class WriteQueue : IAsyncDisposable
 
     private void FailAll(Exception ex, (long Segment, long Length) mark, List<BodyLocation> placed)
     {
-        var error = ex is IOException io && IsDiskFull(io)
+        var error = ex is IOException io && DiskErrors.IsFull(io)
             ? new StoreException(StoreError.StorageFull, "the disk is full", ex)
             : ex is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 13 }
                 ? new StoreException(StoreError.StorageFull, "the disk is full", ex)
@@ -235,8 +235,6 @@ internal sealed partial class WriteQueue : IAsyncDisposable
             op.Fail(error);
         }
     }
-
-    private static bool IsDiskFull(IOException ex) => (ex.HResult & 0xFFFF) == 28 || ex.Message.Contains("No space left", StringComparison.OrdinalIgnoreCase);
 
     private static void ReturnInline(WriteOp op)
     {

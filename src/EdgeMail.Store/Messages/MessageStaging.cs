@@ -1,5 +1,6 @@
 using System.Buffers;
 using EdgeMail.Store.Bodies;
+using EdgeMail.Store.Data;
 using EdgeMail.Store.Mime;
 using Microsoft.Win32.SafeHandles;
 
@@ -46,6 +47,13 @@ public sealed class MessageStaging : Stream
     /// <summary>More than the limit was written: nothing more is kept, and adopting it fails with <see cref="StoreError.TooLarge"/>.</summary>
     public bool TooLarge { get; private set; }
 
+    /// <summary>
+    /// The disk filled up while the message was written: nothing more is kept, and adopting it fails with
+    /// <see cref="StoreError.StorageFull"/>, so that a protocol reads the message to its end and answers once
+    /// (452 4.3.1, NO [OVERQUOTA]) instead of losing the connection.
+    /// </summary>
+    public bool StorageFull { get; private set; }
+
     /// <summary>The size of the message with every line ended by CRLF (RFC 1939 §5's octet count), once complete.</summary>
     private long CrlfLength
     {
@@ -84,7 +92,15 @@ public sealed class MessageStaging : Stream
         {
             if (!HasRoom())
             {
-                Spill();
+                try
+                {
+                    Spill();
+                }
+                catch (IOException ex) when (DiskErrors.IsFull(ex))
+                {
+                    MarkFull();
+                    return;
+                }
             }
 
             buffer = buffer[Take(buffer)..];
@@ -100,7 +116,15 @@ public sealed class MessageStaging : Stream
         {
             if (!HasRoom())
             {
-                await SpillAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await SpillAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException ex) when (DiskErrors.IsFull(ex))
+                {
+                    MarkFull();
+                    return;
+                }
             }
 
             buffer = buffer[Take(buffer.Span)..];
@@ -133,6 +157,11 @@ public sealed class MessageStaging : Stream
             throw new StoreException(StoreError.TooLarge, $"the message is larger than {_maxBytes} bytes");
         }
 
+        if (StorageFull)
+        {
+            throw new StoreException(StoreError.StorageFull, "the disk is full");
+        }
+
         _buffer ??= ArrayPool<byte>.Shared.Rent(FirstBufferBytes);
         var crlfLength = CrlfLength;
         MessageSummary summary;
@@ -149,8 +178,17 @@ public sealed class MessageStaging : Stream
             return inline;
         }
 
-        await SpillAsync(cancellationToken).ConfigureAwait(false);
-        RandomAccess.FlushToDisk(_file);
+        try
+        {
+            await SpillAsync(cancellationToken).ConfigureAwait(false);
+            RandomAccess.FlushToDisk(_file);
+        }
+        catch (IOException ex) when (DiskErrors.IsFull(ex))
+        {
+            MarkFull();
+            throw new StoreException(StoreError.StorageFull, "the disk is full", ex);
+        }
+
         _file.Dispose();
         _file = null;
         ArrayPool<byte>.Shared.Return(_buffer);
@@ -191,7 +229,13 @@ public sealed class MessageStaging : Stream
     private bool Accepting()
     {
         ObjectDisposedException.ThrowIf(_finished, this);
-        return !TooLarge;
+        return !TooLarge && !StorageFull;
+    }
+
+    private void MarkFull()
+    {
+        StorageFull = true;
+        Discard();
     }
 
     /// <summary>
