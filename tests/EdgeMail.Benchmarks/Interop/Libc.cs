@@ -5,23 +5,10 @@ namespace EdgeMail.Benchmarks.Interop;
 /// <summary>The POSIX calls the benchmarks need and .NET has no managed form of (as src/EdgeMail.Store/Interop/Libc.cs).</summary>
 internal static partial class Libc
 {
-    // O_RDONLY is 0 on every Linux architecture; O_DIRECTORY is not (x86-64 0x10000 is O_DIRECT on
-    // arm64), so a directory is opened read-only without it.
-    private const int ORdonly = 0;
-
     // _SC_CLK_TCK is 2 in glibc and musl on every architecture.
     private const int ScClkTck = 2;
 
     public const int Sigterm = 15;
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
-
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
-
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
@@ -57,28 +44,6 @@ internal static partial class Libc
         {
             raised = new Rlimit { Current = limit.Maximum, Maximum = limit.Maximum };
             _ = SetRlimit(RlimitNofile, raised);
-        }
-    }
-
-    /// <summary>Makes a directory's entries (a created or renamed file) durable.</summary>
-    public static void FsyncDirectory(string path)
-    {
-        var fd = Open(path, ORdonly);
-        if (fd < 0)
-        {
-            throw new IOException($"open({path}) for fsync failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-
-        try
-        {
-            if (Fsync(fd) != 0)
-            {
-                throw new IOException($"fsync({path}) failed: errno {Marshal.GetLastPInvokeError()}");
-            }
-        }
-        finally
-        {
-            Close(fd);
         }
     }
 

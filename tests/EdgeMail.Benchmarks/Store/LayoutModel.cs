@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using EdgeMail.Benchmarks.Interop;
+using EdgeMail.Shared.Interop;
 using Microsoft.Data.Sqlite;
 using Microsoft.Win32.SafeHandles;
 
@@ -103,7 +103,7 @@ internal sealed class LayoutModel : IDisposable
         if (Kind == LayoutKind.PerFile)
         {
             // 4-5 alone: this message's own directory fsync and its own commit.
-            Libc.FsyncDirectory(_bodies);
+            DirectoryFsync.Flush(_bodies);
             Interlocked.Increment(ref _fsyncs);
             Insert(_connections.Value!, uid, body.Length, name);
             Interlocked.Increment(ref _commits);
@@ -139,7 +139,7 @@ internal sealed class LayoutModel : IDisposable
         if (_segment is null)
         {
             _segment = File.OpenHandle(Path.Combine(_bodies, "seg-000001.dat"), FileMode.CreateNew, FileAccess.Write);
-            Libc.FsyncDirectory(_bodies);
+            DirectoryFsync.Flush(_bodies);
             Interlocked.Increment(ref _fsyncs);
         }
 
@@ -176,7 +176,7 @@ internal sealed class LayoutModel : IDisposable
                 else
                 {
                     // 4 shared: one directory fsync covers every rename of the batch.
-                    Libc.FsyncDirectory(_bodies);
+                    DirectoryFsync.Flush(_bodies);
                     Interlocked.Increment(ref _fsyncs);
                 }
 
