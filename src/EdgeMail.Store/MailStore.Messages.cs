@@ -22,10 +22,7 @@ public sealed partial class MailStore
     public async Task<AppendResult> AppendAsync(long mailboxId, AppendRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_bodies is null)
-        {
-            throw new StoreException(StoreError.NotAllowed, "messages are written by the running service, not by the command line");
-        }
+        RequireBodies();
 
         var keywords = NormalizeKeywords(request.Keywords);
         var internalDate = request.InternalDate ?? _time.GetUtcNow();
@@ -55,13 +52,9 @@ public sealed partial class MailStore
 
     private MessageStaging CreateStaging(long? maxBytes, bool keepLineEnds)
     {
-        if (_bodies is null)
-        {
-            throw new StoreException(StoreError.NotAllowed, "messages are written by the running service, not by the command line");
-        }
-
+        var bodies = RequireBodies();
         var limit = Math.Min(maxBytes ?? long.MaxValue, _options.MaxMessageBytes);
-        return new MessageStaging(_bodies.TempPath, _options.InlineBodyMaxBytes, limit, convertLineEnds: !keepLineEnds);
+        return new MessageStaging(bodies.TempPath, _options.InlineBodyMaxBytes, limit, convertLineEnds: !keepLineEnds);
     }
 
     /// <summary>
@@ -70,10 +63,14 @@ public sealed partial class MailStore
     /// </summary>
     public Stream CreateTemporaryFile()
     {
-        var folder = System.IO.Path.Combine(DataPath, "tmp");
+        var folder = RequireBodies().TempPath;
         Directory.CreateDirectory(folder);
         return new FileStream(System.IO.Path.Combine(folder, Guid.NewGuid().ToString("N") + ".tmp"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
     }
+
+    /// <summary>The body files, which only the service writes; the command line opens the store without them.</summary>
+    private BodyFiles RequireBodies() =>
+        _bodies ?? throw new StoreException(StoreError.NotAllowed, "messages are written by the running service, not by the command line");
 
     /// <summary>
     /// Makes a body ready for its write: a <see cref="MessageStaging"/> is adopted as it is; any other stream is

@@ -21,10 +21,7 @@ public sealed partial class MailStore
     public async Task<DeliveryResult> DeliverAsync(DeliveryRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_bodies is null)
-        {
-            throw new StoreException(StoreError.NotAllowed, "messages are written by the running service, not by the command line");
-        }
+        RequireBodies();
 
         if (request.MailboxIds.Count == 0 && request.Relay is null)
         {
