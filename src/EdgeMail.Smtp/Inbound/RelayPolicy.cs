@@ -77,7 +77,7 @@ public sealed class RelayPolicy
             throw new ProtocolException(SmtpReplies.RelayDenied);
         }
 
-        if (string.IsNullOrWhiteSpace(_relay.Host))
+        if (!_relay.IsConfigured)
         {
             throw new ProtocolException(SmtpReplies.NoUpstreamRelay);
         }

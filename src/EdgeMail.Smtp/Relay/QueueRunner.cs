@@ -179,7 +179,7 @@ public sealed class QueueRunner : BackgroundService
     internal async Task ProbeAsync(CancellationToken cancellationToken)
     {
         _lastProbe = _time.GetUtcNow();
-        if (string.IsNullOrEmpty(_options.Host))
+        if (!_options.IsConfigured)
         {
             return;
         }
@@ -245,7 +245,7 @@ public sealed class QueueRunner : BackgroundService
         RecipientOutcome Retry(QueuedRecipient r, string error, bool unreachable) =>
             new(r.Id, RecipientState.Queued, error, now + Backoff.After(r.Attempts + 1, _options), unreachable);
 
-        if (string.IsNullOrEmpty(_options.Host))
+        if (!_options.IsConfigured)
         {
             return due.Select(r => Retry(r, "no upstream is configured (Relay:Host)", unreachable: true)).ToList();
         }

@@ -7,8 +7,15 @@ public sealed class RelayOptions
 {
     public const string SectionName = "Relay";
 
-    /// <summary>The upstream's host name; while empty, outside mail waits in the queue.</summary>
+    /// <summary>
+    /// The upstream's host name. Without one, outside mail is refused at RCPT and status says it cannot leave; what
+    /// was queued before waits.
+    /// </summary>
     public string? Host { get; set; }
+
+    /// <summary>Whether an upstream is configured: the one test of Host for SMTP, the relay runner and status.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(Host))]
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 
     /// <summary>The submission port (RFC 6409 §3.1).</summary>
     [Range(1, 65535)]

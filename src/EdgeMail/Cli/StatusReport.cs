@@ -57,8 +57,8 @@ internal sealed class StatusReport
             ["submission"] = settings.Smtp.SubmissionPort,
             ["submissions"] = settings.Smtp.TlsPort,
         },
-        Relay = string.IsNullOrEmpty(settings.Relay.Host) ? null : $"{settings.Relay.Host}:{settings.Relay.Port}",
-        OutboundPossible = !string.IsNullOrEmpty(settings.Relay.Host),
+        Relay = settings.Relay.IsConfigured ? $"{settings.Relay.Host}:{settings.Relay.Port}" : null,
+        OutboundPossible = settings.Relay.IsConfigured,
     };
 
     /// <summary>Adds the accounts and queue counts of an open store.</summary>
