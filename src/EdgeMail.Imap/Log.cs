@@ -13,9 +13,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 302, Level = LogLevel.Information, Message = "IMAP {ConnectionId}: {Account} logged in from {Remote}{AppPassword}")]
     public static partial void LoggedIn(ILogger logger, string connectionId, string account, string remote, string appPassword);
 
-    [LoggerMessage(EventId = 303, Level = LogLevel.Information, Message = "IMAP {ConnectionId}: login failed ({Outcome}) from {Remote}")]
-    public static partial void LoginFailed(ILogger logger, string connectionId, string outcome, string remote);
-
     [LoggerMessage(EventId = 304, Level = LogLevel.Debug, Message = "IMAP {ConnectionId}: closed after {BadCommands} bad commands")]
     public static partial void TooManyBadCommands(ILogger logger, string connectionId, int badCommands);
 

@@ -11,9 +11,6 @@ internal static partial class Log
     [LoggerMessage(1, LogLevel.Information, "POP3 login of {Account} ({Method})")]
     public static partial void LoggedIn(ILogger logger, string account, string method);
 
-    [LoggerMessage(2, LogLevel.Information, "POP3 login refused for {UserName} ({Method}): {Outcome}")]
-    public static partial void LoginRefused(ILogger logger, string? userName, string method, string outcome);
-
     [LoggerMessage(3, LogLevel.Debug, "POP3 client error on {Keyword}: {Reply}")]
     public static partial void ClientError(ILogger logger, string keyword, string reply);
 

@@ -119,7 +119,7 @@ public sealed partial class MailStore
         await using var command = connection.CreateCommand();
         command.CommandText = """
             SELECT id, address, created, salt, iterations, stored_key, server_key FROM accounts WHERE address = $a;
-            SELECT p.id, p.name, p.salt, p.iterations, p.stored_key, p.server_key FROM app_passwords p JOIN accounts a ON a.id = p.account_id WHERE a.address = $a ORDER BY p.id;
+            SELECT p.id, p.name, p.salt, p.iterations, p.stored_key, p.server_key, p.last_used FROM app_passwords p JOIN accounts a ON a.id = p.account_id WHERE a.address = $a ORDER BY p.id;
             """;
         command.Parameters.AddWithValue("$a", AddressRules.Normalize(address));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -134,7 +134,8 @@ public sealed partial class MailStore
         var apps = new List<AppPasswordCredential>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            apps.Add(new AppPasswordCredential(reader.GetInt64(0), reader.GetString(1), ReadSecret(reader, 2)));
+            var lastUsed = reader.IsDBNull(6) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6));
+            apps.Add(new AppPasswordCredential(reader.GetInt64(0), reader.GetString(1), ReadSecret(reader, 2), lastUsed));
         }
 
         return new AccountCredentials(account, secret, apps);
@@ -193,7 +194,10 @@ public sealed partial class MailStore
             return delete.ExecuteNonQuery() == 1;
         }));
 
-    /// <summary>Records that an app password was used (shown when listing devices).</summary>
+    /// <summary>
+    /// Records that an app password was used (shown when listing devices). Logins call it at most once an hour per
+    /// app password (Auth's Authenticator), so a phone that polls every few minutes does not cost a write each time.
+    /// </summary>
     public Task TouchAppPasswordAsync(long appPasswordId, CancellationToken cancellationToken = default) =>
         _writes.Enqueue(new WriteOp<bool>((tx, _) =>
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using EdgeMail.Auth;
 using EdgeMail.Auth.Login;
 using EdgeMail.Auth.Scram;
 using EdgeMail.Auth.Throttling;
@@ -87,7 +88,7 @@ public sealed class ServerFixture : IAsyncDisposable
         var ownsCertificate = options.Certificate is null && !options.WithoutCertificate;
         var certificate = options.WithoutCertificate ? null : options.Certificate ?? new CertificateProvider(new TlsOptions(), data.Path, null, time);
         var loginThrottle = new LoginThrottle(options.Throttle, time);
-        var authenticator = new Authenticator(store, loginThrottle, time);
+        var authenticator = new Authenticator(store, loginThrottle, new AuthOptions { MaxFailuresPerConnection = options.MaxFailuresPerConnection, Throttle = options.Throttle }, time, logs.CreateLogger<Authenticator>());
         var fixture = new ServerFixture(data, store, certificate, ownsCertificate, authenticator, loginThrottle, logs, options.StartStopTimeout);
         var limiter = options.Limiter ?? new ConnectionLimiter(Options.Create(options.Network));
         var build = options.Listener ?? ((endpoint, l, network, logger, c, t) => new MailListenerService(endpoint, l, Options.Create(network), logger, c, t));
@@ -161,6 +162,7 @@ public sealed class ServerFixture : IAsyncDisposable
             listener.Dispose();
         }
 
+        Authenticator.Dispose();
         await Store.DisposeAsync();
         if (_ownsCertificate)
         {

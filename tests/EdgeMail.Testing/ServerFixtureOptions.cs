@@ -21,6 +21,9 @@ public sealed class ServerFixtureOptions
 
     public LoginThrottleOptions Throttle { get; init; } = new();
 
+    /// <summary>Auth:MaxFailuresPerConnection.</summary>
+    public int MaxFailuresPerConnection { get; init; } = new EdgeMail.Auth.AuthOptions().MaxFailuresPerConnection;
+
     /// <summary>The store's options; its Path is set to the fixture's data folder.</summary>
     public StoreOptions Storage { get; init; } = new();
 

@@ -2,44 +2,82 @@ using System.Net;
 using EdgeMail.Auth.Sasl;
 using EdgeMail.Auth.Throttling;
 using EdgeMail.Store;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeMail.Auth.Login;
 
 /// <summary>
-/// The one login path of IMAP, POP3 and SMTP: the throttle first, then the credentials from the store
-/// (main password or an app password), then the outcome recorded for the throttle. Protocols call
-/// <see cref="LoginAsync"/> for a user name and password (IMAP LOGIN, POP3 USER/PASS), or
-/// <see cref="AdmitAsync"/>, a mechanism from <see cref="CreateMechanism"/> and <see cref="Complete"/>
-/// for a SASL exchange (AUTHENTICATE, AUTH).
+/// The one login path of IMAP, POP3 and SMTP, the same for every mechanism: a session starts with
+/// <see cref="AcceptAsync"/> (which waits out a greeting delay the address earned) and logs in with
+/// <see cref="LoginAsync"/> for a user name and password (IMAP LOGIN, POP3 USER/PASS), or with
+/// <see cref="AdmitAsync"/>, a mechanism from <see cref="CreateMechanism"/> and <see cref="CompleteAsync"/> for a SASL
+/// exchange (AUTHENTICATE, AUTH). In that order: the address's lockout and delay before anything is checked, the
+/// credentials from the store (main password or an app password), the account's mild delay before the answer (for
+/// success and failure alike, so the wait tells nothing), then the outcome recorded for the throttle and the log.
 /// </summary>
-public sealed class Authenticator
+public sealed class Authenticator : IDisposable
 {
+    /// <summary>An app password's last use is written at most this often: a write costs an fsync on the SD card.</summary>
+    private static readonly TimeSpan TouchInterval = TimeSpan.FromHours(1);
+
     private readonly MailStore _store;
     private readonly LoginThrottle _throttle;
     private readonly TimeProvider _time;
     private readonly CredentialLookup _lookup;
+    private readonly int _maxFailuresPerConnection;
+    private readonly FailedLoginLog _failures;
 
-    public Authenticator(MailStore store, LoginThrottle throttle, TimeProvider time)
+    public Authenticator(MailStore store, LoginThrottle throttle, AuthOptions options, TimeProvider time, ILogger<Authenticator>? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (AuthOptions.FirstProblem(options) is { } problem)
+        {
+            throw new ArgumentException(problem, nameof(options));
+        }
+
         _store = store;
         _throttle = throttle;
         _time = time;
         _lookup = store.GetCredentialsAsync;
+        _maxFailuresPerConnection = options.MaxFailuresPerConnection;
+        _failures = new FailedLoginLog(logger ?? (ILogger)NullLogger.Instance, time, options.Throttle.MaxTrackedKeys);
     }
 
     /// <summary>The mechanisms to advertise, in order.</summary>
     public IReadOnlyList<string> MechanismNames => SaslMechanisms.Names;
 
+    /// <summary>The rate-limited log of failed logins (tests flush it).</summary>
+    internal FailedLoginLog FailureLog => _failures;
+
     /// <summary>
-    /// Waits out the throttle's delay for this address (and account, when the protocol already knows it).
-    /// False when a lockout is in force: the protocol refuses without checking anything.
+    /// Starts a connection's logins: waits before the greeting if a connection from this address was recently closed
+    /// for failed logins (or the address is locked out), so that reconnecting does not buy more guesses.
     /// </summary>
-    public async ValueTask<bool> AdmitAsync(IPAddress remote, string? userName, CancellationToken cancellationToken)
+    public async ValueTask<LoginAttempts> AcceptAsync(IPAddress remote, string protocol, CancellationToken cancellationToken)
     {
-        var decision = _throttle.Check(remote, userName);
+        ArgumentNullException.ThrowIfNull(remote);
+        var wait = _throttle.GreetingDelay(remote);
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new LoginAttempts(remote, protocol);
+    }
+
+    /// <summary>
+    /// Waits out the address's delay. False when the address is locked out: the protocol answers
+    /// <see cref="LoginResult.Locked"/> without checking anything, and closes the connection.
+    /// </summary>
+    public async ValueTask<bool> AdmitAsync(LoginAttempts client, string mechanism, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var decision = _throttle.Check(client.Remote);
         switch (decision.Outcome)
         {
             case ThrottleOutcome.Locked:
+                _failures.Record(LoginThrottle.AddressLabel(client.Remote), null, client.Protocol, mechanism, LoginOutcome.Locked);
                 return false;
             case ThrottleOutcome.Delay:
                 await Task.Delay(decision.Wait, _time, cancellationToken).ConfigureAwait(false);
@@ -49,53 +87,71 @@ public sealed class Authenticator
         }
     }
 
-    /// <summary>A user name and a password, as IMAP LOGIN and POP3 USER/PASS send them.</summary>
-    public async ValueTask<LoginResult> LoginAsync(IPAddress remote, string userName, string password, CancellationToken cancellationToken)
+    /// <summary>A user name and a password, as IMAP LOGIN and POP3 USER/PASS send them; <paramref name="mechanism"/> names the command for the log.</summary>
+    public async ValueTask<LoginResult> LoginAsync(LoginAttempts client, string mechanism, string userName, string password, CancellationToken cancellationToken)
     {
-        if (!await AdmitAsync(remote, userName, cancellationToken).ConfigureAwait(false))
+        if (!await AdmitAsync(client, mechanism, cancellationToken).ConfigureAwait(false))
         {
             return LoginResult.Locked;
         }
 
         var step = await PasswordCheck.CheckAsync(_lookup, userName, password, cancellationToken).ConfigureAwait(false);
-        return await CompleteAsync(remote, step, cancellationToken).ConfigureAwait(false);
+        return await CompleteAsync(client, mechanism, step, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A new exchange for the named mechanism (case-insensitive), or null if it is unknown.</summary>
     public ISaslMechanism? CreateMechanism(string name) => SaslMechanisms.Create(name, _lookup);
 
-    /// <summary>Records the final step of an exchange for the throttle and turns it into a result.</summary>
-    public async ValueTask<LoginResult> CompleteAsync(IPAddress remote, SaslStep final, CancellationToken cancellationToken)
+    /// <summary>
+    /// Ends an exchange: waits the account's delay unless the address (or the app password) logged in to it recently,
+    /// records the outcome, and turns it into a result. A malformed exchange counts as a failure of the address:
+    /// garbage in a loop must not be free.
+    /// </summary>
+    public async ValueTask<LoginResult> CompleteAsync(LoginAttempts client, string mechanism, SaslStep final, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(final);
-        switch (final.Kind)
+        var success = final.Kind == SaslStepKind.Success && final.Account is not null;
+        var userName = final.UserName ?? final.Account?.Address;
+        var now = _time.GetUtcNow();
+        var recentApp = success && final.AppPassword?.LastUsed is { } used && now - used < _throttle.RememberSuccess;
+        var wait = recentApp || final.Malformed ? TimeSpan.Zero : _throttle.AccountDelay(client.Remote, userName);
+        if (wait > TimeSpan.Zero)
         {
-            case SaslStepKind.Success when final.Account is not null:
-                _throttle.RecordSuccess(remote, final.UserName ?? final.Account.Address);
-                if (final.AppPassword is not null)
-                {
-                    await TouchAppPasswordAsync(final.Account.Id, final.AppPassword, cancellationToken).ConfigureAwait(false);
-                }
-
-                return new LoginResult(LoginOutcome.Success, final.Account, final.AppPassword);
-            case SaslStepKind.Failure when final.Malformed:
-                // A syntax error is not a guess, but it still counts against the address: garbage in a
-                // loop must not be free.
-                _throttle.RecordFailure(remote, null);
-                return LoginResult.Malformed;
-            default:
-                _throttle.RecordFailure(remote, final.UserName);
-                return LoginResult.Failed;
+            await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
+
+        if (success)
+        {
+            _throttle.RecordSuccess(client.Remote, userName!);
+            if (final.AppPassword is { } app && (app.LastUsed is not { } last || now - last >= TouchInterval))
+            {
+                await _store.TouchAppPasswordAsync(app.Id, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new LoginResult(LoginOutcome.Success, final.Account, final.AppPassword?.Name);
+        }
+
+        var outcome = final.Malformed ? LoginOutcome.Malformed : LoginOutcome.Failed;
+        _throttle.RecordFailure(client.Remote, final.Malformed ? null : userName, final.Guess);
+        _failures.Record(LoginThrottle.AddressLabel(client.Remote), userName, client.Protocol, mechanism, outcome);
+
+        // MailKit, for one, tries each advertised mechanism in turn with the same password: that is one wrong password,
+        // not three, and must not cost the connection (nor, in the throttle, the address).
+        if (final.Guess is not { } guess || guess != client.LastGuess)
+        {
+            client.Failures++;
+            client.LastGuess = final.Guess;
+        }
+
+        var disconnect = client.Failures >= _maxFailuresPerConnection;
+        if (disconnect)
+        {
+            _throttle.RecordDisconnect(client.Remote);
+        }
+
+        return new LoginResult(outcome, Disconnect: disconnect);
     }
 
-    private async Task TouchAppPasswordAsync(long accountId, string name, CancellationToken cancellationToken)
-    {
-        var apps = await _store.ListAppPasswordsAsync(accountId, cancellationToken).ConfigureAwait(false);
-        var app = apps.FirstOrDefault(a => string.Equals(a.Name, name, StringComparison.Ordinal));
-        if (app is not null)
-        {
-            await _store.TouchAppPasswordAsync(app.Id, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public void Dispose() => _failures.Dispose();
 }

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using EdgeMail.Auth.Scram;
 using EdgeMail.Store.Accounts;
 
@@ -11,6 +14,9 @@ internal static class PasswordCheck
 {
     private static readonly ScramCredential Decoy = ScramSecret.Create(Guid.NewGuid().ToString());
 
+    // The key of the guess fingerprints: random per process, so a fingerprint in memory says nothing of the password.
+    private static readonly byte[] GuessKey = RandomNumberGenerator.GetBytes(32);
+
     /// <summary>Looks the user up and checks the password: the final SASL step, success or failure.</summary>
     public static async ValueTask<SaslStep> CheckAsync(CredentialLookup lookup, string user, string password, CancellationToken cancellationToken)
     {
@@ -19,32 +25,37 @@ internal static class PasswordCheck
         {
             // Spend the same work as a real check, so that timing does not tell which users exist.
             ScramSecret.Verify(password, Decoy);
-            return SaslStep.Fail(user);
+            return SaslStep.Fail(user, guess: Fingerprint(user, password));
         }
 
-        var matched = Match(credentials, password);
-        return matched is null
-            ? SaslStep.Fail(user)
-            : new SaslStep(SaslStepKind.Success, Account: credentials.Account, AppPassword: matched.Length == 0 ? null : matched, UserName: user);
+        return Match(credentials, password, out var app)
+            ? new SaslStep(SaslStepKind.Success, Account: credentials.Account, AppPassword: app, UserName: user)
+            : SaslStep.Fail(user, guess: Fingerprint(user, password));
     }
 
-    /// <summary>Null if nothing matched; else the name of the app password used, or "" for the main password.</summary>
-    public static string? Match(AccountCredentials credentials, string password)
+    /// <summary>HMAC-SHA-256 of the user name (case-folded) and password under a per-process key, cut to 64 bits.</summary>
+    internal static long Fingerprint(string user, string password)
     {
-        ArgumentNullException.ThrowIfNull(credentials);
+        var text = user.ToUpperInvariant() + "\0" + password;
+        var bytes = Encoding.UTF8.GetBytes(text);
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        HMACSHA256.HashData(GuessKey, bytes, mac);
+        CryptographicOperations.ZeroMemory(bytes);
+        return BinaryPrimitives.ReadInt64LittleEndian(mac);
+    }
 
+    /// <summary>True if the main password or an app password matched; <paramref name="app"/> is the app password, null for the main one.</summary>
+    private static bool Match(AccountCredentials credentials, string password, out AppPasswordCredential? app)
+    {
         // Every candidate is checked, so the time taken does not tell which one matched.
-        string? matched = null;
-        if (ScramSecret.Verify(password, credentials.Password))
+        var matched = ScramSecret.Verify(password, credentials.Password);
+        app = null;
+        foreach (var candidate in credentials.AppPasswords)
         {
-            matched = string.Empty;
-        }
-
-        foreach (var app in credentials.AppPasswords)
-        {
-            if (ScramSecret.Verify(password, app.Secret) && matched is null)
+            if (ScramSecret.Verify(password, candidate.Secret) && !matched)
             {
-                matched = app.Name;
+                matched = true;
+                app = candidate;
             }
         }
 

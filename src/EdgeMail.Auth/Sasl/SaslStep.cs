@@ -15,8 +15,13 @@ public enum SaslStepKind
     Failure,
 }
 
-/// <summary>One step of a server-side SASL exchange (RFC 4422 §3).</summary>
-public sealed record SaslStep(SaslStepKind Kind, byte[]? Data = null, Account? Account = null, string? AppPassword = null, string? UserName = null, bool Malformed = false)
+/// <summary>
+/// One step of a server-side SASL exchange (RFC 4422 §3); <see cref="AppPassword"/> is the app password that matched,
+/// null for the main one. A failed plaintext check carries <see cref="Guess"/>, a keyed fingerprint of the user name and
+/// password (never the password), so that the throttle can tell a client retrying the same wrong password on another
+/// mechanism from a new guess; null where the password is not seen (SCRAM) or the exchange was malformed.
+/// </summary>
+public sealed record SaslStep(SaslStepKind Kind, byte[]? Data = null, Account? Account = null, AppPasswordCredential? AppPassword = null, string? UserName = null, bool Malformed = false, long? Guess = null)
 {
-    public static SaslStep Fail(string? userName, bool malformed = false) => new(SaslStepKind.Failure, UserName: userName, Malformed: malformed);
+    public static SaslStep Fail(string? userName, bool malformed = false, long? guess = null) => new(SaslStepKind.Failure, UserName: userName, Malformed: malformed, Guess: guess);
 }

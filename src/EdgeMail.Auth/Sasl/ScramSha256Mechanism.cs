@@ -132,14 +132,14 @@ public sealed class ScramSha256Mechanism(CredentialLookup lookup) : ISaslMechani
         {
             if (app.Secret.Salt.AsSpan().SequenceEqual(_credentials.Password.Salt) && app.Secret.Iterations == _credentials.Password.Iterations && Matches(app.Secret, proof, authMessage))
             {
-                return Success(app.Secret, authMessage, app.Name);
+                return Success(app.Secret, authMessage, app);
             }
         }
 
         return SaslStep.Fail(_user);
     }
 
-    private SaslStep Success(ScramCredential secret, byte[] authMessage, string? appPassword)
+    private SaslStep Success(ScramCredential secret, byte[] authMessage, AppPasswordCredential? appPassword)
     {
         var signature = HMACSHA256.HashData(secret.ServerKey, authMessage);
         var final = Encoding.UTF8.GetBytes("v=" + Convert.ToBase64String(signature));

@@ -5,16 +5,22 @@ using Microsoft.Extensions.Options;
 namespace EdgeMail.Auth.Throttling;
 
 /// <summary>
-/// Slows down and then locks out repeated failed logins, per remote address and per account, for every
-/// protocol alike. Call <see cref="Check"/> before verifying credentials, then <see cref="RecordFailure"/>
-/// or <see cref="RecordSuccess"/> with the outcome. Thread-safe; each call is O(1) and memory is bounded
-/// by <see cref="LoginThrottleOptions.MaxTrackedKeys"/>.
+/// Slows down and then locks out a remote address that keeps failing to log in, for every protocol and mechanism
+/// alike, and slows guessing against one account mildly, without ever letting a stranger lock its owner out.
+/// The Authenticator calls <see cref="Check"/> before it verifies credentials, <see cref="AccountDelay"/> before it
+/// answers, then <see cref="RecordFailure"/> or <see cref="RecordSuccess"/>; a protocol asks
+/// <see cref="GreetingDelay"/> before it greets. Thread-safe; each call is O(1) and memory is bounded by
+/// <see cref="LoginThrottleOptions.MaxTrackedKeys"/> per table.
 /// </summary>
 /// <remarks>
-/// Counting per address stops one client from guessing across many accounts; counting per account stops
-/// a botnet that rotates addresses against one account. Loopback is not exempt: a local relay or webmail
-/// that forwards guesses must be throttled too. IPv6 addresses are grouped per /64, since one host
-/// usually owns a whole /64 (RFC 7421 §1) and can pick a new address in it for every attempt.
+/// As Dovecot's auth penalty and mox's limiter, the lockout is per address: a locked address is refused without its
+/// credentials being checked, on every mechanism, so rotating mechanisms gains nothing. A lockout per account would
+/// let anyone lock the office out of its mail with ten wrong passwords, so per account there is only a capped delay
+/// (<see cref="LoginThrottleOptions.AccountMaxDelay"/>), which an address that logged in to the account recently does
+/// not pay at all: a botnet rotating addresses is slowed, the user's own devices are not.
+/// Loopback is not exempt: a local relay or webmail that forwards guesses must be throttled too. IPv6 addresses are
+/// grouped per /64, since one host usually owns a whole /64 (RFC 7421 §1) and can pick a new address in it for every
+/// attempt.
 /// </remarks>
 public sealed class LoginThrottle
 {
@@ -22,19 +28,14 @@ public sealed class LoginThrottle
     private const string AccountPrefix = "acct:";
 
     private readonly TimeProvider _time;
-    private readonly int _freeFailures;
-    private readonly TimeSpan _baseDelay;
-    private readonly TimeSpan _maxDelay;
-    private readonly int _lockoutFailures;
-    private readonly TimeSpan _lockoutDuration;
-    private readonly TimeSpan _window;
-    private readonly int _maxTrackedKeys;
+    private readonly LoginThrottleOptions _limits;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, LinkedListNode<Entry>> _entries = new(StringComparer.Ordinal);
 
-    // Least recently failed first, so eviction takes the head in O(1).
-    private readonly LinkedList<Entry> _recency = new();
+    // Failure counters of addresses and accounts; successes in a table of their own, so that a flood of failures
+    // from many addresses cannot evict what the user's devices earned.
+    private readonly RecencyTable<FailureEntry> _failures;
+    private readonly RecencyTable<SuccessEntry> _successes;
 
     public LoginThrottle(LoginThrottleOptions options, TimeProvider time)
     {
@@ -46,194 +47,272 @@ public sealed class LoginThrottle
             throw new OptionsValidationException(Options.DefaultName, typeof(LoginThrottleOptions), result.Failures);
         }
 
-        // A snapshot, so that a later change to the options object cannot tear the limits mid-call.
+        // A copy, so that a later change to the options object cannot tear the limits mid-call.
+        _limits = new LoginThrottleOptions
+        {
+            FreeFailures = options.FreeFailures,
+            BaseDelay = options.BaseDelay,
+            MaxDelay = options.MaxDelay,
+            LockoutFailures = options.LockoutFailures,
+            LockoutDuration = options.LockoutDuration,
+            Window = options.Window,
+            AccountFreeFailures = options.AccountFreeFailures,
+            AccountBaseDelay = options.AccountBaseDelay,
+            AccountMaxDelay = options.AccountMaxDelay,
+            RememberSuccess = options.RememberSuccess,
+            MaxTrackedKeys = options.MaxTrackedKeys,
+        };
         _time = time;
-        _freeFailures = options.FreeFailures;
-        _baseDelay = options.BaseDelay;
-        _maxDelay = options.MaxDelay;
-        _lockoutFailures = options.LockoutFailures;
-        _lockoutDuration = options.LockoutDuration;
-        _window = options.Window;
-        _maxTrackedKeys = options.MaxTrackedKeys;
+        _failures = new RecencyTable<FailureEntry>(options.MaxTrackedKeys);
+        _successes = new RecencyTable<SuccessEntry>(options.MaxTrackedKeys);
     }
 
-    /// <summary>Addresses and accounts currently tracked; never more than MaxTrackedKeys.</summary>
+    /// <summary>How long a successful login exempts its address and app password from the account delay.</summary>
+    public TimeSpan RememberSuccess => _limits.RememberSuccess;
+
+    /// <summary>Addresses and accounts with failures currently tracked; never more than MaxTrackedKeys.</summary>
     internal int TrackedKeyCount
     {
         get
         {
             lock (_gate)
             {
-                return _entries.Count;
+                return _failures.Count;
             }
         }
     }
 
-    /// <summary>Decides, before the credentials are verified, whether the attempt may proceed.</summary>
-    public ThrottleDecision Check(IPAddress remote, string? account)
+    /// <summary>Remembered successful address/account pairs; never more than MaxTrackedKeys.</summary>
+    internal int RememberedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _successes.Count;
+            }
+        }
+    }
+
+    /// <summary>Decides, before any credentials are verified, whether an attempt from this address may proceed.</summary>
+    public ThrottleDecision Check(IPAddress remote)
+    {
+        var key = AddressKey(remote);
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            var entry = FindFailures(key, now);
+            if (entry is null)
+            {
+                return ThrottleDecision.Allowed;
+            }
+
+            if (entry.LockedUntil > now)
+            {
+                return ThrottleDecision.Locked(entry.LockedUntil);
+            }
+
+            var wait = DelayFor(entry.Failures, _limits.FreeFailures, _limits.BaseDelay, _limits.MaxDelay);
+            return wait == TimeSpan.Zero ? ThrottleDecision.Allowed : ThrottleDecision.Delay(wait);
+        }
+    }
+
+    /// <summary>
+    /// How long to wait before answering an attempt on this account from this address, whatever its outcome (so the
+    /// wait tells nothing): zero when the address logged in to the account recently, else the account's mild delay.
+    /// </summary>
+    public TimeSpan AccountDelay(IPAddress remote, string? account)
+    {
+        var accountKey = AccountKey(account);
+        if (accountKey is null)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var pairKey = PairKey(AddressKey(remote), accountKey);
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            if (FindSuccess(pairKey, now) is not null)
+            {
+                return TimeSpan.Zero;
+            }
+
+            var entry = FindFailures(accountKey, now);
+            return entry is null ? TimeSpan.Zero : DelayFor(entry.Failures, _limits.AccountFreeFailures, _limits.AccountBaseDelay, _limits.AccountMaxDelay);
+        }
+    }
+
+    /// <summary>
+    /// Counts a failed login against the address and, unless the address logged in to it recently, the account
+    /// (a phone with a stale password slows only itself). As in Dovecot's auth penalty, the same wrong password again
+    /// from the address (<paramref name="guess"/> equal to its last one) counts nothing: it tries nothing new, and a
+    /// client retrying on each mechanism, or a phone polling with a stale password, does not lock its address out.
+    /// </summary>
+    public void RecordFailure(IPAddress remote, string? account, long? guess = null)
     {
         var addressKey = AddressKey(remote);
         var accountKey = AccountKey(account);
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            var byAddress = Find(addressKey, now);
-            var byAccount = accountKey is null ? null : Find(accountKey, now);
-
-            var lockedUntil = DateTimeOffset.MinValue;
-            if (byAddress is not null && byAddress.LockedUntil > now)
+            var address = GetFailures(addressKey, now);
+            if (guess is not null && guess == address.LastGuess)
             {
-                lockedUntil = byAddress.LockedUntil;
+                address.LastFailure = now;
+                return;
             }
 
-            if (byAccount is not null && byAccount.LockedUntil > lockedUntil && byAccount.LockedUntil > now)
+            address.LastGuess = guess ?? address.LastGuess;
+            if (address.LockedUntil <= now)
             {
-                lockedUntil = byAccount.LockedUntil;
+                // A failure during a lockout changes nothing (its credentials were not even checked).
+                address.Failures++;
+                address.LastFailure = now;
+                if (address.Failures >= _limits.LockoutFailures)
+                {
+                    address.LockedUntil = now + _limits.LockoutDuration;
+
+                    // After the lockout the count starts again, with its free failures.
+                    address.Failures = 0;
+                }
             }
 
-            if (lockedUntil > now)
+            if (accountKey is not null && FindSuccess(PairKey(addressKey, accountKey), now) is null)
             {
-                return ThrottleDecision.Locked(lockedUntil);
-            }
-
-            var failures = Math.Max(byAddress?.Failures ?? 0, byAccount?.Failures ?? 0);
-            return DecisionFor(failures);
-        }
-    }
-
-    /// <summary>Counts a failed login against the address and, when known, the account.</summary>
-    public void RecordFailure(IPAddress remote, string? account)
-    {
-        var addressKey = AddressKey(remote);
-        var accountKey = AccountKey(account);
-        lock (_gate)
-        {
-            var now = _time.GetUtcNow();
-            Fail(addressKey, now);
-            if (accountKey is not null)
-            {
-                Fail(accountKey, now);
-            }
-
-            while (_entries.Count > _maxTrackedKeys)
-            {
-                var oldest = _recency.First!;
-                _recency.RemoveFirst();
-                _entries.Remove(oldest.Value.Key);
+                var entry = GetFailures(accountKey, now);
+                entry.Failures++;
+                entry.LastFailure = now;
             }
         }
     }
 
     /// <summary>
-    /// Clears the account's failure count after a successful login. The address keeps its count (it
-    /// fades with the window): otherwise a client holding one valid account could log in between
-    /// guessing runs against other accounts and start each run with a clean slate.
-    /// A lockout in force stays: protocols do not verify passwords while locked, and a success
-    /// must not lift a lockout that another attempt earned.
+    /// Remembers that this address logged in to the account, which exempts it from the account delay, and lifts the
+    /// delay before its greetings. The address keeps its failure count (it fades with the window): otherwise a
+    /// client holding one valid account could log in between guessing runs against other accounts and start each
+    /// run with a clean slate. A lockout in force stays: locked addresses are not checked, so no success arrives.
     /// </summary>
     public void RecordSuccess(IPAddress remote, string account)
     {
         ArgumentNullException.ThrowIfNull(remote);
         ArgumentNullException.ThrowIfNull(account);
+        var addressKey = AddressKey(remote);
         var accountKey = AccountKey(account);
         lock (_gate)
         {
             var now = _time.GetUtcNow();
+            if (FindFailures(addressKey, now) is { } address)
+            {
+                address.DisconnectedAt = null;
+            }
+
             if (accountKey is not null)
             {
-                Clear(accountKey, now);
+                _successes.GetOrAdd(PairKey(addressKey, accountKey), static () => new SuccessEntry()).LastSuccess = now;
             }
         }
     }
 
-    private ThrottleDecision DecisionFor(int failures)
+    /// <summary>A connection from this address was closed for its failed logins: its next connections wait before their greeting.</summary>
+    public void RecordDisconnect(IPAddress remote)
     {
-        if (failures < _freeFailures)
+        var key = AddressKey(remote);
+        lock (_gate)
         {
-            return ThrottleDecision.Allowed;
+            var now = _time.GetUtcNow();
+            GetFailures(key, now).DisconnectedAt = now;
         }
-
-        // BaseDelay * 2^(failures - FreeFailures), capped; the shift is checked so it cannot overflow.
-        var exponent = failures - _freeFailures;
-        if (exponent >= 62 || _baseDelay.Ticks > _maxDelay.Ticks >> exponent)
-        {
-            return ThrottleDecision.Delay(_maxDelay);
-        }
-
-        return ThrottleDecision.Delay(TimeSpan.FromTicks(_baseDelay.Ticks << exponent));
     }
 
-    private Entry? Find(string key, DateTimeOffset now)
+    /// <summary>
+    /// How long a new connection from this address waits before its greeting: zero unless a connection of it was
+    /// closed for failed logins within the window (then the address's delay, at least BaseDelay), MaxDelay while it
+    /// is locked out. So a client that reconnects after each refusal gets no more answers than one that waits.
+    /// </summary>
+    public TimeSpan GreetingDelay(IPAddress remote)
     {
-        if (!_entries.TryGetValue(key, out var node))
+        var key = AddressKey(remote);
+        lock (_gate)
         {
+            var now = _time.GetUtcNow();
+            var entry = FindFailures(key, now);
+            if (entry is null)
+            {
+                return TimeSpan.Zero;
+            }
+
+            if (entry.LockedUntil > now)
+            {
+                return _limits.MaxDelay;
+            }
+
+            if (entry.DisconnectedAt is null)
+            {
+                return TimeSpan.Zero;
+            }
+
+            var wait = DelayFor(entry.Failures, _limits.FreeFailures, _limits.BaseDelay, _limits.MaxDelay);
+            return wait > _limits.BaseDelay ? wait : _limits.BaseDelay;
+        }
+    }
+
+    /// <summary>The grouping key of an address, as logs show it: the address, or its /64 for IPv6.</summary>
+    public static string AddressLabel(IPAddress remote) => AddressKey(remote)[AddressPrefix.Length..];
+
+    /// <summary>BaseDelay * 2^(failures - free), capped; zero below the free failures. The shift cannot overflow.</summary>
+    private static TimeSpan DelayFor(int failures, int free, TimeSpan baseDelay, TimeSpan maxDelay)
+    {
+        if (failures < free)
+        {
+            return TimeSpan.Zero;
+        }
+
+        var exponent = failures - free;
+        if (exponent >= 62 || baseDelay.Ticks > maxDelay.Ticks >> exponent)
+        {
+            return maxDelay;
+        }
+
+        return TimeSpan.FromTicks(baseDelay.Ticks << exponent);
+    }
+
+    private FailureEntry? FindFailures(string key, DateTimeOffset now)
+    {
+        var entry = _failures.Find(key);
+        if (entry is not null && now >= entry.LockedUntil && now - entry.LastFailure >= _limits.Window)
+        {
+            _failures.Remove(key);
             return null;
         }
 
-        if (IsForgotten(node.Value, now))
-        {
-            _entries.Remove(key);
-            _recency.Remove(node);
-            return null;
-        }
-
-        return node.Value;
+        return entry;
     }
 
-    private void Fail(string key, DateTimeOffset now)
+    private FailureEntry GetFailures(string key, DateTimeOffset now)
     {
-        if (_entries.TryGetValue(key, out var node))
+        if (FindFailures(key, now) is { } entry)
         {
-            _recency.Remove(node);
-        }
-        else
-        {
-            node = new LinkedListNode<Entry>(new Entry(key));
-            _entries.Add(key, node);
+            _failures.Touch(key);
+            return entry;
         }
 
-        _recency.AddLast(node);
-        var entry = node.Value;
-        if (entry.LockedUntil > now)
-        {
-            // Protocols do not check passwords while locked; a failure here changes nothing.
-            return;
-        }
-
-        if (IsForgotten(entry, now))
-        {
-            entry.Failures = 0;
-        }
-
-        entry.Failures++;
+        entry = _failures.GetOrAdd(key, static () => new FailureEntry());
         entry.LastFailure = now;
-        if (entry.Failures >= _lockoutFailures)
-        {
-            entry.LockedUntil = now + _lockoutDuration;
-
-            // After the lockout the count starts again, with its free failures.
-            entry.Failures = 0;
-        }
+        return entry;
     }
 
-    private void Clear(string key, DateTimeOffset now)
+    private SuccessEntry? FindSuccess(string key, DateTimeOffset now)
     {
-        if (!_entries.TryGetValue(key, out var node))
+        var entry = _successes.Find(key);
+        if (entry is not null && now - entry.LastSuccess >= _limits.RememberSuccess)
         {
-            return;
+            _successes.Remove(key);
+            return null;
         }
 
-        if (node.Value.LockedUntil > now)
-        {
-            return;
-        }
-
-        _entries.Remove(key);
-        _recency.Remove(node);
+        return entry;
     }
-
-    private bool IsForgotten(Entry entry, DateTimeOffset now) =>
-        now >= entry.LockedUntil && now - entry.LastFailure >= _window;
 
     private static string AddressKey(IPAddress remote)
     {
@@ -262,14 +341,25 @@ public sealed class LoginThrottle
         return string.IsNullOrEmpty(normalized) ? null : AccountPrefix + normalized;
     }
 
-    private sealed class Entry(string key)
-    {
-        public string Key { get; } = key;
+    private static string PairKey(string addressKey, string accountKey) => addressKey + " " + accountKey;
 
+    private sealed class FailureEntry
+    {
         public int Failures { get; set; }
 
         public DateTimeOffset LastFailure { get; set; }
 
         public DateTimeOffset LockedUntil { get; set; } = DateTimeOffset.MinValue;
+
+        /// <summary>When a connection of this address was last closed for its failures (addresses only).</summary>
+        public DateTimeOffset? DisconnectedAt { get; set; }
+
+        /// <summary>The fingerprint of the address's last failed plaintext guess (addresses only).</summary>
+        public long? LastGuess { get; set; }
+    }
+
+    private sealed class SuccessEntry
+    {
+        public DateTimeOffset LastSuccess { get; set; }
     }
 }

@@ -19,36 +19,49 @@ public sealed class LoginThrottleOptionsValidator : IValidateOptions<LoginThrott
             failures.Add($"{prefix}{nameof(options.FreeFailures)} must be 0 or more.");
         }
 
-        if (options.BaseDelay <= TimeSpan.Zero)
-        {
-            failures.Add($"{prefix}{nameof(options.BaseDelay)} must be positive.");
-        }
-
-        if (options.MaxDelay < options.BaseDelay)
-        {
-            failures.Add($"{prefix}{nameof(options.MaxDelay)} must be at least {nameof(options.BaseDelay)}.");
-        }
-
+        Delays(nameof(options.BaseDelay), options.BaseDelay, nameof(options.MaxDelay), options.MaxDelay);
         if (options.LockoutFailures <= options.FreeFailures)
         {
             failures.Add($"{prefix}{nameof(options.LockoutFailures)} must be greater than {nameof(options.FreeFailures)}.");
         }
 
-        if (options.LockoutDuration <= TimeSpan.Zero)
+        Positive(nameof(options.LockoutDuration), options.LockoutDuration);
+        Positive(nameof(options.Window), options.Window);
+        if (options.AccountFreeFailures < 0)
         {
-            failures.Add($"{prefix}{nameof(options.LockoutDuration)} must be positive.");
+            failures.Add($"{prefix}{nameof(options.AccountFreeFailures)} must be 0 or more.");
         }
 
-        if (options.Window <= TimeSpan.Zero)
+        Delays(nameof(options.AccountBaseDelay), options.AccountBaseDelay, nameof(options.AccountMaxDelay), options.AccountMaxDelay);
+        if (options.AccountMaxDelay > TimeSpan.FromSeconds(30))
         {
-            failures.Add($"{prefix}{nameof(options.Window)} must be positive.");
+            // Anyone can raise the account delay; past a client's usual 30 s timeout it would lock the user out.
+            failures.Add($"{prefix}{nameof(options.AccountMaxDelay)} must be at most 30 seconds (clients give up after that, so it would be a lockout).");
         }
 
+        Positive(nameof(options.RememberSuccess), options.RememberSuccess);
         if (options.MaxTrackedKeys < 2)
         {
             failures.Add($"{prefix}{nameof(options.MaxTrackedKeys)} must be at least 2 (one address and one account).");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+
+        void Positive(string key, TimeSpan value)
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                failures.Add($"{prefix}{key} must be positive.");
+            }
+        }
+
+        void Delays(string baseKey, TimeSpan baseDelay, string maxKey, TimeSpan maxDelay)
+        {
+            Positive(baseKey, baseDelay);
+            if (maxDelay < baseDelay)
+            {
+                failures.Add($"{prefix}{maxKey} must be at least {baseKey}.");
+            }
+        }
     }
 }

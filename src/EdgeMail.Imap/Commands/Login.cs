@@ -23,7 +23,7 @@ internal static class Login
             return CommandResult.No("PRIVACYREQUIRED", "LOGIN needs TLS: use STARTTLS first, or port " + session.Options.TlsPort);
         }
 
-        var result = await session.Authenticator.LoginAsync(session.Connection.RemoteEndPoint.Address, user, password, cancellationToken).ConfigureAwait(false);
+        var result = await session.Authenticator.LoginAsync(session.Logins, "LOGIN", user, password, cancellationToken).ConfigureAwait(false);
         return Finish(session, result);
     }
 
@@ -52,8 +52,8 @@ internal static class Login
             return CommandResult.No("PRIVACYREQUIRED", $"{mechanism.Name} needs TLS: use STARTTLS first, or SCRAM-SHA-256");
         }
 
-        var remote = session.Connection.RemoteEndPoint.Address;
-        if (!await session.Authenticator.AdmitAsync(remote, null, cancellationToken).ConfigureAwait(false))
+        var method = "AUTHENTICATE " + mechanism.Name;
+        if (!await session.Authenticator.AdmitAsync(session.Logins, method, cancellationToken).ConfigureAwait(false))
         {
             return Finish(session, LoginResult.Locked);
         }
@@ -66,7 +66,7 @@ internal static class Login
             var step = await mechanism.StepAsync(response is null ? (ReadOnlyMemory<byte>?)null : response, cancellationToken).ConfigureAwait(false);
             if (step.Kind != SaslStepKind.Challenge)
             {
-                var result = await session.Authenticator.CompleteAsync(remote, step, cancellationToken).ConfigureAwait(false);
+                var result = await session.Authenticator.CompleteAsync(session.Logins, method, step, cancellationToken).ConfigureAwait(false);
                 if (result.Succeeded && step.Data is { Length: > 0 } final)
                 {
                     // RFC 9051 §6.2.2: additional data with success goes in a continuation... or, simpler and
@@ -111,6 +111,7 @@ internal static class Login
 
     private static CommandResult Finish(ImapSession session, LoginResult result)
     {
+        session.CloseAfterReply = result.Disconnect;
         switch (result.Outcome)
         {
             case LoginOutcome.Success:
@@ -119,13 +120,10 @@ internal static class Login
                 // RFC 9051 §6.2.3: the capabilities change after login, so send them with the OK.
                 return CommandResult.WithCode("CAPABILITY " + session.CapabilityText, "logged in");
             case LoginOutcome.Locked:
-                session.LoginFailed(result);
                 return CommandResult.No("UNAVAILABLE", "too many failed logins; try again later");
             case LoginOutcome.Malformed:
-                session.LoginFailed(result);
                 throw ProtocolException.Bad(null, "malformed SASL exchange");
             default:
-                session.LoginFailed(result);
                 return CommandResult.No("AUTHENTICATIONFAILED", "invalid credentials");
         }
     }

@@ -94,11 +94,20 @@ internal sealed class ImapSession
 
     public CancellationToken Stopping { get; private set; }
 
+    /// <summary>This connection's login attempts, for the throttle (set before the greeting).</summary>
+    public LoginAttempts Logins { get; private set; } = null!;
+
+    /// <summary>Set by a login that must close the connection (a lockout, too many failures): BYE after its reply.</summary>
+    public bool CloseAfterReply { get; set; }
+
     public async Task RunAsync(CancellationToken stopping)
     {
         Stopping = stopping;
         try
         {
+            // An address whose connections were closed for failed logins waits here, before anything is read.
+            Logins = await Authenticator.AcceptAsync(_connection.RemoteEndPoint.Address, "IMAP", stopping).ConfigureAwait(false);
+
             // RFC 9051 §7.1.1: the greeting may carry the capabilities, saving a round trip.
             Writer.Raw("* OK [CAPABILITY ").Raw(CapabilityText).Raw("] EdgeMail IMAP ready\r\n");
             await Writer.FlushAsync(stopping).ConfigureAwait(false);
@@ -155,6 +164,13 @@ internal sealed class ImapSession
                     {
                         spool.Dispose();
                     }
+                }
+
+                if (CloseAfterReply)
+                {
+                    // RFC 9051 §7.1.5: BYE, then the server closes the connection.
+                    await SayByeAsync("too many failed logins").ConfigureAwait(false);
+                    return;
                 }
 
                 // IDLE continues here (RFC 2177), in this method's own state: see Commands/Idle.cs.
@@ -377,9 +393,6 @@ internal sealed class ImapSession
         State = ImapState.Authenticated;
         Log.LoggedIn(Logger, _connection.Id, login.Account!.Address, _connection.RemoteEndPoint.ToString(), login.AppPassword is null ? string.Empty : $" (app password {login.AppPassword})");
     }
-
-    public void LoginFailed(LoginResult login) =>
-        Log.LoginFailed(Logger, _connection.Id, login.Outcome.ToString(), _connection.RemoteEndPoint.ToString());
 
     public void Select(SelectedMailbox mailbox)
     {

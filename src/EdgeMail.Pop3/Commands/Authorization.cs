@@ -31,27 +31,26 @@ internal static class Authorization
         // RFC 1939 §7: PASS only right after a successful USER; after a failed PASS, USER starts again.
         var user = session.PendingUser ?? throw new ProtocolException(Pop3Replies.UserFirst, clientFault: true);
         session.PendingUser = null;
-        var result = await session.Authenticator.LoginAsync(session.Connection.RemoteEndPoint.Address, user, ((PassCommand)command).Password, CancellationToken.None).ConfigureAwait(false);
-        return await CompleteLoginAsync(session, result, user, "USER/PASS").ConfigureAwait(false);
+        var result = await session.Authenticator.LoginAsync(session.Logins, "USER/PASS", user, ((PassCommand)command).Password, CancellationToken.None).ConfigureAwait(false);
+        return await CompleteLoginAsync(session, result, "USER/PASS").ConfigureAwait(false);
     }
 
     /// <summary>
     /// Turns a login result into the reply; on success locks the maildrop (RFC 1939 §4), applies Pop3:ExpireDays,
-    /// opens the maildrop and enters TRANSACTION.
+    /// opens the maildrop and enters TRANSACTION. Failures are logged by the Authenticator, rate-limited; a result
+    /// that says Disconnect ends the session after its reply.
     /// </summary>
-    public static async ValueTask<Pop3Reply> CompleteLoginAsync(Pop3Session session, LoginResult result, string? userName, string method)
+    public static async ValueTask<Pop3Reply> CompleteLoginAsync(Pop3Session session, LoginResult result, string method)
     {
+        session.Closing |= result.Disconnect;
         switch (result.Outcome)
         {
             case LoginOutcome.Locked:
-                Log.LoginRefused(session.Logger, userName, method, nameof(LoginOutcome.Locked));
                 throw new ProtocolException(Pop3Replies.LoginLocked, clientFault: false);
             case LoginOutcome.Malformed:
-                Log.LoginRefused(session.Logger, userName, method, nameof(LoginOutcome.Malformed));
                 throw new ProtocolException(Pop3Replies.AuthMalformed, clientFault: true);
             case LoginOutcome.Failed:
-                Log.LoginRefused(session.Logger, userName, method, nameof(LoginOutcome.Failed));
-                throw new ProtocolException(Pop3Replies.AuthFailed, clientFault: false);
+                throw new ProtocolException(result.Disconnect ? Pop3Replies.AuthFailedClosing : Pop3Replies.AuthFailed, clientFault: false);
         }
 
         var account = result.Account!;

@@ -23,10 +23,10 @@ internal static class Sasl
             throw new ProtocolException(Pop3Replies.PlaintextDisallowed, clientFault: false);
         }
 
-        var remote = session.Connection.RemoteEndPoint.Address;
-        if (!await session.Authenticator.AdmitAsync(remote, null, CancellationToken.None).ConfigureAwait(false))
+        var method = "AUTH " + mechanism.Name;
+        if (!await session.Authenticator.AdmitAsync(session.Logins, method, CancellationToken.None).ConfigureAwait(false))
         {
-            Log.LoginRefused(session.Logger, null, "AUTH " + mechanism.Name, "Locked");
+            session.Closing = true;
             throw new ProtocolException(Pop3Replies.LoginLocked, clientFault: false);
         }
 
@@ -34,7 +34,7 @@ internal static class Sasl
         ReadOnlyMemory<byte>? response = null;
         if (auth.InitialResponse is { } initial)
         {
-            response = Decode(initial) ?? throw await FailMalformedAsync(session).ConfigureAwait(false);
+            response = Decode(initial) ?? throw await FailMalformedAsync(session, method).ConfigureAwait(false);
         }
 
         while (true)
@@ -55,7 +55,7 @@ internal static class Sasl
 
                 if (line.Status == LineReadStatus.TooLong)
                 {
-                    throw await FailMalformedAsync(session).ConfigureAwait(false);
+                    throw await FailMalformedAsync(session, method).ConfigureAwait(false);
                 }
 
                 // RFC 5034 §4: "*" cancels.
@@ -64,12 +64,12 @@ internal static class Sasl
                     throw new ProtocolException(Pop3Replies.AuthCancelled, clientFault: false);
                 }
 
-                var decoded = Decode(Encoding.ASCII.GetString(line.Line.Span)) ?? throw await FailMalformedAsync(session).ConfigureAwait(false);
+                var decoded = Decode(Encoding.ASCII.GetString(line.Line.Span)) ?? throw await FailMalformedAsync(session, method).ConfigureAwait(false);
                 if (step.Kind == SaslStepKind.Success)
                 {
                     if (decoded.Length != 0)
                     {
-                        throw await FailMalformedAsync(session).ConfigureAwait(false);
+                        throw await FailMalformedAsync(session, method).ConfigureAwait(false);
                     }
 
                     step = step with { Data = null };
@@ -81,8 +81,8 @@ internal static class Sasl
                 }
             }
 
-            var result = await session.Authenticator.CompleteAsync(remote, step, CancellationToken.None).ConfigureAwait(false);
-            return await Authorization.CompleteLoginAsync(session, result, step.UserName, "AUTH " + mechanism.Name).ConfigureAwait(false);
+            var result = await session.Authenticator.CompleteAsync(session.Logins, method, step, CancellationToken.None).ConfigureAwait(false);
+            return await Authorization.CompleteLoginAsync(session, result, method).ConfigureAwait(false);
         }
     }
 
@@ -98,10 +98,10 @@ internal static class Sasl
     }
 
     // Recorded for the throttle as malformed (garbage in a loop must not be free), then answered -ERR.
-    private static async ValueTask<ProtocolException> FailMalformedAsync(Pop3Session session)
+    private static async ValueTask<ProtocolException> FailMalformedAsync(Pop3Session session, string method)
     {
-        var result = await session.Authenticator.CompleteAsync(session.Connection.RemoteEndPoint.Address, SaslStep.Fail(null, malformed: true), CancellationToken.None).ConfigureAwait(false);
-        _ = result;
+        var result = await session.Authenticator.CompleteAsync(session.Logins, method, SaslStep.Fail(null, malformed: true), CancellationToken.None).ConfigureAwait(false);
+        session.Closing |= result.Disconnect;
         return new ProtocolException(Pop3Replies.AuthMalformed, clientFault: true);
     }
 }

@@ -61,6 +61,9 @@ internal static class Pop3Replies
 
     public static readonly Pop3Reply AuthFailed = Pop3Reply.Error("authentication failed", AuthCode);
 
+    // RFC 1939 §4 lets the server close after failed logins (RFC 1725 added it); Auth:MaxFailuresPerConnection.
+    public static readonly Pop3Reply AuthFailedClosing = Pop3Reply.Error("authentication failed; too many failed logins, closing", AuthCode);
+
     // RFC 3206 §4: SYS/TEMP, the login throttle refused without checking; trying later may work.
     public static readonly Pop3Reply LoginLocked = Pop3Reply.Error("too many failed logins, try again later", SysTempCode);
 

@@ -50,6 +50,9 @@ internal sealed class Pop3Session
 
     public Pop3State State { get; private set; } = Pop3State.Authorization;
 
+    /// <summary>This connection's login attempts, for the throttle (set before the greeting).</summary>
+    public LoginAttempts Logins { get; private set; } = null!;
+
     /// <summary>The name from USER, waiting for PASS.</summary>
     public string? PendingUser { get; set; }
 
@@ -94,6 +97,8 @@ internal sealed class Pop3Session
     {
         try
         {
+            // An address whose connections were closed for failed logins waits here, before anything is read.
+            Logins = await Authenticator.AcceptAsync(Connection.RemoteEndPoint.Address, "POP3", stopping).ConfigureAwait(false);
             Reply(Pop3Replies.Greeting);
             await Connection.Output.FlushAsync(stopping).ConfigureAwait(false);
             await LoopAsync(stopping).ConfigureAwait(false);

@@ -31,10 +31,10 @@ internal static class Sasl
         }
 
         var mechanism = session.Authenticator.CreateMechanism(parts[0]) ?? throw new ProtocolException(SmtpReplies.UnknownMechanism);
-        var remote = session.Connection.RemoteEndPoint.Address;
-        if (!await session.Authenticator.AdmitAsync(remote, null, cancellationToken).ConfigureAwait(false))
+        var method = "AUTH " + mechanism.Name;
+        if (!await session.Authenticator.AdmitAsync(session.Logins, method, cancellationToken).ConfigureAwait(false))
         {
-            throw new ProtocolException(SmtpReplies.AuthLocked, clientFault: false);
+            return await CloseAsync(session, SmtpReplies.AuthLocked).ConfigureAwait(false);
         }
 
         ReadOnlyMemory<byte>? response = null;
@@ -43,8 +43,7 @@ internal static class Sasl
             response = parts[1] == "=" ? ReadOnlyMemory<byte>.Empty : Decode(parts[1]);
             if (response is null)
             {
-                await session.Authenticator.CompleteAsync(remote, SaslStep.Fail(null, malformed: true), cancellationToken).ConfigureAwait(false);
-                throw new ProtocolException(SmtpReplies.AuthMalformed);
+                return await MalformedAsync(session, method, SaslStep.Fail(null, malformed: true), SmtpReplies.AuthMalformed, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -65,8 +64,7 @@ internal static class Sasl
             var decoded = Decode(answer);
             if (decoded is null)
             {
-                await session.Authenticator.CompleteAsync(remote, SaslStep.Fail(null, malformed: true), cancellationToken).ConfigureAwait(false);
-                throw new ProtocolException(SmtpReplies.AuthMalformed);
+                return await MalformedAsync(session, method, SaslStep.Fail(null, malformed: true), SmtpReplies.AuthMalformed, cancellationToken).ConfigureAwait(false);
             }
 
             step = await mechanism.StepAsync(decoded, cancellationToken).ConfigureAwait(false);
@@ -83,12 +81,11 @@ internal static class Sasl
 
             if (answer.Length != 0)
             {
-                await session.Authenticator.CompleteAsync(remote, SaslStep.Fail(step.UserName, malformed: true), cancellationToken).ConfigureAwait(false);
-                throw new ProtocolException(answer == "*" ? SmtpReplies.AuthCancelled : SmtpReplies.AuthMalformed);
+                return await MalformedAsync(session, method, SaslStep.Fail(step.UserName, malformed: true), answer == "*" ? SmtpReplies.AuthCancelled : SmtpReplies.AuthMalformed, cancellationToken).ConfigureAwait(false);
             }
         }
 
-        var result = await session.Authenticator.CompleteAsync(remote, step, cancellationToken).ConfigureAwait(false);
+        var result = await session.Authenticator.CompleteAsync(session.Logins, method, step, cancellationToken).ConfigureAwait(false);
         switch (result.Outcome)
         {
             case LoginOutcome.Success:
@@ -96,13 +93,28 @@ internal static class Sasl
                 session.AccountAddress = result.Account.Address;
                 Log.Authenticated(session.Logger, session.Connection.Id, result.Account.Address);
                 return SmtpReplies.AuthSucceeded;
-            case LoginOutcome.Locked:
-                throw new ProtocolException(SmtpReplies.AuthLocked, clientFault: false);
             case LoginOutcome.Malformed:
-                throw new ProtocolException(SmtpReplies.AuthMalformed);
+                return await MalformedAsync(session, result, SmtpReplies.AuthMalformed).ConfigureAwait(false);
             default:
-                throw new ProtocolException(SmtpReplies.AuthFailed);
+                return result.Disconnect ? await CloseAsync(session, SmtpReplies.AuthFailedClosing).ConfigureAwait(false) : throw new ProtocolException(SmtpReplies.AuthFailed);
         }
+    }
+
+    // Recorded for the throttle (garbage in a loop must not be free), then answered 501, or 421 and closed once the
+    // connection has used up Auth:MaxFailuresPerConnection.
+    private static async Task<SmtpReply> MalformedAsync(SmtpSession session, string method, SaslStep failure, SmtpReply reply, CancellationToken cancellationToken)
+    {
+        var result = await session.Authenticator.CompleteAsync(session.Logins, method, failure, cancellationToken).ConfigureAwait(false);
+        return await MalformedAsync(session, result, reply).ConfigureAwait(false);
+    }
+
+    private static async Task<SmtpReply> MalformedAsync(SmtpSession session, LoginResult result, SmtpReply reply) =>
+        result.Disconnect ? await CloseAsync(session, SmtpReplies.TooManyErrors).ConfigureAwait(false) : throw new ProtocolException(reply);
+
+    private static async Task<SmtpReply> CloseAsync(SmtpSession session, SmtpReply reply)
+    {
+        await session.SayGoodbyeAsync(reply).ConfigureAwait(false);
+        return SmtpReply.None;
     }
 
     /// <summary>Sends a 334 challenge and reads the answer line; null when the session ends meanwhile.</summary>

@@ -22,7 +22,11 @@ internal static class SmtpReplies
     public static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing, try again later");
     public static readonly SmtpReply StorageFull = new(452, "4.3.1", "Insufficient system storage"); // RFC 3463 §3.4
     public static readonly SmtpReply TooManyRecipients = new(452, "4.5.3", "Too many recipients"); // RFC 5321 §4.5.3.1.10
-    public static readonly SmtpReply AuthLocked = new(454, "4.7.0", "Too many failed logins, try again later"); // RFC 4954 §6
+    // RFC 4954 §6 454 4.7.0 would keep the session; a locked-out address is closed, so RFC 5321 §3.8's 421.
+    public static readonly SmtpReply AuthLocked = new(421, "4.7.0", "Too many failed logins, try again later; closing connection");
+
+    // RFC 5321 §3.8: 421 to the command after which the server closes; Auth:MaxFailuresPerConnection.
+    public static readonly SmtpReply AuthFailedClosing = new(421, "4.7.0", "Authentication credentials invalid; too many failed logins, closing connection");
     public static readonly SmtpReply TlsNotAvailable = new(454, "4.7.0", "TLS not available");
 
     // 5xx: permanent

@@ -80,12 +80,18 @@ internal sealed class SmtpSession
     /// <summary>Set when the session must end after this command (QUIT, a timeout, the client gone).</summary>
     public bool Quit { get; set; }
 
+    /// <summary>This connection's login attempts, for the throttle (set before the greeting).</summary>
+    public LoginAttempts Logins { get; private set; } = null!;
+
     public ClientTrust Trust => new(Connection.RemoteEndPoint.Address, AccountId, AccountAddress);
 
     public async Task RunAsync(CancellationToken stopping)
     {
         try
         {
+            // An address whose connections were closed for failed logins waits here, before anything is read.
+            Logins = await Authenticator.AcceptAsync(Connection.RemoteEndPoint.Address, "SMTP", stopping).ConfigureAwait(false);
+
             // RFC 5321 §4.3.1: the greeting; "ESMTP" tells the client extensions are known.
             Write(new SmtpReply(220, "", $"{HostName} ESMTP EdgeMail ready"));
             await FlushAsync(stopping).ConfigureAwait(false);

@@ -3,7 +3,7 @@ using EdgeMail.Imap;
 using EdgeMail.Pop3;
 using EdgeMail.Smtp;
 using EdgeMail.Smtp.Relay;
-using EdgeMail.Auth.Throttling;
+using EdgeMail.Auth;
 using EdgeMail.Control;
 using EdgeMail.Net;
 using EdgeMail.Store;
@@ -92,7 +92,7 @@ internal static class EdgeMailConfiguration
     /// <summary>The top-level keys a file or the command line may hold; anything else is a mistake.</summary>
     private static readonly string[] KnownSections =
     [
-        StoreOptions.SectionName, "Network", "Tls", LoginThrottleOptions.SectionName, "Imap", "Pop3", SmtpOptions.SectionName,
+        StoreOptions.SectionName, "Network", "Tls", AuthOptions.SectionName, "Imap", "Pop3", SmtpOptions.SectionName,
         RelayOptions.SectionName, "Web", "Memory", ControlOptions.SectionName, "Domains", "Logging",
     ];
 
@@ -123,7 +123,6 @@ internal static class EdgeMailConfiguration
     /// </summary>
     private static void RefuseUnknownSections(IConfigurationRoot configuration)
     {
-        // A section name may have two levels (Auth:Throttle): its first is what a provider lists.
         var known = KnownSections.Select(s => s.Split(':')[0]).Distinct(StringComparer.Ordinal).ToArray();
         foreach (var provider in configuration.Providers)
         {
@@ -148,7 +147,7 @@ internal static class EdgeMailConfiguration
             Storage = Section(configuration, StoreOptions.SectionName, c => c.Get<StoreOptions>(Strict)),
             Network = Section(configuration, "Network", c => c.Get<NetOptions>(Strict)),
             Tls = Section(configuration, "Tls", c => c.Get<TlsOptions>(Strict)),
-            Throttle = Section(configuration, LoginThrottleOptions.SectionName, c => c.Get<LoginThrottleOptions>(Strict)),
+            Auth = Section(configuration, AuthOptions.SectionName, c => c.Get<AuthOptions>(Strict)),
             Imap = Section(configuration, "Imap", c => c.Get<ImapOptions>(Strict)),
             Pop3 = Section(configuration, "Pop3", c => c.Get<Pop3Options>(Strict)),
             Smtp = Section(configuration, SmtpOptions.SectionName, c => c.Get<SmtpOptions>(Strict)),
@@ -218,7 +217,7 @@ internal static class EdgeMailConfiguration
 
         Check("Network", First(new NetOptionsValidator().Validate(null, s.Network)));
         Check("Tls", First(new TlsOptionsValidator().Validate(null, s.Tls)));
-        Check(LoginThrottleOptions.SectionName, First(new LoginThrottleOptionsValidator().Validate(null, s.Throttle)));
+        Check(AuthOptions.SectionName, AuthOptions.FirstProblem(s.Auth));
         Check("Imap", First(new ImapOptionsValidator().Validate(null, s.Imap)));
         Check("Pop3", First(new Pop3OptionsValidator().Validate(null, s.Pop3)));
         Check(SmtpOptions.SectionName, SmtpOptionsValidator.FirstProblem(s.Smtp));

@@ -2,7 +2,7 @@ using EdgeMail.Imap;
 using EdgeMail.Pop3;
 using EdgeMail.Smtp;
 using EdgeMail.Smtp.Relay;
-using EdgeMail.Auth.Throttling;
+using EdgeMail.Auth;
 using EdgeMail.Control;
 using EdgeMail.Net;
 using EdgeMail.Store;
@@ -18,7 +18,7 @@ internal sealed class EdgeMailSettings
 
     public TlsOptions Tls { get; set; } = new();
 
-    public LoginThrottleOptions Throttle { get; set; } = new();
+    public AuthOptions Auth { get; set; } = new();
 
     public ImapOptions Imap { get; set; } = new();
 

@@ -7,6 +7,7 @@ using EdgeMail.Smtp;
 using EdgeMail.Smtp.Inbound;
 using EdgeMail.Smtp.Relay;
 using System.Net;
+using EdgeMail.Auth;
 using EdgeMail.Auth.Login;
 using EdgeMail.Auth.Throttling;
 using EdgeMail.Configuration;
@@ -72,7 +73,8 @@ internal static class ServeCommand
 
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton(certificate);
-        builder.Services.AddSingleton(settings.Throttle);
+        builder.Services.AddSingleton(settings.Auth);
+        builder.Services.AddSingleton(settings.Auth.Throttle);
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<Authenticator>();
         builder.Services.AddSingleton(settings.Imap);

@@ -38,7 +38,7 @@ public sealed class SaslTests
     {
         var step = await new PlainMechanism(Lookup).StepAsync(Bytes($"{User}\0{User}\0phone app password"), default);
         Assert.Equal(SaslStepKind.Success, step.Kind);
-        Assert.Equal("phone", step.AppPassword);
+        Assert.Equal("phone", step.AppPassword?.Name);
     }
 
     [Theory]
@@ -89,7 +89,7 @@ public sealed class SaslTests
     {
         var (step, client) = await RunScramAsync(User, password);
         Assert.Equal(SaslStepKind.Success, step.Kind);
-        Assert.Equal(appPassword, step.AppPassword);
+        Assert.Equal(appPassword, step.AppPassword?.Name);
 
         // MailKit checks the server signature (v=) and throws if it is wrong.
         client.Challenge(Convert.ToBase64String(step.Data!), CancellationToken.None);

@@ -31,7 +31,7 @@ public sealed class LoginThrottleTests
     {
         var throttle = Create();
 
-        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(Client, "alice"));
+        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(Client));
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class LoginThrottleTests
 
         Fail(throttle, Client, "alice", 2);
 
-        Assert.Equal(ThrottleOutcome.Allowed, throttle.Check(Client, "alice").Outcome);
+        Assert.Equal(ThrottleOutcome.Allowed, throttle.Check(Client).Outcome);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class LoginThrottleTests
 
         Fail(throttle, Client, "alice", 3);
 
-        Assert.Equal(ThrottleDecision.Delay(TimeSpan.FromSeconds(1)), throttle.Check(Client, "alice"));
+        Assert.Equal(ThrottleDecision.Delay(TimeSpan.FromSeconds(1)), throttle.Check(Client));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public sealed class LoginThrottleTests
         for (var i = 0; i < 9; i++)
         {
             throttle.RecordFailure(Client, "alice");
-            seen.Add(throttle.Check(Client, "alice").Wait);
+            seen.Add(throttle.Check(Client).Wait);
         }
 
         Assert.Equal(
@@ -78,35 +78,156 @@ public sealed class LoginThrottleTests
 
         Fail(throttle, Client, null, 200);
 
-        Assert.Equal(ThrottleDecision.Delay(TimeSpan.FromSeconds(15)), throttle.Check(Client, null));
+        Assert.Equal(ThrottleDecision.Delay(TimeSpan.FromSeconds(15)), throttle.Check(Client));
     }
 
     [Fact]
-    public void Address_and_account_are_locked_after_lockout_failures()
+    public void The_address_is_locked_after_lockout_failures()
     {
         var throttle = Create();
 
         Fail(throttle, Client, "alice", 9);
-        Assert.Equal(ThrottleOutcome.Delay, throttle.Check(Client, "alice").Outcome);
+        Assert.Equal(ThrottleOutcome.Delay, throttle.Check(Client).Outcome);
         throttle.RecordFailure(Client, "alice");
 
-        Assert.Equal(ThrottleDecision.Locked(_time.GetUtcNow() + TimeSpan.FromMinutes(15)), throttle.Check(Client, "alice"));
+        Assert.Equal(ThrottleDecision.Locked(_time.GetUtcNow() + TimeSpan.FromMinutes(15)), throttle.Check(Client));
     }
 
     [Fact]
-    public void Attacker_rotating_addresses_against_one_account_gets_the_account_locked()
+    public void Attacker_rotating_addresses_never_locks_the_account_it_only_slows_strangers_mildly()
     {
         var throttle = Create();
+        var home = IPAddress.Parse("192.0.2.50");
+        throttle.RecordSuccess(home, "alice");
+
+        for (var i = 1; i <= 200; i++)
+        {
+            throttle.RecordFailure(IPAddress.Parse($"198.51.{i / 250}.{i % 250}"), "alice");
+        }
+
+        // No lockout for anyone: a fresh address is allowed, and only waits the account's capped delay before its answer.
+        var fresh = IPAddress.Parse("203.0.113.7");
+        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(fresh));
+        Assert.Equal(TimeSpan.FromSeconds(4), throttle.AccountDelay(fresh, "alice"));
+        Assert.Equal(TimeSpan.FromSeconds(4), throttle.AccountDelay(fresh, "ALICE"));
+        Assert.Equal(TimeSpan.Zero, throttle.AccountDelay(fresh, "bob"));
+
+        // The user's own device, which logged in before, pays nothing.
+        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(home));
+        Assert.Equal(TimeSpan.Zero, throttle.AccountDelay(home, "alice"));
+    }
+
+    [Fact]
+    public void Account_delay_starts_after_its_free_failures_and_doubles_to_its_cap()
+    {
+        var throttle = Create();
+        var seen = new List<TimeSpan>();
 
         for (var i = 1; i <= 10; i++)
         {
             throttle.RecordFailure(IPAddress.Parse($"198.51.100.{i}"), "alice");
+            seen.Add(throttle.AccountDelay(IPAddress.Parse("203.0.113.7"), "alice"));
         }
 
-        var fresh = IPAddress.Parse("203.0.113.7");
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(fresh, "alice").Outcome);
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(fresh, "ALICE").Outcome);
-        Assert.Equal(ThrottleOutcome.Allowed, throttle.Check(fresh, "bob").Outcome);
+        Assert.Equal(new[] { 0, 0, 0, 0, 500, 1000, 2000, 4000, 4000, 4000 }.Select(ms => TimeSpan.FromMilliseconds(ms)), seen);
+    }
+
+    [Fact]
+    public void A_remembered_address_failing_does_not_raise_the_account_delay()
+    {
+        var throttle = Create();
+        var phone = IPAddress.Parse("192.0.2.60");
+        throttle.RecordSuccess(phone, "alice");
+
+        // A phone with a stale password slows only itself.
+        Fail(throttle, phone, "alice", 9);
+
+        Assert.Equal(TimeSpan.Zero, throttle.AccountDelay(IPAddress.Parse("203.0.113.7"), "alice"));
+        Assert.Equal(ThrottleOutcome.Delay, throttle.Check(phone).Outcome);
+    }
+
+    [Fact]
+    public void A_success_is_remembered_for_remember_success_then_forgotten()
+    {
+        var throttle = Create(o => o.RememberSuccess = TimeSpan.FromDays(2));
+        var phone = IPAddress.Parse("192.0.2.60");
+        throttle.RecordSuccess(phone, "alice");
+
+        _time.Advance(TimeSpan.FromDays(2) - TimeSpan.FromSeconds(1));
+        Fail(throttle, IPAddress.Parse("198.51.100.1"), "alice", 5);
+        Assert.Equal(TimeSpan.Zero, throttle.AccountDelay(phone, "alice"));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), throttle.AccountDelay(phone, "alice"));
+        Assert.Equal(0, throttle.RememberedCount);
+    }
+
+    [Fact]
+    public void Many_failing_addresses_cannot_evict_a_remembered_success()
+    {
+        var throttle = Create(o => o.MaxTrackedKeys = 10);
+        var phone = IPAddress.Parse("192.0.2.60");
+        throttle.RecordSuccess(phone, "alice");
+
+        for (var i = 0; i < 100; i++)
+        {
+            throttle.RecordFailure(new IPAddress(new byte[] { 10, 0, (byte)(i >> 8), (byte)i }), "alice");
+        }
+
+        Assert.Equal(10, throttle.TrackedKeyCount);
+        Assert.Equal(TimeSpan.Zero, throttle.AccountDelay(phone, "alice"));
+    }
+
+    [Fact]
+    public void Greeting_is_delayed_only_after_a_disconnect_for_failures_and_a_success_lifts_it()
+    {
+        var throttle = Create();
+        Fail(throttle, Client, "alice", 3);
+        Assert.Equal(TimeSpan.Zero, throttle.GreetingDelay(Client));
+
+        throttle.RecordDisconnect(Client);
+        Assert.Equal(TimeSpan.FromSeconds(1), throttle.GreetingDelay(Client));
+        Fail(throttle, Client, "alice", 3);
+        Assert.Equal(TimeSpan.FromSeconds(8), throttle.GreetingDelay(Client));
+        Assert.Equal(TimeSpan.Zero, throttle.GreetingDelay(IPAddress.Parse("192.0.2.11")));
+
+        throttle.RecordSuccess(Client, "alice");
+        Assert.Equal(TimeSpan.Zero, throttle.GreetingDelay(Client));
+    }
+
+    [Fact]
+    public void A_locked_address_waits_max_delay_before_its_greeting()
+    {
+        var throttle = Create();
+        Fail(throttle, Client, null, 10);
+
+        Assert.Equal(TimeSpan.FromSeconds(15), throttle.GreetingDelay(Client));
+        _time.Advance(TimeSpan.FromMinutes(15));
+        Assert.Equal(TimeSpan.Zero, throttle.GreetingDelay(Client));
+    }
+
+    [Fact]
+    public void The_same_wrong_password_again_counts_once_but_a_new_one_counts()
+    {
+        var throttle = Create(o => { o.FreeFailures = 1; o.LockoutFailures = 3; o.AccountFreeFailures = 1; });
+
+        // A stale password retried on every mechanism, poll after poll: one failure, for the address and the account.
+        for (var i = 0; i < 20; i++)
+        {
+            throttle.RecordFailure(Client, "ann@example.org", guess: 42);
+        }
+
+        Assert.Equal(ThrottleDecision.Delay(TimeSpan.FromSeconds(1)), throttle.Check(Client));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), throttle.AccountDelay(IPAddress.Parse("192.0.2.99"), "ann@example.org"));
+
+        // An unknown guess (SCRAM, where the password is never seen) always counts, and does not hide the last one.
+        throttle.RecordFailure(Client, "ann@example.org", guess: null);
+        throttle.RecordFailure(Client, "ann@example.org", guess: 42);
+        Assert.Equal(ThrottleDecision.Delay(TimeSpan.FromSeconds(2)), throttle.Check(Client));
+
+        // A different password is a new guess: the third counted failure locks the address.
+        throttle.RecordFailure(Client, "ann@example.org", guess: 43);
+        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client).Outcome);
     }
 
     [Fact]
@@ -119,9 +240,8 @@ public sealed class LoginThrottleTests
             throttle.RecordFailure(Client, $"user{i}");
         }
 
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client, "someone-else").Outcome);
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client, null).Outcome);
-        Assert.Equal(ThrottleOutcome.Allowed, throttle.Check(IPAddress.Parse("192.0.2.11"), "someone-else").Outcome);
+        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client).Outcome);
+        Assert.Equal(ThrottleOutcome.Allowed, throttle.Check(IPAddress.Parse("192.0.2.11")).Outcome);
     }
 
     [Fact]
@@ -131,7 +251,7 @@ public sealed class LoginThrottleTests
 
         Fail(throttle, IPAddress.Loopback, "alice", 10);
 
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(IPAddress.Loopback, "bob").Outcome);
+        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(IPAddress.Loopback).Outcome);
     }
 
     [Fact]
@@ -141,10 +261,10 @@ public sealed class LoginThrottleTests
         Fail(throttle, Client, "alice", 10);
 
         _time.Advance(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client, "alice").Outcome);
+        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client).Outcome);
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(Client, "alice"));
+        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(Client));
     }
 
     [Fact]
@@ -152,12 +272,12 @@ public sealed class LoginThrottleTests
     {
         var throttle = Create();
         Fail(throttle, Client, "alice", 10);
-        var until = throttle.Check(Client, "alice").LockedUntil;
+        var until = throttle.Check(Client).LockedUntil;
 
         _time.Advance(TimeSpan.FromMinutes(5));
         Fail(throttle, Client, "alice", 5);
 
-        Assert.Equal(until, throttle.Check(Client, "alice").LockedUntil);
+        Assert.Equal(until, throttle.Check(Client).LockedUntil);
     }
 
     [Fact]
@@ -168,9 +288,9 @@ public sealed class LoginThrottleTests
 
         _time.Advance(TimeSpan.FromMinutes(15));
 
-        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(Client, "alice"));
+        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(Client));
         throttle.RecordFailure(Client, "alice");
-        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(Client, "alice"));
+        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(Client));
     }
 
     [Fact]
@@ -184,19 +304,19 @@ public sealed class LoginThrottleTests
             _time.Advance(TimeSpan.FromMinutes(14));
         }
 
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client, "alice").Outcome);
+        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client).Outcome);
     }
 
     [Fact]
-    public void Success_resets_the_account_but_not_the_address()
+    public void Success_keeps_the_address_count_so_a_valid_account_does_not_reset_guessing()
     {
         var throttle = Create();
-        Fail(throttle, Client, "alice", 8);
+        Fail(throttle, Client, "bob", 8);
 
         throttle.RecordSuccess(Client, "Alice");
 
-        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(IPAddress.Parse("198.51.100.1"), "alice"));
-        Assert.Equal(ThrottleOutcome.Delay, throttle.Check(Client, null).Outcome);
+        Assert.Equal(ThrottleOutcome.Delay, throttle.Check(Client).Outcome);
+        Assert.Equal(TimeSpan.Zero, throttle.AccountDelay(Client, "alice"));
     }
 
     [Fact]
@@ -207,7 +327,7 @@ public sealed class LoginThrottleTests
 
         throttle.RecordSuccess(Client, "alice");
 
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client, "alice").Outcome);
+        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client).Outcome);
     }
 
     [Fact]
@@ -220,8 +340,8 @@ public sealed class LoginThrottleTests
             throttle.RecordFailure(IPAddress.Parse($"2001:db8:1:2::{i:x}"), null);
         }
 
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(IPAddress.Parse("2001:db8:1:2:ffff:ffff:ffff:ffff"), null).Outcome);
-        Assert.Equal(ThrottleOutcome.Allowed, throttle.Check(IPAddress.Parse("2001:db8:1:3::1"), null).Outcome);
+        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(IPAddress.Parse("2001:db8:1:2:ffff:ffff:ffff:ffff")).Outcome);
+        Assert.Equal(ThrottleOutcome.Allowed, throttle.Check(IPAddress.Parse("2001:db8:1:3::1")).Outcome);
     }
 
     [Fact]
@@ -231,7 +351,7 @@ public sealed class LoginThrottleTests
 
         Fail(throttle, Client.MapToIPv6(), null, 10);
 
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client, null).Outcome);
+        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client).Outcome);
     }
 
     [Theory]
@@ -247,7 +367,7 @@ public sealed class LoginThrottleTests
             throttle.RecordFailure(IPAddress.Parse($"198.51.100.{i}"), i % 2 == 0 ? "alice" : variant);
         }
 
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(IPAddress.Parse("203.0.113.7"), "alice").Outcome);
+        Assert.Equal(TimeSpan.FromSeconds(4), throttle.AccountDelay(IPAddress.Parse("203.0.113.7"), "alice"));
     }
 
     [Fact]
@@ -278,8 +398,8 @@ public sealed class LoginThrottleTests
         throttle.RecordFailure(IPAddress.Parse("198.51.100.4"), null);
 
         Assert.Equal(3, throttle.TrackedKeyCount);
-        Assert.Equal(ThrottleOutcome.Delay, throttle.Check(first, null).Outcome);
-        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(IPAddress.Parse("198.51.100.2"), null));
+        Assert.Equal(ThrottleOutcome.Delay, throttle.Check(first).Outcome);
+        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(IPAddress.Parse("198.51.100.2")));
     }
 
     [Fact]
@@ -301,9 +421,9 @@ public sealed class LoginThrottleTests
             }
         });
 
-        Assert.Equal(ThrottleOutcome.Delay, throttle.Check(Client, null).Outcome);
+        Assert.Equal(ThrottleOutcome.Delay, throttle.Check(Client).Outcome);
         throttle.RecordFailure(Client, null);
-        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client, null).Outcome);
+        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(Client).Outcome);
         Assert.Equal(Threads + 1, throttle.TrackedKeyCount);
     }
 

@@ -103,22 +103,30 @@ public sealed class HandlerTests
     }
 
     [Fact]
-    public async Task Locked_out_logins_get_SYS_TEMP()
+    public async Task Locked_out_logins_get_SYS_TEMP_and_are_closed()
     {
         var throttle = new LoginThrottleOptions { FreeFailures = 1, LockoutFailures = 2, BaseDelay = TimeSpan.FromMilliseconds(1), MaxDelay = TimeSpan.FromMilliseconds(1) };
         await using var server = await Pop3Server.StartAsync(throttle: throttle);
-        await using var client = await RawClient.ConnectAsync(server.Port);
-        await client.ExpectLineAsync("+OK*");
-        for (var i = 0; i < 2; i++)
+        await using (var client = await RawClient.ConnectAsync(server.Port))
         {
+            await client.ExpectLineAsync("+OK*");
+            for (var i = 0; i < 2; i++)
+            {
+                await client.ExpectAsync("USER " + Pop3Server.User, "+OK*");
+                await client.ExpectAsync("PASS wrong " + i, "-ERR [AUTH]*");
+            }
+
+            // Locked: even the right password is not checked (RFC 3206 §4 SYS/TEMP: try later), and the connection ends.
             await client.ExpectAsync("USER " + Pop3Server.User, "+OK*");
-            await client.ExpectAsync("PASS wrong", "-ERR [AUTH]*");
+            await client.ExpectAsync("PASS " + Pop3Server.Password, "-ERR [SYS/TEMP]*");
+            Assert.True(await client.IsClosedAsync());
         }
 
-        // Locked: even the right password is not checked (RFC 3206 §4 SYS/TEMP: try later).
-        await client.ExpectAsync("USER " + Pop3Server.User, "+OK*");
-        await client.ExpectAsync("PASS " + Pop3Server.Password, "-ERR [SYS/TEMP]*");
-        await client.ExpectAsync("AUTH PLAIN " + Convert.ToBase64String("\0alice@example.org\0correct horse battery"u8), "-ERR [SYS/TEMP]*");
+        // The same over SASL, on a new connection.
+        await using var again = await RawClient.ConnectAsync(server.Port);
+        await again.ExpectLineAsync("+OK*");
+        await again.ExpectAsync("AUTH PLAIN " + Convert.ToBase64String("\0alice@example.org\0correct horse battery"u8), "-ERR [SYS/TEMP]*");
+        Assert.True(await again.IsClosedAsync());
     }
 
     private static Pop3ConnectionHandler Handler(Pop3Server server, Pop3Options? options = null) =>
