@@ -18,6 +18,7 @@ Benchmark[] benchmarks =
     new("pop3", "[binary] [messages] [runs] [window]", "POP3 RETR of every message (pipelined and one at a time), EdgeMail beside Dovecot: msg/s, MB/s, server CPU", Pop3Benchmark.RunAsync),
     new("smtp", "[binary] [messages] [relay] [runs] [sessions] [size=10K]", "SMTP intake of [size] messages from smtp-source (local delivery and relay to smtp-sink), EdgeMail beside Postfix+Dovecot: msg/s, bytes written/msg", SmtpBenchmark.RunAsync),
     new("imap", "[--messages N] [--seconds S] ...", "IMAP against Dovecot: SELECT/FETCH/SEARCH of a large INBOX, mixed load ops/s, memory of 1,000 IDLE connections (plain, TLS)", ImapBenchmark.RunAsync),
+    new("login-flood", "[binary] [seconds=60] [connections=10]", "wrong IMAP passwords from 1, N and 250 rotating addresses against the default throttle: answers, log size, the real user's login after", LoginFloodBenchmark.RunAsync),
     new("append-latency", "[--appends N] [--runs R] [--binary PATH] ...", "serial IMAP APPEND latency (median, p90) from a Nagle-on client as imaplib sends it, and with TCP_NODELAY, EdgeMail beside Dovecot", AppendLatencyBenchmark.RunAsync),
 ];
 
