@@ -73,7 +73,7 @@ public sealed class Authenticator : IDisposable
     public async ValueTask<bool> AdmitAsync(LoginAttempts client, string mechanism, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
-        var decision = _throttle.Check(client.Remote);
+        var decision = _throttle.Admit(client.Remote);
         switch (decision.Outcome)
         {
             case ThrottleOutcome.Locked:

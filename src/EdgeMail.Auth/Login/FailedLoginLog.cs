@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeMail.Auth.Login;
@@ -25,6 +26,7 @@ internal sealed class FailedLoginLog : IDisposable
     private readonly Queue<Window> _order = new();
     private ITimer? _timer;
     private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
+    private bool _disposed;
     private long _overflow;
     private DateTimeOffset _overflowSince;
 
@@ -70,8 +72,10 @@ internal sealed class FailedLoginLog : IDisposable
         Log.LoginFailed(_logger, address, user, protocol, mechanism, outcome);
     }
 
-    /// <summary>Writes the summaries of the windows that have ended; the timer calls it, tests may too.</summary>
-    internal void Flush()
+    /// <summary>Writes the summaries of the windows that have ended (all of them when disposing); the timer calls it.</summary>
+    internal void Flush() => Flush(all: false);
+
+    private void Flush(bool all)
     {
         List<Window>? due = null;
         long overflow = 0;
@@ -79,7 +83,7 @@ internal sealed class FailedLoginLog : IDisposable
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            while (_order.TryPeek(out var window) && window.Opened + Interval <= now)
+            while (_order.TryPeek(out var window) && (all || window.Opened + Interval <= now))
             {
                 _order.Dequeue();
                 _windows.Remove(window.Address);
@@ -89,7 +93,7 @@ internal sealed class FailedLoginLog : IDisposable
                 }
             }
 
-            if (_overflow > 0 && _overflowSince + Interval <= now)
+            if (_overflow > 0 && (all || _overflowSince + Interval <= now))
             {
                 overflow = _overflow;
                 overflowSeconds = (now - _overflowSince).TotalSeconds;
@@ -119,19 +123,28 @@ internal sealed class FailedLoginLog : IDisposable
         }
     }
 
+    /// <summary>Stops the timer and writes what is still counted, so that a shutdown loses no summary.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             _timer?.Dispose();
             _timer = null;
         }
+
+        Flush(all: true);
     }
 
     // Under the lock: the timer fires at the earliest due summary.
     private void Arm(DateTimeOffset due)
     {
-        if (due >= _timerDue)
+        if (_disposed || due >= _timerDue)
         {
             return;
         }
@@ -161,7 +174,8 @@ internal sealed class FailedLoginLog : IDisposable
         {
             for (var i = 0; i < source.Length; i++)
             {
-                span[i] = char.IsControl(source[i]) ? '?' : source[i];
+                // Control and format characters (a bidirectional override could disguise the line) become '?'.
+                span[i] = char.IsControl(source[i]) || CharUnicodeInfo.GetUnicodeCategory(source[i]) == UnicodeCategory.Format ? '?' : source[i];
             }
         });
     }

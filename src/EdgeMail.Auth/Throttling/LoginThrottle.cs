@@ -26,6 +26,7 @@ public sealed class LoginThrottle
 {
     private const string AddressPrefix = "ip:";
     private const string AccountPrefix = "acct:";
+    private const int MaxAccountKeyLength = 320;
 
     private readonly TimeProvider _time;
     private readonly LoginThrottleOptions _limits;
@@ -107,14 +108,48 @@ public sealed class LoginThrottle
                 return ThrottleDecision.Allowed;
             }
 
-            if (entry.LockedUntil > now)
+            return Decide(entry, now);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Check"/> for an attempt that goes on to verify credentials: an admitted attempt counts as in flight
+    /// until its outcome is recorded, so that many parallel connections cannot all start a guess before the failures
+    /// that lock the address are recorded (the lockout holds at failures + attempts in flight). Delays count recorded
+    /// failures only, so the user's client opening five connections at once is not slowed. An attempt abandoned
+    /// mid-exchange stays in flight until the address's entry fades with the window.
+    /// </summary>
+    public ThrottleDecision Admit(IPAddress remote)
+    {
+        var key = AddressKey(remote);
+        lock (_gate)
+        {
+            var now = _time.GetUtcNow();
+            var entry = GetFailures(key, now);
+            var decision = Decide(entry, now);
+            if (decision.Outcome != ThrottleOutcome.Locked)
             {
-                return ThrottleDecision.Locked(entry.LockedUntil);
+                entry.InFlight++;
             }
 
-            var wait = DelayFor(entry.Failures, _limits.FreeFailures, _limits.BaseDelay, _limits.MaxDelay);
-            return wait == TimeSpan.Zero ? ThrottleDecision.Allowed : ThrottleDecision.Delay(wait);
+            return decision;
         }
+    }
+
+    private ThrottleDecision Decide(FailureEntry entry, DateTimeOffset now)
+    {
+        if (entry.LockedUntil > now)
+        {
+            return ThrottleDecision.Locked(entry.LockedUntil);
+        }
+
+        if (entry.Failures + entry.InFlight >= _limits.LockoutFailures)
+        {
+            return ThrottleDecision.Locked(now + _limits.LockoutDuration);
+        }
+
+        var wait = DelayFor(entry.Failures, _limits.FreeFailures, _limits.BaseDelay, _limits.MaxDelay);
+        return wait == TimeSpan.Zero ? ThrottleDecision.Allowed : ThrottleDecision.Delay(wait);
     }
 
     /// <summary>
@@ -157,9 +192,10 @@ public sealed class LoginThrottle
         {
             var now = _time.GetUtcNow();
             var address = GetFailures(addressKey, now);
+            address.InFlight = Math.Max(0, address.InFlight - 1);
             if (guess is not null && guess == address.LastGuess)
             {
-                address.LastFailure = now;
+                // Not even the window is extended: a stale device polling must not keep old failures alive.
                 return;
             }
 
@@ -205,6 +241,7 @@ public sealed class LoginThrottle
             if (FindFailures(addressKey, now) is { } address)
             {
                 address.DisconnectedAt = null;
+                address.InFlight = Math.Max(0, address.InFlight - 1);
             }
 
             if (accountKey is not null)
@@ -244,6 +281,9 @@ public sealed class LoginThrottle
 
             if (entry.LockedUntil > now)
             {
+                // A locked address that keeps coming back stays the most recent entry: a flood of new keys from
+                // elsewhere must not evict its lockout.
+                _failures.Touch(key);
                 return _limits.MaxDelay;
             }
 
@@ -327,9 +367,16 @@ public sealed class LoginThrottle
             return AddressPrefix + remote;
         }
 
-        // Keep the /64 prefix only; the scope id goes with the interface identifier.
+        // Link-local (fe80::/10) and unique local (fc00::/7) addresses are the LAN's own: every host on the link
+        // shares their /64, so grouping them would let one LAN host lock the others out. They count per address
+        // (without the scope id). Any other address counts per /64.
         Span<byte> bytes = stackalloc byte[16];
         remote.TryWriteBytes(bytes, out _);
+        if (remote.IsIPv6LinkLocal || (bytes[0] & 0xFE) == 0xFC)
+        {
+            return AddressPrefix + new IPAddress(bytes);
+        }
+
         bytes[8..].Clear();
         return AddressPrefix + new IPAddress(bytes) + "/64";
     }
@@ -337,7 +384,14 @@ public sealed class LoginThrottle
     private static string? AccountKey(string? account)
     {
         // Case variants of one name share a counter; InvariantGlobalization makes this culture-free anyway.
+        // Capped, so that made-up names of 64 KiB cannot make the table's memory depend on their length (an
+        // address is at most 254 octets, RFC 5321 §4.5.3.1.3 with §4.1.2; names beyond belong to nobody).
         var normalized = account?.Trim().ToLowerInvariant();
+        if (normalized is { Length: > MaxAccountKeyLength })
+        {
+            normalized = normalized[..MaxAccountKeyLength];
+        }
+
         return string.IsNullOrEmpty(normalized) ? null : AccountPrefix + normalized;
     }
 
@@ -356,6 +410,9 @@ public sealed class LoginThrottle
 
         /// <summary>The fingerprint of the address's last failed plaintext guess (addresses only).</summary>
         public long? LastGuess { get; set; }
+
+        /// <summary>Attempts admitted and not yet recorded (addresses only).</summary>
+        public int InFlight { get; set; }
     }
 
     private sealed class SuccessEntry

@@ -1,6 +1,7 @@
 // RFC 5034 §4 AUTH; RFC 4422 §3 the exchange, §5 additional data with success sent as a challenge;
 // RFC 3206 §4 SYS/TEMP and §5 AUTH codes.
 using System.Text;
+using EdgeMail.Auth.Login;
 using EdgeMail.Auth.Sasl;
 using EdgeMail.Net;
 using EdgeMail.Pop3.Protocol;
@@ -37,9 +38,17 @@ internal static class Sasl
             response = Decode(initial) ?? throw await FailMalformedAsync(session, method).ConfigureAwait(false);
         }
 
+        LoginResult? settled = null;
         while (true)
         {
             var step = await mechanism.StepAsync(response, CancellationToken.None).ConfigureAwait(false);
+            if (step.Kind == SaslStepKind.Success && step.Data is { Length: > 0 })
+            {
+                // Settled (the account's delay waited, the success recorded) before SCRAM's server-final message
+                // goes out: sent at once, it would tell a right password from a wrong one before the delay.
+                settled = await session.Authenticator.CompleteAsync(session.Logins, method, step, CancellationToken.None).ConfigureAwait(false);
+            }
+
             if (step.Kind == SaslStepKind.Challenge || (step.Kind == SaslStepKind.Success && step.Data is { Length: > 0 }))
             {
                 // RFC 4422 §5: POP3 has no way to carry data with +OK, so SCRAM's server-final message goes out as
@@ -81,7 +90,7 @@ internal static class Sasl
                 }
             }
 
-            var result = await session.Authenticator.CompleteAsync(session.Logins, method, step, CancellationToken.None).ConfigureAwait(false);
+            var result = settled ?? await session.Authenticator.CompleteAsync(session.Logins, method, step, CancellationToken.None).ConfigureAwait(false);
             return await Authorization.CompleteLoginAsync(session, result, method).ConfigureAwait(false);
         }
     }

@@ -70,8 +70,13 @@ internal static class Sasl
             step = await mechanism.StepAsync(decoded, cancellationToken).ConfigureAwait(false);
         }
 
+        LoginResult? settled = null;
         if (step.Kind == SaslStepKind.Success && step.Data is { Length: > 0 })
         {
+            // Settled (the account's delay waited, the success recorded) before SCRAM's server-final message goes
+            // out: sent at once, it would tell a right password from a wrong one before the delay.
+            settled = await session.Authenticator.CompleteAsync(session.Logins, method, step, cancellationToken).ConfigureAwait(false);
+
             // RFC 4954 §4: additional data with success goes in a 334, answered by an empty line, then 235.
             var answer = await ReadAuthLineAsync(session, step.Data, cancellationToken).ConfigureAwait(false);
             if (answer is null)
@@ -85,7 +90,7 @@ internal static class Sasl
             }
         }
 
-        var result = await session.Authenticator.CompleteAsync(session.Logins, method, step, cancellationToken).ConfigureAwait(false);
+        var result = settled ?? await session.Authenticator.CompleteAsync(session.Logins, method, step, cancellationToken).ConfigureAwait(false);
         switch (result.Outcome)
         {
             case LoginOutcome.Success:

@@ -206,6 +206,24 @@ public sealed class AuthenticatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Stopping_writes_the_summaries_still_counted()
+    {
+        var throttle = new LoginThrottleOptions { FreeFailures = 100, LockoutFailures = 101, AccountFreeFailures = 100 };
+        var auth = new Authenticator(_store, new LoginThrottle(throttle, _time), new AuthOptions { MaxFailuresPerConnection = 100, Throttle = throttle }, _time, _logs.CreateLogger<Authenticator>());
+        var client = await auth.AcceptAsync(Client, "IMAP", default);
+        for (var i = 0; i < 3; i++)
+        {
+            await auth.LoginAsync(client, "LOGIN", "mallory\u202e", "guess " + i, default);
+        }
+
+        auth.Dispose();
+        var lines = _logs.Entries.Where(e => e.Message.Contains("failed login", StringComparison.OrdinalIgnoreCase)).Select(e => e.Message).ToArray();
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("2 more failed logins from 192.0.2.7", lines[1]);
+        Assert.All(lines, l => Assert.Contains("as mallory? over", l));
+    }
+
+    [Fact]
     public async Task A_successful_sasl_exchange_is_recorded_as_a_success()
     {
         var client = await ConnectAsync(Client);

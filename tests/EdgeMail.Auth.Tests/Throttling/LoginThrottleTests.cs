@@ -231,6 +231,56 @@ public sealed class LoginThrottleTests
     }
 
     [Fact]
+    public void Attempts_in_flight_count_towards_the_lockout_but_not_the_delay()
+    {
+        var throttle = Create();
+        for (var i = 0; i < 8; i++)
+        {
+            throttle.RecordFailure(Client, "ann@example.org", guess: i);
+        }
+
+        // Two parallel connections may still try (8 + in flight < 10); a third must wait for their outcome.
+        Assert.NotEqual(ThrottleOutcome.Locked, throttle.Admit(Client).Outcome);
+        Assert.NotEqual(ThrottleOutcome.Locked, throttle.Admit(Client).Outcome);
+        Assert.Equal(ThrottleOutcome.Locked, throttle.Admit(Client).Outcome);
+
+        // One of them succeeds: room again. The user's client opening five connections at once is not delayed.
+        throttle.RecordSuccess(Client, "ann@example.org");
+        Assert.NotEqual(ThrottleOutcome.Locked, throttle.Admit(Client).Outcome);
+        var fresh = IPAddress.Parse("192.0.2.77");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(ThrottleDecision.Allowed, throttle.Admit(fresh));
+        }
+    }
+
+    [Fact]
+    public void The_same_wrong_password_again_does_not_keep_old_failures_alive()
+    {
+        var throttle = Create(o => o.FreeFailures = 0);
+        throttle.RecordFailure(Client, "ann@example.org", guess: 7);
+        _time.Advance(TimeSpan.FromMinutes(14));
+        throttle.RecordFailure(Client, "ann@example.org", guess: 7);
+        Assert.Equal(ThrottleOutcome.Delay, throttle.Check(Client).Outcome);
+
+        // The window counts from the last failure that counted.
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(Client));
+    }
+
+    [Fact]
+    public void Ipv6_link_local_and_unique_local_addresses_count_each_on_their_own()
+    {
+        var throttle = Create(o => { o.FreeFailures = 1; o.LockoutFailures = 2; });
+        Fail(throttle, IPAddress.Parse("fe80::1%2"), "ann@example.org", 2);
+        Fail(throttle, IPAddress.Parse("fd12:3456:789a:1::1"), "ann@example.org", 2);
+        Assert.Equal(ThrottleOutcome.Locked, throttle.Check(IPAddress.Parse("fe80::1%3")).Outcome);
+        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(IPAddress.Parse("fe80::2")));
+        Assert.Equal(ThrottleDecision.Allowed, throttle.Check(IPAddress.Parse("fd12:3456:789a:1::2")));
+        Assert.Equal("fe80::1", LoginThrottle.AddressLabel(IPAddress.Parse("fe80::1%2")));
+    }
+
+    [Fact]
     public void One_address_rotating_accounts_gets_the_address_locked()
     {
         var throttle = Create();
