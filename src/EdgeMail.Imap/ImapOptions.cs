@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace EdgeMail.Imap;
 
 /// <summary>The IMAP server, bound from the "Imap" section. Port 0 disables a listener.</summary>
-public sealed class ImapOptions
+public sealed class ImapOptions : IValidatableObject
 {
     public const string SectionName = "Imap";
 
@@ -48,6 +48,14 @@ public sealed class ImapOptions
     public TimeSpan UnauthenticatedTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// Time to log in, in total from the greeting: unlike <see cref="UnauthenticatedTimeout"/>, which each line gets
+    /// anew, bytes dribbled in (lines, literals, AUTHENTICATE exchanges) do not extend it. Then <c>* BYE</c> (RFC 9051
+    /// §7.1.5). 60 s: room for STARTTLS and a login over a slow link, while a stalled or dribbling client soon gives
+    /// its connection slot back.
+    /// </summary>
+    public TimeSpan LoginDeadline { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Autologout of an authenticated session with no command (IDLE renews it): RFC 9051 §5.4 asks for at least
     /// 30 minutes.
     /// </summary>
@@ -62,4 +70,14 @@ public sealed class ImapOptions
     /// <summary>Messages a single FETCH, STORE, COPY or SEARCH works through; keeps one command bounded.</summary>
     [Range(1, int.MaxValue)]
     public int MaxMessagesPerCommand { get; set; } = 1_000_000;
+
+    // TimeSpan bounds are checked here, as in NetOptions: [Range(typeof(TimeSpan), ...)] converts its bounds by
+    // reflection, which the trimming analyzer flags; the message names the key. ImapOptionsValidator calls this.
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (LoginDeadline < TimeSpan.FromSeconds(10) || LoginDeadline > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult($"Imap:LoginDeadline must be between 00:00:10 and 1.00:00:00 (is {LoginDeadline}).", [nameof(LoginDeadline)]);
+        }
+    }
 }

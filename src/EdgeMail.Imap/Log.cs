@@ -16,6 +16,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 304, Level = LogLevel.Debug, Message = "IMAP {ConnectionId}: closed after {BadCommands} bad commands")]
     public static partial void TooManyBadCommands(ILogger logger, string connectionId, int badCommands);
 
+    [LoggerMessage(EventId = 306, Level = LogLevel.Information, Message = "IMAP {ConnectionId}: closed, no login within Imap:LoginDeadline ({Deadline})")]
+    public static partial void LoginDeadlinePassed(ILogger logger, string connectionId, TimeSpan deadline);
+
     [LoggerMessage(EventId = 305, Level = LogLevel.Warning, Message = "IMAP {ConnectionId}: new messages left unclaimed as recent: {Reason}")]
     public static partial void RecentNotClaimed(ILogger logger, string connectionId, string reason);
 }

@@ -10,17 +10,21 @@ namespace EdgeMail.Net;
 /// </summary>
 /// <remarks>
 /// The deadline is per line, not per read: a client that trickles one byte at a time cannot keep a line open
-/// forever (the slowloris attack). A single timer per reader, armed only when a read has to wait, wakes the pending
-/// read with <see cref="PipeReader.CancelPendingRead"/>, so a timeout costs no exception and no allocation.
-/// Not thread-safe: one reader per connection, used by the session loop.
+/// forever (the slowloris attack). A whole phase of the conversation (before login, a whole SMTP session) is bounded
+/// too, by <see cref="SetDeadline"/>: every read and byte run waits at most until then, so the lines, literals, DATA
+/// and BDAT of the phase together cannot outlast it. A single timer per reader, armed only when a read has to wait,
+/// wakes the pending read with <see cref="PipeReader.CancelPendingRead"/>, so a timeout costs no exception and no
+/// allocation. Not thread-safe: one reader per connection, used by the session loop.
 /// </remarks>
 public sealed class LineReader : IDisposable
 {
     private readonly TimeProvider _time;
     private PipeReader? _input;
     private ITimer? _timer;
+    // The current read's deadline (its own timeout clamped to the phase's), and the phase's: timestamps of _time,
+    // long.MaxValue for none.
     private long _deadline = long.MaxValue;
-    private TimeSpan _timeout;
+    private long _phaseDeadline = long.MaxValue;
     private bool _discarding;
     private byte[]? _lineBuffer;
     private volatile bool _disposed;
@@ -30,6 +34,46 @@ public sealed class LineReader : IDisposable
         ArgumentNullException.ThrowIfNull(input);
         _input = input;
         _time = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Ends the current phase of the conversation <paramref name="within"/> from now: from then on every read reports
+    /// <see cref="LineReadStatus.TimedOut"/> (or <see cref="CopyStatus.TimedOut"/>), and a read waiting meanwhile
+    /// waits no longer than that, whatever its own timeout. Bytes arriving never move it, so a client dribbling
+    /// one byte a second cannot hold the connection past it. It stays until <see cref="ClearDeadline"/> or the next
+    /// call, across STARTTLS. Measured on the monotonic timestamp of the reader's <see cref="TimeProvider"/>, not the
+    /// wall clock, which a box without a real-time clock sees jump when NTP first sets it.
+    /// </summary>
+    /// <param name="within">Positive and at most a day.</param>
+    public void SetDeadline(TimeSpan within)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (within <= TimeSpan.Zero || within > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(within), within, "A deadline must be positive and at most a day away.");
+        }
+        _phaseDeadline = _time.GetTimestamp() + ToTimestampTicks(within);
+    }
+
+    /// <summary>Removes the phase deadline (the client logged in): reads are bounded by their own timeouts again.</summary>
+    public void ClearDeadline() => _phaseDeadline = long.MaxValue;
+
+    /// <summary>
+    /// The deadline set by <see cref="SetDeadline"/> has passed. After a read timed out, this tells the phase's end
+    /// (answered with the protocol's deadline reply) from a read's own timeout.
+    /// </summary>
+    public bool DeadlinePassed => _phaseDeadline != long.MaxValue && _time.GetTimestamp() >= _phaseDeadline;
+
+    // The time left before the phase deadline, at most `limit` (for the TLS handshake, which reads no line).
+    internal TimeSpan ClampToDeadline(TimeSpan limit)
+    {
+        if (_phaseDeadline == long.MaxValue)
+        {
+            return limit;
+        }
+        long now = _time.GetTimestamp();
+        var left = now >= _phaseDeadline ? TimeSpan.Zero : _time.GetElapsedTime(now, _phaseDeadline);
+        return left < limit ? left : limit;
     }
 
     /// <summary>
@@ -47,6 +91,11 @@ public sealed class LineReader : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 2);
         CheckTimeout(timeout);
         ReturnLineBuffer();
+        if (DeadlinePassed)
+        {
+            // Even a line already buffered: the phase is over (a slow login may have used up the rest of it).
+            return new LineReadResult(LineReadStatus.TimedOut);
+        }
 
         var input = Input;
         bool armed = false;
@@ -115,7 +164,8 @@ public sealed class LineReader : IDisposable
     /// <param name="inactivityTimeout">
     /// Longest wait for the next byte (<see cref="Timeout.InfiniteTimeSpan"/> for none). Unlike a line's deadline it
     /// restarts on progress, as RFC 5321 §4.5.3.2.5 times each data block: the size is announced and capped by the
-    /// protocol, so a slow sender of a large message is not cut off.
+    /// protocol, so a slow sender of a large message is not cut off. The phase deadline (<see cref="SetDeadline"/>)
+    /// still bounds the whole run.
     /// </param>
     public async ValueTask<CopyStatus> CopyBytesAsync(long byteCount, Stream? destination, TimeSpan inactivityTimeout, CancellationToken cancellationToken = default)
     {
@@ -131,6 +181,12 @@ public sealed class LineReader : IDisposable
         {
             while (remaining > 0)
             {
+                if (DeadlinePassed)
+                {
+                    // Checked on every pass, so a run that never has to wait (a fast sender) ends at it too.
+                    return CopyStatus.TimedOut;
+                }
+
                 if (!input.TryRead(out var result))
                 {
                     if (!armed)
@@ -161,11 +217,15 @@ public sealed class LineReader : IDisposable
                     remaining -= chunk.Length;
                     if (armed)
                     {
-                        _deadline = _time.GetTimestamp() + ToTimestampTicks(inactivityTimeout);
-                        if (result.IsCanceled)
+                        // Progress moves the inactivity deadline, never past the phase's.
+                        _deadline = Math.Min(
+                            inactivityTimeout == Timeout.InfiniteTimeSpan ? long.MaxValue : _time.GetTimestamp() + ToTimestampTicks(inactivityTimeout),
+                            _phaseDeadline);
+                        if (result.IsCanceled && HasExpired())
                         {
-                            // The timer fired as these bytes arrived; it must run again for the moved deadline.
-                            HasExpired();
+                            // The timer fired as these bytes arrived, at the phase deadline; otherwise HasExpired set
+                            // it again for the moved deadline.
+                            return CopyStatus.TimedOut;
                         }
                     }
                     continue;
@@ -285,17 +345,26 @@ public sealed class LineReader : IDisposable
         }
     }
 
+    // The read's deadline is its own timeout from now or the phase deadline, whichever comes first.
     private bool Arm(TimeSpan timeout)
     {
-        if (timeout == Timeout.InfiniteTimeSpan)
+        long now = _time.GetTimestamp();
+        long deadline = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : now + ToTimestampTicks(timeout);
+        deadline = Math.Min(deadline, _phaseDeadline);
+        if (deadline == long.MaxValue)
         {
             return false;
         }
-        _timeout = timeout;
-        _deadline = _time.GetTimestamp() + ToTimestampTicks(timeout);
+        _deadline = deadline;
         _timer ??= _time.CreateTimer(static state => ((LineReader)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timer.Change(timeout, Timeout.InfiniteTimeSpan);
+        _timer.Change(Until(now, deadline), Timeout.InfiniteTimeSpan);
         return true;
+    }
+
+    private TimeSpan Until(long now, long deadline)
+    {
+        var left = deadline <= now ? TimeSpan.Zero : _time.GetElapsedTime(now, deadline);
+        return left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left;
     }
 
     private void Disarm()
@@ -329,9 +398,7 @@ public sealed class LineReader : IDisposable
         {
             return true;
         }
-        var left = _time.GetElapsedTime(now, _deadline);
-        left = left < _timeout ? left : _timeout;
-        _timer!.Change(left < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : left, Timeout.InfiniteTimeSpan);
+        _timer!.Change(Until(now, _deadline), Timeout.InfiniteTimeSpan);
         return false;
     }
 

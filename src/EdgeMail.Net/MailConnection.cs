@@ -91,7 +91,10 @@ public sealed class MailConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Capped line reading over <see cref="Input"/>, with per-line deadlines; follows STARTTLS.</summary>
+    /// <summary>
+    /// Capped line reading over <see cref="Input"/>, with per-line deadlines and a phase deadline
+    /// (<see cref="LineReader.SetDeadline"/>) that also bounds a STARTTLS handshake; follows STARTTLS.
+    /// </summary>
     public LineReader Lines
     {
         get
@@ -315,7 +318,9 @@ public sealed class MailConnection : IAsyncDisposable
         await Output.CompleteAsync().ConfigureAwait(false);
 
         var tls = new SslStream(_transport, leaveInnerStreamOpen: true);
-        using var timeout = new CancellationTokenSource(_handshakeTimeout, _time);
+        // STARTTLS inside a phase with a deadline (before login) gets no more than what is left of it.
+        var limit = _lines?.ClampToDeadline(_handshakeTimeout) ?? _handshakeTimeout;
+        using var timeout = new CancellationTokenSource(limit > TimeSpan.Zero ? limit : TimeSpan.FromMilliseconds(1), _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
@@ -334,7 +339,7 @@ public sealed class MailConnection : IAsyncDisposable
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             await tls.DisposeAsync().ConfigureAwait(false);
-            throw new TimeoutException($"The TLS handshake did not complete within {_handshakeTimeout}.");
+            throw new TimeoutException($"The TLS handshake did not complete within {limit}.");
         }
         catch
         {

@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Debug, "POP3 session ended by the client without QUIT; nothing removed")]
     public static partial void Dropped(ILogger logger);
+
+    [LoggerMessage(14, LogLevel.Information, "POP3 session closed: no login within Pop3:LoginDeadline ({Deadline})")]
+    public static partial void LoginDeadlinePassed(ILogger logger, TimeSpan deadline);
 }

@@ -47,6 +47,13 @@ public sealed class Pop3Options : IValidatableObject
     /// </summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Time to log in, in total from the greeting: unlike <see cref="IdleTimeout"/>, which each command line gets
+    /// anew, bytes dribbled in do not extend it. Then <c>-ERR</c> and the connection is closed. 10 minutes, the
+    /// least RFC 1939 §3 allows any autologout timer.
+    /// </summary>
+    public TimeSpan LoginDeadline { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>A copy for one session, so that a session never sees its limits change under it.</summary>
     internal Pop3Options Snapshot() => (Pop3Options)MemberwiseClone();
 
@@ -89,6 +96,12 @@ public sealed class Pop3Options : IValidatableObject
         if (IdleTimeout < TimeSpan.FromMinutes(10) || IdleTimeout > TimeSpan.FromDays(1))
         {
             yield return new ValidationResult($"Pop3:IdleTimeout must be between 00:10:00 and 1.00:00:00 (is {IdleTimeout}).", [nameof(IdleTimeout)]);
+        }
+
+        // RFC 1939 §3 again: closing a client that has not logged in is an autologout too.
+        if (LoginDeadline < TimeSpan.FromMinutes(10) || LoginDeadline > TimeSpan.FromDays(1))
+        {
+            yield return new ValidationResult($"Pop3:LoginDeadline must be between 00:10:00 and 1.00:00:00 (is {LoginDeadline}).", [nameof(LoginDeadline)]);
         }
     }
 }

@@ -23,6 +23,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "SMTP {ConnectionId} closed: {Reason}")]
     public static partial void Closed(ILogger logger, string connectionId, string reason);
 
+    [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "SMTP {ConnectionId} closed: {Setting} ({Deadline}) passed")]
+    public static partial void DeadlinePassed(ILogger logger, string connectionId, string setting, TimeSpan deadline);
+
     [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Relay: queue message {QueueId} to {Recipient}: {Outcome}")]
     public static partial void RelayOutcome(ILogger logger, long queueId, string recipient, string outcome);
 

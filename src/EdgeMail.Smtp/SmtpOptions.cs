@@ -75,6 +75,20 @@ public sealed class SmtpOptions
     /// <summary>Time to wait for the next line of DATA or byte of BDAT: RFC 5321 §4.5.3.2.5 data block (3 minutes).</summary>
     public TimeSpan DataBlockTimeout { get; set; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>
+    /// On the submission ports, time to authenticate, in total from the greeting: unlike <see cref="CommandTimeout"/>,
+    /// which each line gets anew, bytes dribbled in do not extend it. Then 421 4.4.2 and the close. 60 s: room for
+    /// EHLO, STARTTLS and AUTH over a slow link, while a stalled or dribbling client soon gives its slot back.
+    /// </summary>
+    public TimeSpan AuthDeadline { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// On the intake port (no AUTH needed), the longest a whole session may last, commands and messages together;
+    /// RFC 5321 §4.5.3.2's per-command timeouts still apply within it. Then 421 4.4.2 and the close. 30 minutes:
+    /// six command timeouts, far more than a scanner or a script needs to hand over its mail.
+    /// </summary>
+    public TimeSpan SessionDeadline { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Errors from one client before it is disconnected. Matches Postfix's smtpd_hard_error_limit (20).</summary>
     [Range(1, 1000)]
     public int MaxBadCommands { get; set; } = 20;

@@ -21,6 +21,18 @@ public sealed partial class SmtpOptionsValidator : IValidateOptions<SmtpOptions>
             return "Smtp:CommandTimeout and Smtp:DataBlockTimeout must be positive";
         }
 
+        if (options.AuthDeadline < TimeSpan.FromSeconds(10) || options.AuthDeadline > TimeSpan.FromDays(1))
+        {
+            return $"Smtp:AuthDeadline must be between 00:00:10 and 1.00:00:00 (is {options.AuthDeadline})";
+        }
+
+        // At least one RFC 5321 §4.5.3.2.7 command timeout (5 minutes), so that the cap never cuts what the per-command
+        // timeouts allow a normal session.
+        if (options.SessionDeadline < TimeSpan.FromMinutes(5) || options.SessionDeadline > TimeSpan.FromDays(1))
+        {
+            return $"Smtp:SessionDeadline must be between 00:05:00 and 1.00:00:00 (is {options.SessionDeadline})";
+        }
+
         foreach (var network in options.EffectiveTrustedNetworks)
         {
             if (!System.Net.IPNetwork.TryParse(network, out _))

@@ -211,6 +211,167 @@ public sealed class LineReaderTests
         Assert.Equal(CopyStatus.TimedOut, await copy.WaitAsync(Wait));
     }
 
+    [Fact]
+    public async Task A_line_dribbled_a_byte_at_a_time_ends_at_the_phase_deadline()
+    {
+        using var reader = new LineReader(_pipe.Reader, _clock);
+        reader.SetDeadline(TimeSpan.FromSeconds(60));
+
+        // Each byte comes well inside the 10 s line timeout, and each line is new; only the deadline can end this.
+        var elapsed = TimeSpan.Zero;
+        LineReadResult result = default;
+        while (elapsed < TimeSpan.FromSeconds(60))
+        {
+            var read = reader.ReadLineAsync(64, LineTimeout).AsTask();
+            for (int i = 0; i < 5 && !read.IsCompleted; i++)
+            {
+                await WriteAsync("x");
+                _clock.Advance(TimeSpan.FromSeconds(1));
+                elapsed += TimeSpan.FromSeconds(1);
+            }
+            if (!read.IsCompleted)
+            {
+                await WriteAsync("\r\n");
+            }
+            result = await read.WaitAsync(Wait);
+            if (result.Status != LineReadStatus.Line)
+            {
+                break;
+            }
+            Assert.True(elapsed < TimeSpan.FromSeconds(60), $"a line was read at {elapsed}");
+        }
+
+        Assert.Equal(LineReadStatus.TimedOut, result.Status);
+        Assert.Equal(TimeSpan.FromSeconds(60), elapsed);
+        Assert.True(reader.DeadlinePassed);
+    }
+
+    [Fact]
+    public async Task The_deadline_cuts_a_wait_shorter_than_the_line_timeout_to_the_second()
+    {
+        using var reader = new LineReader(_pipe.Reader, _clock);
+        reader.SetDeadline(TimeSpan.FromSeconds(4));
+        var read = reader.ReadLineAsync(64, LineTimeout).AsTask();
+
+        await WriteAsync("a1 LOG");
+        _clock.Advance(TimeSpan.FromSeconds(4) - TimeSpan.FromTicks(1));
+        Assert.False(read.IsCompleted);
+        Assert.False(reader.DeadlinePassed);
+        _clock.Advance(TimeSpan.FromTicks(1));
+
+        Assert.Equal(LineReadStatus.TimedOut, (await read.WaitAsync(Wait)).Status);
+        Assert.True(reader.DeadlinePassed);
+    }
+
+    [Fact]
+    public async Task A_read_after_the_deadline_times_out_even_with_a_line_buffered()
+    {
+        using var reader = new LineReader(_pipe.Reader, _clock);
+        reader.SetDeadline(TimeSpan.FromSeconds(5));
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        await WriteAsync("a1 NOOP\r\n");
+
+        Assert.Equal(LineReadStatus.TimedOut, (await reader.ReadLineAsync(64, LineTimeout)).Status);
+        Assert.Equal(CopyStatus.TimedOut, await reader.CopyBytesAsync(3, Stream.Null, LineTimeout));
+    }
+
+    [Fact]
+    public async Task The_deadline_bounds_a_read_with_no_timeout_of_its_own()
+    {
+        using var reader = new LineReader(_pipe.Reader, _clock);
+        reader.SetDeadline(TimeSpan.FromMinutes(30));
+        var read = reader.ReadLineAsync(64, Timeout.InfiniteTimeSpan).AsTask();
+
+        _clock.Advance(TimeSpan.FromMinutes(30));
+
+        Assert.Equal(LineReadStatus.TimedOut, (await read.WaitAsync(Wait)).Status);
+    }
+
+    [Fact]
+    public async Task The_deadline_clamps_a_byte_copy_that_keeps_making_progress()
+    {
+        using var reader = new LineReader(_pipe.Reader, _clock);
+        reader.SetDeadline(TimeSpan.FromSeconds(30));
+        using var body = new MemoryStream();
+        var copy = reader.CopyBytesAsync(1000, body, LineTimeout).AsTask();
+
+        // A byte every 2 s restarts the 10 s inactivity timeout each time, and still the copy ends at 30 s.
+        for (int i = 0; i < 14; i++)
+        {
+            await WriteAsync("x");
+            _clock.Advance(TimeSpan.FromSeconds(2));
+            Assert.False(copy.IsCompleted, $"ended at {2 * (i + 1)} s");
+        }
+        await WriteAsync("x");
+        _clock.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.Equal(CopyStatus.TimedOut, await copy.WaitAsync(Wait));
+        Assert.True(reader.DeadlinePassed);
+    }
+
+    [Fact]
+    public async Task The_deadline_ends_a_copy_whose_bytes_are_all_buffered_once_it_has_passed()
+    {
+        using var reader = new LineReader(_pipe.Reader, _clock);
+        reader.SetDeadline(TimeSpan.FromSeconds(30));
+        var copy = reader.CopyBytesAsync(10, Stream.Null, Timeout.InfiniteTimeSpan).AsTask();
+        await WriteAsync("01234");
+        _clock.Advance(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(CopyStatus.TimedOut, await copy.WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task Clearing_the_deadline_restores_the_plain_read_timeout()
+    {
+        using var reader = new LineReader(_pipe.Reader, _clock);
+        reader.SetDeadline(TimeSpan.FromSeconds(5));
+        reader.ClearDeadline();
+
+        var read = reader.ReadLineAsync(64, LineTimeout).AsTask();
+        _clock.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(read.IsCompleted);
+        Assert.False(reader.DeadlinePassed);
+        await WriteAsync("a1 NOOP\r\n");
+        Assert.Equal("a1 NOOP", Text(await read.WaitAsync(Wait)));
+
+        var copy = reader.CopyBytesAsync(2, Stream.Null, LineTimeout).AsTask();
+        _clock.Advance(TimeSpan.FromSeconds(9));
+        await WriteAsync("x");
+        _clock.Advance(TimeSpan.FromSeconds(9));
+        await WriteAsync("y");
+        Assert.Equal(CopyStatus.Completed, await copy.WaitAsync(Wait));
+
+        var silent = reader.ReadLineAsync(64, LineTimeout).AsTask();
+        _clock.Advance(LineTimeout - TimeSpan.FromTicks(1));
+        Assert.False(silent.IsCompleted);
+        _clock.Advance(TimeSpan.FromTicks(1));
+        Assert.Equal(LineReadStatus.TimedOut, (await silent.WaitAsync(Wait)).Status);
+        Assert.False(reader.DeadlinePassed);
+    }
+
+    [Fact]
+    public async Task A_plain_read_timeout_before_the_deadline_is_not_the_deadline()
+    {
+        using var reader = new LineReader(_pipe.Reader, _clock);
+        reader.SetDeadline(TimeSpan.FromMinutes(1));
+        var read = reader.ReadLineAsync(64, LineTimeout).AsTask();
+        _clock.Advance(LineTimeout);
+
+        Assert.Equal(LineReadStatus.TimedOut, (await read.WaitAsync(Wait)).Status);
+        Assert.False(reader.DeadlinePassed);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(2 * 24 * 3600)]
+    public void A_deadline_must_be_positive_and_within_a_day(int seconds)
+    {
+        using var reader = new LineReader(_pipe.Reader, _clock);
+        Assert.Throws<ArgumentOutOfRangeException>(() => reader.SetDeadline(TimeSpan.FromSeconds(seconds)));
+    }
+
     private async Task WriteAsync(string text)
     {
         await _pipe.Writer.WriteAsync(Encoding.Latin1.GetBytes(text));

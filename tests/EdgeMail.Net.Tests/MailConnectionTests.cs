@@ -76,6 +76,25 @@ public sealed class MailConnectionTests
     }
 
     [Fact]
+    public async Task A_StartTls_handshake_gets_only_what_is_left_of_the_phase_deadline()
+    {
+        using var folder = new TempFolder();
+        using var certificates = new CertificateProvider(new TlsOptions(), folder.Path);
+        var clock = new ManualTimeProvider();
+        await using var connection = MailConnection.CreateInMemory(out _, certificate: certificates.Certificate, timeProvider: clock);
+        connection.Lines.SetDeadline(TimeSpan.FromSeconds(10));
+        clock.Advance(TimeSpan.FromSeconds(8));
+
+        // The client never starts its handshake: it ends at the deadline, 2 s on, not the 30 s handshake timeout.
+        var upgrade = connection.UpgradeToTlsAsync();
+        var due = clock.GetUtcNow() + TimeSpan.FromSeconds(2);
+        await Eventually.TrueAsync(() => clock.HasTimerDueAt(due), "the handshake timer at the deadline");
+        clock.Advance(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAsync<TimeoutException>(() => upgrade.WaitAsync(Wait));
+    }
+
+    [Fact]
     public async Task StartTls_without_a_certificate_is_not_offered_and_throws()
     {
         await using var connection = MailConnection.CreateInMemory(out _);

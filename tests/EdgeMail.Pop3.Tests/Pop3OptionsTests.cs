@@ -12,6 +12,7 @@ public sealed class Pop3OptionsTests
     [InlineData("MaxLineBytes", "Pop3:MaxLineBytes")]
     [InlineData("MaxBadCommands", "Pop3:MaxBadCommands")]
     [InlineData("IdleTimeout", "Pop3:IdleTimeout")]
+    [InlineData("LoginDeadline", "Pop3:LoginDeadline")]
     [InlineData("ExpireDays", "Pop3:ExpireDays")]
     [InlineData("DeleteMode", "Pop3:DeleteMode")]
     public void Invalid_values_name_their_key(string property, string key)
@@ -22,6 +23,7 @@ public sealed class Pop3OptionsTests
             case "MaxLineBytes": options.MaxLineBytes = 100; break;
             case "MaxBadCommands": options.MaxBadCommands = 0; break;
             case "IdleTimeout": options.IdleTimeout = TimeSpan.FromMinutes(1); break; // RFC 1939 §3: at least 10 minutes
+            case "LoginDeadline": options.LoginDeadline = TimeSpan.FromMinutes(9); break; // RFC 1939 §3 again
             case "ExpireDays": options.ExpireDays = -1; break;
             case "DeleteMode": options.DeleteMode = (Pop3DeleteMode)42; break;
         }

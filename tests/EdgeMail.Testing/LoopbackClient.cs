@@ -62,6 +62,18 @@ public sealed class LoopbackClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends <paramref name="text"/> as it is, no CRLF added: a byte at a time, for a dribbling client.</summary>
+    public async Task SendRawAsync(string text)
+    {
+        try
+        {
+            await _stream.WriteAsync(Encoding.UTF8.GetBytes(text));
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     public async Task<string?> ReadLineAsync()
     {
         using var timeout = new CancellationTokenSource(Timeout);

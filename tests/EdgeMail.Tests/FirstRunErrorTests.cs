@@ -24,6 +24,10 @@ public sealed class FirstRunErrorTests : IDisposable
     [InlineData("--Network:Bind=notanip", "edgemail: Network:Bind: 'notanip' is not an IP address")]
     [InlineData("--Tls:CertificatePath=/nonexistent.pem", "edgemail: Tls:KeyPath is required")]
     [InlineData("--Storage:MaxBatchWrites=0", "edgemail: Storage:MaxBatchWrites must be between 1 and 10000 (is 0)")]
+    [InlineData("--Imap:LoginDeadline=00:00:01", "edgemail: Imap:LoginDeadline must be between 00:00:10 and 1.00:00:00 (is 00:00:01)")]
+    [InlineData("--Pop3:LoginDeadline=00:05:00", "edgemail: Pop3:LoginDeadline must be between 00:10:00 and 1.00:00:00 (is 00:05:00)")]
+    [InlineData("--Smtp:AuthDeadline=00:00:00", "edgemail: Smtp:AuthDeadline must be between 00:00:10 and 1.00:00:00 (is 00:00:00)")]
+    [InlineData("--Smtp:SessionDeadline=00:01:00", "edgemail: Smtp:SessionDeadline must be between 00:05:00 and 1.00:00:00 (is 00:01:00)")]
     public async Task A_bad_setting_is_one_line_naming_key_value_and_expectation(string setting, string expected)
     {
         foreach (var verb in new[] { "status", "serve" })

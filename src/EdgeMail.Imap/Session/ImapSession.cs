@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using EdgeMail.Auth.Login;
 using EdgeMail.Imap.Protocol;
@@ -108,6 +109,9 @@ internal sealed class ImapSession
             // An address whose connections were closed for failed logins waits here, before anything is read.
             Logins = await Authenticator.AcceptAsync(_connection.RemoteEndPoint.Address, "IMAP", stopping).ConfigureAwait(false);
 
+            // Before login the whole phase has one deadline, which dribbled bytes cannot extend; LoggedIn clears it.
+            _connection.Lines.SetDeadline(Options.LoginDeadline);
+
             // RFC 9051 §7.1.1: the greeting may carry the capabilities, saving a round trip.
             Writer.Raw("* OK [CAPABILITY ").Raw(CapabilityText).Raw("] EdgeMail IMAP ready\r\n");
             await Writer.FlushAsync(stopping).ConfigureAwait(false);
@@ -130,6 +134,9 @@ internal sealed class ImapSession
                 switch (read.Status)
                 {
                     case ReadStatus.Closed:
+                        return;
+                    case ReadStatus.TimedOut when Account is null && _connection.Lines.DeadlinePassed:
+                        await SayLoginDeadlineByeAsync().ConfigureAwait(false);
                         return;
                     case ReadStatus.TimedOut:
                         // RFC 9051 §5.4 autologout.
@@ -387,8 +394,17 @@ internal sealed class ImapSession
         State = ImapState.Logout;
     }
 
+    // RFC 9051 §7.1.5: BYE, here for the autologout of a client that did not log in within Imap:LoginDeadline.
+    private async Task SayLoginDeadlineByeAsync()
+    {
+        Log.LoginDeadlinePassed(Logger, _connection.Id, Options.LoginDeadline);
+        await SayByeAsync(string.Create(CultureInfo.InvariantCulture, $"autologout: no login within {Options.LoginDeadline}")).ConfigureAwait(false);
+    }
+
     public void LoggedIn(LoginResult login)
     {
+        // The login phase is over: from now on the per-command and idle timeouts apply, as they did before.
+        _connection.Lines.ClearDeadline();
         Account = login.Account;
         State = ImapState.Authenticated;
         Log.LoggedIn(Logger, _connection.Id, login.Account!.Address, _connection.RemoteEndPoint.ToString(), login.AppPassword is null ? string.Empty : $" (app password {login.AppPassword})");
@@ -422,6 +438,13 @@ internal sealed class ImapSession
     public async ValueTask<string?> ReadContinuationLineAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var line = await _connection.Lines.ReadLineAsync(Options.MaxCommandBytes, timeout, cancellationToken).ConfigureAwait(false);
+        if (line.Status == LineReadStatus.TimedOut && Account is null && _connection.Lines.DeadlinePassed)
+        {
+            // Mid-AUTHENTICATE: BYE, and the command ends with the connection (no tagged reply after a BYE).
+            await SayLoginDeadlineByeAsync().ConfigureAwait(false);
+            throw new IOException("no login within Imap:LoginDeadline");
+        }
+
         return line.Status == LineReadStatus.Line ? Encoding.UTF8.GetString(line.Line.Span) : null;
     }
 

@@ -56,6 +56,11 @@ internal static class Sasl
                 Pop3ResponseWriter.WriteChallenge(session.Output, step.Data);
                 await session.Connection.Output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 var line = await session.ReadLineAsync(stopping).ConfigureAwait(false);
+                if (line.Status == LineReadStatus.TimedOut && session.LoginDeadlinePassed)
+                {
+                    return session.EndForLoginDeadline();
+                }
+
                 if (line.Status is LineReadStatus.Closed or LineReadStatus.TimedOut)
                 {
                     session.Closing = true;

@@ -46,6 +46,9 @@ internal static class Pop3Replies
 
     public static readonly Pop3Reply TooManyBadCommands = Pop3Reply.Error("too many bad commands, closing");
 
+    // Pop3:LoginDeadline: RFC 1939 §3 lets an autologout close without a reply; a line says why before the close.
+    public static readonly Pop3Reply LoginDeadline = Pop3Reply.Error("no login in time, closing");
+
     // RFC 1939 §5: a message number that is out of range or marked as deleted.
     public static readonly Pop3Reply NoSuchMessage = Pop3Reply.Error("no such message");
 

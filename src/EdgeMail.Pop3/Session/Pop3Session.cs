@@ -81,6 +81,8 @@ internal sealed class Pop3Session
         Lease = lease;
         PendingUser = null;
         State = Pop3State.Transaction;
+        // The login phase is over: only Pop3:IdleTimeout applies from now on.
+        Connection.Lines.ClearDeadline();
     }
 
     /// <summary>
@@ -99,6 +101,8 @@ internal sealed class Pop3Session
         {
             // An address whose connections were closed for failed logins waits here, before anything is read.
             Logins = await Authenticator.AcceptAsync(Connection.RemoteEndPoint.Address, "POP3", stopping).ConfigureAwait(false);
+            // Before login the whole phase has one deadline, which dribbled bytes cannot extend.
+            Connection.Lines.SetDeadline(Options.LoginDeadline);
             Reply(Pop3Replies.Greeting);
             await Connection.Output.FlushAsync(stopping).ConfigureAwait(false);
             await LoopAsync(stopping).ConfigureAwait(false);
@@ -131,6 +135,9 @@ internal sealed class Pop3Session
                         Log.Dropped(Logger);
                     }
 
+                    return;
+                case LineReadStatus.TimedOut when LoginDeadlinePassed:
+                    await SayGoodbyeAsync(EndForLoginDeadline()).ConfigureAwait(false);
                     return;
                 case LineReadStatus.TimedOut:
                     // RFC 1939 §3: on autologout the server closes without UPDATE and without a response.
@@ -171,6 +178,17 @@ internal sealed class Pop3Session
                 return;
             }
         }
+    }
+
+    /// <summary>A read timed out because Pop3:LoginDeadline passed before a login.</summary>
+    public bool LoginDeadlinePassed => State == Pop3State.Authorization && Connection.Lines.DeadlinePassed;
+
+    /// <summary>Logs the end of the login phase and returns the -ERR to close with; the session ends after it.</summary>
+    public Pop3Reply EndForLoginDeadline()
+    {
+        Log.LoginDeadlinePassed(Logger, Options.LoginDeadline);
+        Closing = true;
+        return Pop3Replies.LoginDeadline;
     }
 
     private async Task ExecuteAsync(ReadOnlyMemory<byte> line, CancellationToken stopping)

@@ -41,7 +41,7 @@ internal static class Data
                     session.Quit = true;
                     return SmtpReply.None;
                 case LineReadStatus.TimedOut:
-                    await session.SayGoodbyeAsync(SmtpReplies.Timeout).ConfigureAwait(false);
+                    await session.SayTimeoutAsync().ConfigureAwait(false);
                     return SmtpReply.None;
                 case LineReadStatus.TooLong:
                     lineTooLong = true;
@@ -106,7 +106,14 @@ internal static class Data
         if (session.State is not (SmtpState.Mail or SmtpState.Rcpt or SmtpState.Chunking) || session.Recipients.Count == 0)
         {
             // Read the chunk to its end and store nothing, then refuse once.
-            if (await session.Connection.Lines.CopyBytesAsync(bdat.Size, null, session.Options.DataBlockTimeout, cancellationToken).ConfigureAwait(false) != CopyStatus.Completed)
+            var skipped = await session.Connection.Lines.CopyBytesAsync(bdat.Size, null, session.Options.DataBlockTimeout, cancellationToken).ConfigureAwait(false);
+            if (skipped == CopyStatus.TimedOut)
+            {
+                await session.SayTimeoutAsync().ConfigureAwait(false);
+                return SmtpReply.None;
+            }
+
+            if (skipped != CopyStatus.Completed)
             {
                 session.Quit = true;
                 return SmtpReply.None;
@@ -127,7 +134,7 @@ internal static class Data
         var status = await session.Connection.Lines.CopyBytesAsync(bdat.Size, fits ? session.Chunks.Stream : null, session.Options.DataBlockTimeout, cancellationToken).ConfigureAwait(false);
         if (status == CopyStatus.TimedOut)
         {
-            await session.SayGoodbyeAsync(SmtpReplies.Timeout).ConfigureAwait(false);
+            await session.SayTimeoutAsync().ConfigureAwait(false);
             return SmtpReply.None;
         }
 

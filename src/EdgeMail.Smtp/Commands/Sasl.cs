@@ -96,6 +96,13 @@ internal static class Sasl
             case LoginOutcome.Success:
                 session.AccountId = result.Account!.Id;
                 session.AccountAddress = result.Account.Address;
+                if (session.RequireAuth)
+                {
+                    // Submission's AUTH phase is over: RFC 5321 §4.5.3.2's per-command timeouts apply from now on.
+                    // On intake the deadline is the whole session's, and AUTH does not change it.
+                    session.Connection.Lines.ClearDeadline();
+                }
+
                 Log.Authenticated(session.Logger, session.Connection.Id, result.Account.Address);
                 return SmtpReplies.AuthSucceeded;
             case LoginOutcome.Malformed:
@@ -135,7 +142,7 @@ internal static class Sasl
             case LineReadStatus.TooLong:
                 throw new ProtocolException(SmtpReplies.LineTooLong);
             case LineReadStatus.TimedOut:
-                await session.SayGoodbyeAsync(SmtpReplies.Timeout).ConfigureAwait(false);
+                await session.SayTimeoutAsync().ConfigureAwait(false);
                 return null;
             default:
                 session.Quit = true;

@@ -18,6 +18,10 @@ internal static class SmtpReplies
     public static readonly SmtpReply ShuttingDown = new(421, "4.3.2", "Service shutting down, closing connection"); // RFC 5321 §3.8
     public static readonly SmtpReply TooManyConnections = new(421, "4.7.0", "Too many connections, try again later");
     public static readonly SmtpReply Timeout = new(421, "4.4.2", "Timeout, closing connection"); // RFC 5321 §4.5.3.2
+
+    // Smtp:AuthDeadline and Smtp:SessionDeadline passed: RFC 5321 §4.5.3.2's 421 4.4.2, in Postfix's words, with the
+    // server's name first as in any 421 (RFC 5321 §3.8).
+    public static SmtpReply DeadlineExceeded(string hostName) => new(421, "4.4.2", $"{hostName} Error: timeout exceeded");
     public static readonly SmtpReply TooManyErrors = new(421, "4.7.0", "Too many errors, closing connection");
     public static readonly SmtpReply LocalError = new(451, "4.3.0", "Local error in processing, try again later");
     public static readonly SmtpReply StorageFull = new(452, "4.3.1", "Insufficient system storage"); // RFC 3463 §3.4

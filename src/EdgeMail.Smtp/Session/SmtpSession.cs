@@ -92,6 +92,10 @@ internal sealed class SmtpSession
             // An address whose connections were closed for failed logins waits here, before anything is read.
             Logins = await Authenticator.AcceptAsync(Connection.RemoteEndPoint.Address, "SMTP", stopping).ConfigureAwait(false);
 
+            // One deadline over the whole phase, which dribbled bytes cannot extend: on submission until AUTH, on
+            // intake the whole session. A successful AUTH on submission clears it (Commands/Sasl.cs).
+            Connection.Lines.SetDeadline(PhaseDeadline);
+
             // RFC 5321 §4.3.1: the greeting; "ESMTP" tells the client extensions are known.
             Write(new SmtpReply(220, "", $"{HostName} ESMTP EdgeMail ready"));
             await FlushAsync(stopping).ConfigureAwait(false);
@@ -113,7 +117,7 @@ internal sealed class SmtpSession
                     case LineReadStatus.Closed:
                         return;
                     case LineReadStatus.TimedOut:
-                        await SayGoodbyeAsync(SmtpReplies.Timeout).ConfigureAwait(false);
+                        await SayTimeoutAsync().ConfigureAwait(false);
                         return;
                     case LineReadStatus.TooLong:
                         Write(SmtpReplies.LineTooLong);
@@ -220,6 +224,24 @@ internal sealed class SmtpSession
             await Chunks.DisposeAsync().ConfigureAwait(false);
             Chunks = null;
         }
+    }
+
+    // Submission (RFC 6409) waits for AUTH; intake has a cap on the whole session.
+    private TimeSpan PhaseDeadline => RequireAuth ? Options.AuthDeadline : Options.SessionDeadline;
+
+    /// <summary>
+    /// A read timed out: 421 4.4.2 (RFC 5321 §4.5.3.2) and the end of the session; in Postfix's words, and logged,
+    /// when it was the phase deadline rather than a command or data block timeout.
+    /// </summary>
+    public Task SayTimeoutAsync()
+    {
+        if (!Connection.Lines.DeadlinePassed)
+        {
+            return SayGoodbyeAsync(SmtpReplies.Timeout);
+        }
+
+        Log.DeadlinePassed(Logger, Connection.Id, RequireAuth ? "Smtp:AuthDeadline" : "Smtp:SessionDeadline", PhaseDeadline);
+        return SayGoodbyeAsync(SmtpReplies.DeadlineExceeded(HostName));
     }
 
     /// <summary>Writes a closing reply, flushes it within 5 s, and ends the session.</summary>
