@@ -37,4 +37,12 @@ public sealed class StoreOptions
     /// <summary>Deepest MIME nesting parsed into the summary; deeper parts are treated as opaque (MimeKit ParserOptions.MaxMimeDepth).</summary>
     [Range(4, 1024)]
     public int MaxMimeDepth { get; set; } = 64;
+
+    /// <summary>
+    /// Free space on the data folder's file system below which the box reports low disk (the status LED's error
+    /// pattern, `status`); 0 turns the check off. Refusing mail on it is a later step; a full disk is already answered
+    /// 452 4.3.1 / NO [OVERQUOTA].
+    /// </summary>
+    [Range(0, 1024L * 1024 * 1024 * 1024)]
+    public long MinFreeBytes { get; set; } = 256L * 1024 * 1024;
 }

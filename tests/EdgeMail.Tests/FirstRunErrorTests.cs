@@ -24,6 +24,7 @@ public sealed class FirstRunErrorTests : IDisposable
     [InlineData("--Network:Bind=notanip", "edgemail: Network:Bind: 'notanip' is not an IP address")]
     [InlineData("--Tls:CertificatePath=/nonexistent.pem", "edgemail: Tls:KeyPath is required")]
     [InlineData("--Storage:MaxBatchWrites=0", "edgemail: Storage:MaxBatchWrites must be between 1 and 10000 (is 0)")]
+    [InlineData("--Storage:MinFreeBytes=-1", "edgemail: Storage:MinFreeBytes must be between 0 and 1099511627776 (is -1)")]
     [InlineData("--Imap:LoginDeadline=00:00:01", "edgemail: Imap:LoginDeadline must be between 00:00:10 and 1.00:00:00 (is 00:00:01)")]
     [InlineData("--Pop3:LoginDeadline=00:05:00", "edgemail: Pop3:LoginDeadline must be between 00:10:00 and 1.00:00:00 (is 00:05:00)")]
     [InlineData("--Smtp:AuthDeadline=00:00:00", "edgemail: Smtp:AuthDeadline must be between 00:00:10 and 1.00:00:00 (is 00:00:00)")]
