@@ -36,8 +36,11 @@ public sealed class QueueRunner : BackgroundService
     private volatile bool _upstreamDown;
     private DateTimeOffset _lastProbe;
 
-    public QueueRunner(MailStore store, RelayOptions options, SmtpOptions smtp, MailDelivery delivery, RelayQueueSignal signal, TimeProvider time, ILogger<QueueRunner> logger)
+    private readonly RelayHealthSignal? _health;
+
+    public QueueRunner(MailStore store, RelayOptions options, SmtpOptions smtp, MailDelivery delivery, RelayQueueSignal signal, TimeProvider time, ILogger<QueueRunner> logger, RelayHealthSignal? health = null)
     {
+        _health = health;
         ArgumentNullException.ThrowIfNull(smtp);
         _store = store;
         _options = options;
@@ -81,6 +84,7 @@ public sealed class QueueRunner : BackgroundService
                 }
 
                 await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+                await PublishHealthAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested && ex is StoreException or IOException or InvalidOperationException or Microsoft.Data.Sqlite.SqliteException)
             {
@@ -112,6 +116,19 @@ public sealed class QueueRunner : BackgroundService
             await Task.WhenAny(wake, sleep).ConfigureAwait(false);
             await cancel.CancelAsync().ConfigureAwait(false);
         }
+    }
+
+    // After each pass: recipients waiting for a retry, and whether the upstream answered at all.
+    private async Task PublishHealthAsync(CancellationToken cancellationToken)
+    {
+        if (_health is null)
+        {
+            return;
+        }
+
+        var queue = await _store.ListQueueAsync(cancellationToken).ConfigureAwait(false);
+        var deferred = queue.Sum(m => m.Recipients.Count(r => r.State == RecipientState.Queued && r.Attempts > 0));
+        _health.Publish(new RelayHealth(deferred, _upstreamDown));
     }
 
     /// <summary>One pass: report and remove finished messages, then attempt every message with a recipient due now.</summary>

@@ -93,6 +93,7 @@ internal static class ServeCommand
         builder.Services.AddSingleton(new LocalDomains(settings.Domains));
         builder.Services.AddSingleton<MailDelivery>();
         builder.Services.AddSingleton<RelayQueueSignal>();
+        builder.Services.AddSingleton<RelayHealthSignal>();
         builder.Services.AddSingleton<RelayPolicy>();
         builder.Services.AddSingleton<MailIntake>();
         builder.Services.AddSingleton<SmtpConnectionHandler>();

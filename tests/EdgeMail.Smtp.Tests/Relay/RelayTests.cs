@@ -97,15 +97,20 @@ public sealed class RelayTests
         await RunnerWaitingAfterAsync(server, 0);
         var before = runner.Passes;
 
+        Assert.Equal(RelayHealth.Healthy, server.Health.Current);
         await SubmitAsync(server, Message("scanner@lan.test", "friend@example.net"), authenticate: false);
         await Eventually.TrueAsync(async () => (await server.Fixture.Store.ListQueueAsync()) is [{ Recipients: [{ Attempts: 1, State: RecipientState.Queued, Unreachable: true }] }], "a failed first attempt");
         await RunnerWaitingAfterAsync(server, before);
+
+        // The box asks for attention (the status LED's slow blink) while the mail waits.
+        Assert.Equal(new RelayHealth(1, UpstreamUnreachable: true), server.Health.Current);
 
         await using var upstream = await Upstream.StartAsync(port);
         await AdvanceAsync(server, time, TimeSpan.FromMinutes(1)); // one probe interval, far less than the hour of backoff
 
         await Eventually.TrueAsync(() => Task.FromResult(upstream.Received().Length == 1), "the upstream to receive it" + server.Fixture.LogText);
         await Eventually.TrueAsync(async () => (await server.Fixture.Store.ListQueueAsync()).Count == 0, "the queue to empty");
+        await Eventually.TrueAsync(() => server.Health.Current == RelayHealth.Healthy, "healthy again once it is sent");
         // Each step returns after a whole pass of the runner, its deliveries included (and aiosmtpd writes the file
         // before it answers 250): a second sending would be upstream by now.
         await AdvanceAsync(server, time, TimeSpan.FromHours(2));

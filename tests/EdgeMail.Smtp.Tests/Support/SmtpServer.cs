@@ -76,9 +76,12 @@ internal sealed class SmtpServer : IAsyncDisposable
         new(store, new LocalDomains([Domain]), new DeliveryOptions { MaxMessageBytes = smtp.MaxMessageBytes, MaxReceivedHeaders = smtp.MaxReceivedHeaders, PostmasterAccount = smtp.PostmasterAccount });
 
     /// <summary>Starts the queue runner as the host would (a hosted service).</summary>
+    /// <summary>What the runner reports after each pass (deferred recipients, upstream unreachable).</summary>
+    public RelayHealthSignal Health { get; } = new();
+
     public async Task<QueueRunner> StartRunnerAsync()
     {
-        Runner = new QueueRunner(Fixture.Store, Relay, Smtp, Delivery(Fixture.Store, Smtp), Signal, Time, Fixture.Logs.CreateLogger<QueueRunner>());
+        Runner = new QueueRunner(Fixture.Store, Relay, Smtp, Delivery(Fixture.Store, Smtp), Signal, Time, Fixture.Logs.CreateLogger<QueueRunner>(), Health);
         await Runner.StartAsync(CancellationToken.None);
         return Runner;
     }
