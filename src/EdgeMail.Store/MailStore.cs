@@ -62,7 +62,7 @@ public sealed partial class MailStore : IAsyncDisposable
                 RemoveLegacySpool();
             }
 
-            _writes = new WriteQueue(_database, _bodies, Changes, options.MaxBatchWrites, logger);
+            _writes = new WriteQueue(_database, _bodies, Changes, options.MaxBatchWrites, logger, Health);
         }
         catch
         {
@@ -85,6 +85,9 @@ public sealed partial class MailStore : IAsyncDisposable
 
     /// <summary>Every committed change, for live sessions and the new-mail LED.</summary>
     public ChangeFeed Changes { get; } = new();
+
+    /// <summary>Whether writes commit; the status LED's error pattern and `status` show a failure.</summary>
+    public StoreHealth Health { get; } = new();
 
     /// <summary>What recovery cleaned up when the store was opened in service mode.</summary>
     public RecoveryReport? Recovery { get; }

@@ -25,8 +25,11 @@ internal sealed partial class WriteQueue : IAsyncDisposable
     private long _batches;
     private long _writes;
 
-    public WriteQueue(Database database, BodyFiles? bodies, ChangeFeed feed, int maxBatch, ILogger logger)
+    private readonly StoreHealth? _health;
+
+    public WriteQueue(Database database, BodyFiles? bodies, ChangeFeed feed, int maxBatch, ILogger logger, StoreHealth? health = null)
     {
+        _health = health;
         _database = database;
         _bodies = bodies;
         _feed = feed;
@@ -161,6 +164,7 @@ internal sealed partial class WriteQueue : IAsyncDisposable
 
         Interlocked.Increment(ref _batches);
         Interlocked.Add(ref _writes, _batch.Count);
+        _health?.Committed();
 
         // 6: complete and publish in commit order; then free what the batch made dead.
         for (var i = 0; i < _batch.Count; i++)
@@ -220,6 +224,7 @@ internal sealed partial class WriteQueue : IAsyncDisposable
                 ? new StoreException(StoreError.StorageFull, "the disk is full", ex)
                 : ex;
         LogBatchFailed(_logger, _batch.Count, ex);
+        _health?.Failed(error is StoreException { Error: StoreError.StorageFull } ? "the disk is full" : "writes fail: " + ex.GetType().Name);
         try
         {
             _bodies?.Rollback(mark, placed);

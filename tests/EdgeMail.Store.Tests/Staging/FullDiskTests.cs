@@ -50,6 +50,58 @@ public sealed class FullDiskTests
         }
     }
 
+    [Fact]
+    public async Task A_write_that_fails_on_a_full_disk_shows_in_the_health_until_a_write_commits_again()
+    {
+        Assert.True(Environment.UserName == "root", "this test needs root (it mounts a small tmpfs to fill)");
+        using var folder = new TempFolder();
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", folder.Path);
+        try
+        {
+            await using var store = MailStore.Open(new StoreOptions { Path = Path.Combine(folder.Path, "data") });
+            var account = await store.CreateAccountAsync("ann@example.org", new ScramCredential([1, 2, 3, 4], 4096, new byte[32], new byte[32]));
+            var inbox = (await store.GetMailboxAsync(account.Id, "INBOX"))!;
+            var changes = new List<string?>();
+            store.Health.Changed += changes.Add;
+            Assert.Null(store.Health.Failure);
+
+            // Everything but a few bytes taken by another file: the next body cannot be appended to the segment.
+            var filler = Path.Combine(folder.Path, "filler");
+            await FillAsync(filler);
+            var message = Encoding.ASCII.GetBytes("Subject: no room\r\n\r\n" + new string('x', 64 * 1024) + "\r\n");
+            var error = await Assert.ThrowsAsync<StoreException>(() => store.AppendAsync(inbox.Id, new AppendRequest(new MemoryStream(message))));
+            Assert.Equal(StoreError.StorageFull, error.Error);
+            Assert.Equal("the disk is full", store.Health.Failure);
+
+            File.Delete(filler);
+            await store.AppendAsync(inbox.Id, new AppendRequest(new MemoryStream(message)));
+            Assert.Null(store.Health.Failure);
+            Assert.Equal(["the disk is full", null], changes);
+        }
+        finally
+        {
+            await RunAsync("umount", folder.Path);
+        }
+    }
+
+    private static async Task FillAsync(string path)
+    {
+        await using var file = File.Create(path);
+        var block = new byte[4096];
+        try
+        {
+            while (true)
+            {
+                await file.WriteAsync(block);
+                await file.FlushAsync();
+            }
+        }
+        catch (IOException)
+        {
+            // Full.
+        }
+    }
+
     private static async Task RunAsync(string program, params string[] args)
     {
         using var process = Process.Start(new ProcessStartInfo(program, args) { RedirectStandardError = true })!;
