@@ -23,7 +23,13 @@ public sealed class DeviceOptions : IValidatableObject
     {
         if (!Enum.IsDefined(Gpio.Driver))
         {
-            yield return Fail($"Device:Gpio:Driver must be Virtual, LibGpiod or SysFs (is {Gpio.Driver}).", "Gpio");
+            yield return Fail($"Device:Gpio:Driver must be Virtual or LibGpiod (is {Gpio.Driver}).", "Gpio");
+        }
+        else if (Gpio.Driver == GpioDriverKind.SysFs)
+        {
+            // System.Device.Gpio's SysFsDriver is not trim-clean under Native AOT (IL2091), and the release allows no
+            // trim warning. The sysfs GPIO interface is deprecated in the kernel anyway; every Pi kernel has the character device.
+            yield return Fail("Device:Gpio:Driver SysFs is not available in this build (its driver is not AOT-clean); use LibGpiod, the kernel's GPIO character device.", "Gpio");
         }
         if (Gpio.Chip is < 0 or > 63)
         {

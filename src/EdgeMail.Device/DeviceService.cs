@@ -1,5 +1,4 @@
 using System.Device.Gpio;
-using System.Device.Gpio.Drivers;
 using EdgeMail.Device.Board;
 using EdgeMail.Device.Gestures;
 using EdgeMail.Device.Gpio;
@@ -56,7 +55,7 @@ public sealed class DeviceService : IHostedService, IDisposable
         _time = time;
         _logger = logger;
         _paths = paths;
-        _createDriver = createDriver ?? CreateDriver;
+        _createDriver = createDriver ?? GpioDrivers.Create;
         _board = new BoardReader(paths);
     }
 
@@ -139,14 +138,6 @@ public sealed class DeviceService : IHostedService, IDisposable
         ButtonGesture.Held => "held",
         ButtonGesture.Released => "released",
         _ => "none",
-    };
-
-    /// <summary>The driver Device:Gpio:Driver names. LibGpiodDriver loads libgpiod (v1 or v2) and opens the chip here, so a missing library or chip fails now.</summary>
-    private static GpioDriver CreateDriver(GpioOptions options) => options.Driver switch
-    {
-        GpioDriverKind.LibGpiod => new LibGpiodDriver(options.Chip),
-        GpioDriverKind.SysFs => new SysFsDriver(),
-        _ => new VirtualGpioDriver(),
     };
 
     /// <summary>Opens the driver, the LEDs and the button; on any failure closes what it opened and records why.</summary>

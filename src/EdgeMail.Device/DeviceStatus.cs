@@ -1,7 +1,7 @@
 namespace EdgeMail.Device;
 
 /// <summary>The device for <c>edgemail status</c> and <c>status --json</c>: plain values, ready for source-generated JSON.</summary>
-/// <param name="Driver">Device:Gpio:Driver (<c>Virtual</c>, <c>LibGpiod</c>, <c>SysFs</c>).</param>
+/// <param name="Driver">Device:Gpio:Driver (<c>Virtual</c> or <c>LibGpiod</c>).</param>
 /// <param name="Available">False when GPIO or a LED could not be opened; mail flows regardless.</param>
 /// <param name="UnavailableReason">Why not, naming the key and what the system said.</param>
 /// <param name="SocTemperatureCelsius">Null where the board does not say.</param>

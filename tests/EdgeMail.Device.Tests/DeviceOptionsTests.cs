@@ -24,6 +24,7 @@ public sealed class DeviceOptionsTests
 
     [Theory]
     [InlineData("Device:Gpio:Driver")]
+    [InlineData("Device:Gpio:Driver SysFs is not available")]
     [InlineData("Device:Gpio:Chip")]
     [InlineData("Device:MailLed:Pin")]
     [InlineData("Device:StatusLed:LedClass")]
@@ -40,6 +41,7 @@ public sealed class DeviceOptionsTests
         switch (key)
         {
             case "Device:Gpio:Driver": options.Gpio.Driver = (GpioDriverKind)7; break;
+            case "Device:Gpio:Driver SysFs is not available": options.Gpio.Driver = GpioDriverKind.SysFs; break;
             case "Device:Gpio:Chip": options.Gpio.Chip = -1; break;
             case "Device:MailLed:Pin": options.MailLed.Pin = -3; break;
             case "Device:StatusLed:LedClass": options.StatusLed.LedClass = "../../../etc"; break;

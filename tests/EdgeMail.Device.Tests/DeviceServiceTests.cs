@@ -247,6 +247,23 @@ public sealed class DeviceServiceTests : IDisposable
     }
 
     [Fact]
+    public void The_real_LibGpiod_driver_on_a_machine_without_gpio_starts_unavailable_without_throwing()
+    {
+        var options = Wired();
+        options.Gpio.Driver = GpioDriverKind.LibGpiod;
+
+        var device = Start(options);
+
+        var status = device.GetStatus();
+        if (!File.Exists("/dev/gpiochip0"))
+        {
+            Assert.False(status.Available);
+            Assert.StartsWith("Device:Gpio:Driver LibGpiod, chip 0: ", status.UnavailableReason, StringComparison.Ordinal);
+        }
+        Assert.Equal("on", status.StatusLed.Pattern);
+    }
+
+    [Fact]
     public void A_led_class_device_is_driven_through_its_files()
     {
         var led = Path.Combine(_root.Path, "sys/class/leds/ACT");
