@@ -62,14 +62,37 @@ internal static class StatusCommand
                 Console.WriteLine($"  {l.Protocol,-12} {endpoint,-22} {(l.Tls == "implicit" ? "implicit TLS" : "STARTTLS")}");
             }
 
+            PrintDevice(report.Device);
             return;
         }
+
+        Console.WriteLine("device:          shown while the service runs");
 
         // Nothing listens while no service runs: these are the ports serve would take.
         Console.WriteLine($"listening on:    nothing (the service is not running); serve would listen on {report.Bind}:");
         foreach (var (name, port) in report.Ports)
         {
             Console.WriteLine($"  {name,-12} {(port == 0 ? "off" : port.ToString(CultureInfo.InvariantCulture))}");
+        }
+    }
+
+    private static void PrintDevice(EdgeMail.Device.DeviceStatus? device)
+    {
+        if (device is null)
+        {
+            return;
+        }
+
+        Console.WriteLine(device.Available
+            ? $"device:          {device.Driver} driver{(device.BoardModel is { } model ? ", " + model : "")}"
+            : $"device:          unavailable ({device.UnavailableReason}); mail flows regardless");
+        Console.WriteLine($"  mail LED       {device.MailLed.Pattern} ({device.MailLed.Output})");
+        Console.WriteLine($"  status LED     {device.StatusLed.Pattern} ({device.StatusLed.Output}){(device.Attention.Count > 0 ? ": " + string.Join(", ", device.Attention) : "")}");
+        Console.WriteLine($"  button         {device.Button.LastEvent}{(device.Button.LastEventAt is { } at ? " at " + at.ToString("u", CultureInfo.InvariantCulture) : "")} ({device.Button.Input})");
+        if (device.SocTemperatureCelsius is { } celsius)
+        {
+            var throttling = device.Throttling is { Count: > 0 } flags ? ", " + string.Join(", ", flags) : "";
+            Console.WriteLine($"  SoC            {celsius.ToString("F1", CultureInfo.InvariantCulture)} °C{throttling}");
         }
     }
 }

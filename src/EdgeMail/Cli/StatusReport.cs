@@ -41,6 +41,9 @@ internal sealed class StatusReport
     public bool OutboundPossible { get; set; }
 
     /// <summary>The parts that come from the configuration and the data folder, without the store's counts.</summary>
+    /// <summary>The LEDs, the button and the board, from the running service (null when it is not running).</summary>
+    public EdgeMail.Device.DeviceStatus? Device { get; set; }
+
     public static StatusReport FromSettings(EdgeMailSettings settings, string dataPath) => new()
     {
         DataPath = dataPath,

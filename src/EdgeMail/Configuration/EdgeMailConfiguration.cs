@@ -4,6 +4,7 @@ using EdgeMail.Pop3;
 using EdgeMail.Smtp;
 using EdgeMail.Smtp.Relay;
 using EdgeMail.Auth;
+using EdgeMail.Device;
 using EdgeMail.Control;
 using EdgeMail.Net;
 using EdgeMail.Store;
@@ -93,7 +94,7 @@ internal static class EdgeMailConfiguration
     private static readonly string[] KnownSections =
     [
         StoreOptions.SectionName, "Network", "Tls", AuthOptions.SectionName, "Imap", "Pop3", SmtpOptions.SectionName,
-        RelayOptions.SectionName, "Web", "Memory", ControlOptions.SectionName, "Domains", "Logging",
+        RelayOptions.SectionName, "Web", "Memory", ControlOptions.SectionName, DeviceOptions.SectionName, "Domains", "Logging",
     ];
 
     public static EdgeMailSettings Bind(IConfigurationRoot configuration)
@@ -111,6 +112,11 @@ internal static class EdgeMailConfiguration
         if (configuration.GetSection("Relay:AllowedDomains").Value is { } allowed)
         {
             settings.Relay.AllowedDomains = allowed.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        }
+
+        if (configuration.GetSection("Device:MailLed:Accounts").Value is { } watched)
+        {
+            settings.Device.MailLed.Accounts = watched.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
 
         Validate(settings, configuration);
@@ -155,6 +161,7 @@ internal static class EdgeMailConfiguration
             Web = Section(configuration, "Web", c => c.Get<WebOptions>(Strict)),
             Memory = Section(configuration, "Memory", c => c.Get<EdgeMail.Hosting.MemoryOptions>(Strict)),
             Control = Section(configuration, ControlOptions.SectionName, c => c.Get<ControlOptions>(Strict)),
+            Device = Section(configuration, DeviceOptions.SectionName, c => c.Get<DeviceOptions>(Strict)),
         };
 
     /// <summary>Binds one section; an unknown key fails with a line that names it.</summary>
@@ -225,6 +232,7 @@ internal static class EdgeMailConfiguration
         Check("Memory", EdgeMail.Hosting.MemoryOptions.FirstProblem(s.Memory));
         Check(ControlOptions.SectionName, ControlOptions.FirstProblem(s.Control));
         Check(StoreOptions.SectionName, First(new StoreOptionsValidator().Validate(null, s.Storage)));
+        Check(DeviceOptions.SectionName, First(new DeviceOptionsValidator().Validate(null, s.Device)));
 
         try
         {

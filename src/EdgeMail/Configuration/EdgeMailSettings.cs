@@ -4,6 +4,7 @@ using EdgeMail.Smtp;
 using EdgeMail.Smtp.Relay;
 using EdgeMail.Auth;
 using EdgeMail.Control;
+using EdgeMail.Device;
 using EdgeMail.Net;
 using EdgeMail.Store;
 
@@ -33,6 +34,8 @@ internal sealed class EdgeMailSettings
     public EdgeMail.Hosting.MemoryOptions Memory { get; set; } = new();
 
     public ControlOptions Control { get; set; } = new();
+
+    public DeviceOptions Device { get; set; } = new();
 
     /// <summary>Local mail domains: recipients here are delivered locally.</summary>
     public string[] Domains { get; set; } = ["edgemail.local"];

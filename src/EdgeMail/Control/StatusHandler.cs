@@ -33,6 +33,7 @@ internal sealed class StatusHandler(MailStore store, EdgeMailSettings settings, 
             }
         }
 
+        report.Device = services.GetService<EdgeMail.Device.DeviceService>()?.GetStatus();
         return new ControlResponse { Status = report };
     }
 }

@@ -12,6 +12,8 @@ using EdgeMail.Auth.Login;
 using EdgeMail.Auth.Throttling;
 using EdgeMail.Configuration;
 using EdgeMail.Control;
+using EdgeMail.Device;
+using EdgeMail.Signals;
 using EdgeMail.Net;
 using EdgeMail.Store;
 using Microsoft.Extensions.Configuration;
@@ -98,6 +100,11 @@ internal static class ServeCommand
         builder.Services.AddSingleton<MailIntake>();
         builder.Services.AddSingleton<SmtpConnectionHandler>();
         builder.Services.AddHostedService<QueueRunner>();
+
+        // The box's face: LEDs and button (EdgeMail.Device), fed from the store, the relay queue and the disk.
+        builder.Services.AddDevice(settings.Device);
+        builder.Services.AddSingleton(new DiskSpace(store.DataPath, settings.Storage.MinFreeBytes));
+        builder.Services.AddHostedService<DeviceFeed>();
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(settings.Control);
         builder.Services.AddSingleton<IControlHandler, StatusHandler>();

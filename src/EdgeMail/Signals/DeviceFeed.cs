@@ -1,0 +1,95 @@
+using EdgeMail.Device;
+using EdgeMail.Smtp.Relay;
+using EdgeMail.Store;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeMail.Signals;
+
+/// <summary>
+/// Feeds the device layer from the rest of the box, which it knows nothing of: the watched INBOXes' unseen counts and
+/// arrivals (<see cref="InboxWatcher"/>), the account count (first boot), the store's write health, free disk against
+/// Storage:MinFreeBytes, and the relay queue's health. The disk is checked at start, whenever the store's health
+/// changes, and every <see cref="DiskCheckInterval"/>: a timer of minutes, so the idle box wakes rarely.
+/// </summary>
+internal sealed class DeviceFeed : BackgroundService, IInboxSignals
+{
+    public static readonly TimeSpan DiskCheckInterval = TimeSpan.FromMinutes(5);
+
+    private readonly MailStore _store;
+    private readonly DeviceSignals _device;
+    private readonly RelayHealthSignal _relay;
+    private readonly DiskSpace _disk;
+    private readonly IReadOnlyList<string> _watched;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DeviceFeed> _logger;
+
+    private int _diskLow;
+
+    public DeviceFeed(MailStore store, DeviceSignals device, RelayHealthSignal relay, DiskSpace disk, IOptions<DeviceOptions> options, TimeProvider time, ILogger<DeviceFeed> logger)
+    {
+        _store = store;
+        _device = device;
+        _relay = relay;
+        _disk = disk;
+        _watched = options.Value.MailLed.Accounts;
+        _time = time;
+        _logger = logger;
+    }
+
+    public void Unseen(string account, long count) => _device.SetUnseen(account, (int)Math.Min(count, int.MaxValue));
+
+    public void Delivered(string account) => _device.Delivered(account);
+
+    public void Accounts(int count) => _device.SetNoAccountYet(count == 0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        _store.Health.Changed += OnStoreHealth;
+        _relay.Changed += OnRelayHealth;
+        OnStoreHealth(_store.Health.Failure);
+        OnRelayHealth(_relay.Current);
+        using var diskTimer = _time.CreateTimer(static state => ((DeviceFeed)state!).CheckDisk(), this, TimeSpan.Zero, DiskCheckInterval);
+        try
+        {
+            await new InboxWatcher(_store, _watched, this, _logger).RunAsync(stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _store.Health.Changed -= OnStoreHealth;
+            _relay.Changed -= OnRelayHealth;
+        }
+    }
+
+    private void OnStoreHealth(string? failure)
+    {
+        _device.SetStoreFailure(failure);
+        CheckDisk();
+    }
+
+    private void OnRelayHealth(RelayHealth health)
+    {
+        _device.SetAttention(AttentionReasons.RelayDeferred, health.Deferred > 0);
+        _device.SetAttention(AttentionReasons.UpstreamUnreachable, health.UpstreamUnreachable);
+    }
+
+    private void CheckDisk()
+    {
+        var free = _disk.FreeBytes();
+        var low = _disk.IsLow(free);
+
+        // Logged when it changes, not at every check.
+        var was = Interlocked.Exchange(ref _diskLow, low ? 1 : 0);
+        if (low && was != 1)
+        {
+            Log.DiskLow(_logger, free ?? 0);
+        }
+        else if (!low && was == 1)
+        {
+            Log.DiskSpaceBack(_logger, free ?? 0);
+        }
+
+        _device.SetDiskLow(low);
+    }
+}
