@@ -4,6 +4,7 @@ using EdgeMail.Pop3;
 using EdgeMail.Smtp;
 using EdgeMail.Smtp.Relay;
 using EdgeMail.Auth;
+using EdgeMail.Auth.Pairing;
 using EdgeMail.Control;
 using EdgeMail.Net;
 using EdgeMail.Store;
@@ -93,7 +94,7 @@ internal static class EdgeMailConfiguration
     private static readonly string[] KnownSections =
     [
         StoreOptions.SectionName, "Network", "Tls", AuthOptions.SectionName, "Imap", "Pop3", SmtpOptions.SectionName,
-        RelayOptions.SectionName, "Web", "Memory", ControlOptions.SectionName, "Domains", "Logging",
+        RelayOptions.SectionName, "Web", "Memory", ControlOptions.SectionName, "Domains", "Logging", "Device",
     ];
 
     public static EdgeMailSettings Bind(IConfigurationRoot configuration)
@@ -155,6 +156,9 @@ internal static class EdgeMailConfiguration
             Web = Section(configuration, "Web", c => c.Get<WebOptions>(Strict)),
             Memory = Section(configuration, "Memory", c => c.Get<EdgeMail.Hosting.MemoryOptions>(Strict)),
             Control = Section(configuration, ControlOptions.SectionName, c => c.Get<ControlOptions>(Strict)),
+
+            // Only Device:Pairing is bound here; Device's other keys (GPIO, LEDs, button) are the device layer's options.
+            Pairing = Section(configuration, PairingOptions.SectionName, c => c.Get<PairingOptions>(Strict)),
         };
 
     /// <summary>Binds one section; an unknown key fails with a line that names it.</summary>
@@ -224,6 +228,7 @@ internal static class EdgeMailConfiguration
         Check(RelayOptions.SectionName, RelayOptionsValidator.FirstProblem(s.Relay));
         Check("Memory", EdgeMail.Hosting.MemoryOptions.FirstProblem(s.Memory));
         Check(ControlOptions.SectionName, ControlOptions.FirstProblem(s.Control));
+        Check(PairingOptions.SectionName, PairingOptions.FirstProblem(s.Pairing));
         Check(StoreOptions.SectionName, First(new StoreOptionsValidator().Validate(null, s.Storage)));
 
         try

@@ -3,6 +3,7 @@ using EdgeMail.Pop3;
 using EdgeMail.Smtp;
 using EdgeMail.Smtp.Relay;
 using EdgeMail.Auth;
+using EdgeMail.Auth.Pairing;
 using EdgeMail.Control;
 using EdgeMail.Net;
 using EdgeMail.Store;
@@ -33,6 +34,9 @@ internal sealed class EdgeMailSettings
     public EdgeMail.Hosting.MemoryOptions Memory { get; set; } = new();
 
     public ControlOptions Control { get; set; } = new();
+
+    /// <summary><c>Device:Pairing</c>; the rest of <c>Device</c> belongs to the device layer.</summary>
+    public PairingOptions Pairing { get; set; } = new();
 
     /// <summary>Local mail domains: recipients here are delivered locally.</summary>
     public string[] Domains { get; set; } = ["edgemail.local"];
