@@ -111,6 +111,17 @@ public sealed class DeviceTests : IAsyncLifetime
         Assert.False(json.RootElement.GetProperty("pairing").GetProperty("open").GetBoolean());
     }
 
+    [Theory]
+    [InlineData("--Device:Pairing:Window=00:00:01", "edgemail: Device:Pairing:Window must be between 00:00:10 and 01:00:00 (is 00:00:01)")]
+    [InlineData("--Device:Pairing:Window=abc", "edgemail: Device:Pairing:Window: 'abc' is not a duration")]
+    [InlineData("--Device:Pairing:Windw=00:01:00", "edgemail: Device:Pairing: unknown setting Device:Pairing:Windw")]
+    public async Task A_bad_pairing_window_setting_is_one_line_naming_the_key(string setting, string says)
+    {
+        var result = await RunAsync("status", setting);
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith(says, result.Stderr.Trim(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Pair_opens_and_closes_the_running_services_window_and_status_shows_it()
     {
