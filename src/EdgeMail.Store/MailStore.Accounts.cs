@@ -18,7 +18,18 @@ public sealed partial class MailStore
         ("Archive", SpecialUse.Archive),
     ];
 
-    public Task<Account> CreateAccountAsync(string address, ScramCredential password, CancellationToken cancellationToken = default)
+    /// <summary>Creates an account with its default mailboxes; the first account of the box is its admin.</summary>
+    public async Task<Account> CreateAccountAsync(string address, ScramCredential password, CancellationToken cancellationToken = default) =>
+        (await CreateAccountCoreAsync(address, password, onlyIfFirst: false).ConfigureAwait(false))!;
+
+    /// <summary>
+    /// Creates the box's first account, its admin, in the same transaction as the check that there is none yet (so two
+    /// pairing requests at once cannot both make one); null when the box already has an account.
+    /// </summary>
+    public Task<Account?> CreateFirstAccountAsync(string address, ScramCredential password, CancellationToken cancellationToken = default) =>
+        CreateAccountCoreAsync(address, password, onlyIfFirst: true);
+
+    private Task<Account?> CreateAccountCoreAsync(string address, ScramCredential password, bool onlyIfFirst)
     {
         if (!AddressRules.IsValid(address, out var error))
         {
@@ -26,15 +37,22 @@ public sealed partial class MailStore
         }
 
         var normalized = AddressRules.Normalize(address);
-        return _writes.Enqueue(new WriteOp<Account>((tx, _) =>
+        return _writes.Enqueue(new WriteOp<Account?>((tx, _) =>
         {
+            var any = tx.Command("SELECT EXISTS(SELECT 1 FROM accounts)").ExecuteScalar() is long and not 0;
+            if (any && onlyIfFirst)
+            {
+                return null;
+            }
+
             var now = NowUnixMs();
             var insert = tx.Command("""
-                INSERT INTO accounts(address, created, salt, iterations, stored_key, server_key)
-                VALUES($a, $c, $s, $i, $sk, $vk) ON CONFLICT(address) DO NOTHING RETURNING id
+                INSERT INTO accounts(address, created, salt, iterations, stored_key, server_key, admin)
+                VALUES($a, $c, $s, $i, $sk, $vk, $admin) ON CONFLICT(address) DO NOTHING RETURNING id
                 """);
             insert.Parameters.AddWithValue("$a", normalized);
             insert.Parameters.AddWithValue("$c", now);
+            insert.Parameters.AddWithValue("$admin", any ? 0 : 1);
             AddSecret(insert, password);
             var id = insert.ExecuteScalar() is long value ? value : throw new StoreException(StoreError.AlreadyExists, $"the account {normalized} already exists");
             foreach (var (name, use) in DefaultMailboxes)
@@ -42,7 +60,7 @@ public sealed partial class MailStore
                 InsertMailbox(tx, id, name, use, subscribed: true);
             }
 
-            return new Account(id, normalized, DateTimeOffset.FromUnixTimeMilliseconds(now));
+            return new Account(id, normalized, DateTimeOffset.FromUnixTimeMilliseconds(now), IsAdmin: !any);
         }));
     }
 
@@ -50,7 +68,7 @@ public sealed partial class MailStore
     {
         await using var connection = OpenReader();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, address, created FROM accounts WHERE address = $a";
+        command.CommandText = "SELECT id, address, created, admin FROM accounts WHERE address = $a";
         command.Parameters.AddWithValue("$a", AddressRules.Normalize(address));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadAccount(reader) : null;
@@ -60,7 +78,7 @@ public sealed partial class MailStore
     {
         await using var connection = OpenReader();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, address, created FROM accounts ORDER BY address";
+        command.CommandText = "SELECT id, address, created, admin FROM accounts ORDER BY address";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<Account>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -118,8 +136,8 @@ public sealed partial class MailStore
         await using var connection = OpenReader();
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT id, address, created, salt, iterations, stored_key, server_key FROM accounts WHERE address = $a;
-            SELECT p.id, p.name, p.salt, p.iterations, p.stored_key, p.server_key, p.last_used FROM app_passwords p JOIN accounts a ON a.id = p.account_id WHERE a.address = $a ORDER BY p.id;
+            SELECT id, address, created, admin, salt, iterations, stored_key, server_key FROM accounts WHERE address = $a;
+            SELECT p.id, p.name, p.salt, p.iterations, p.stored_key, p.server_key, p.last_used, p.last_from FROM app_passwords p JOIN accounts a ON a.id = p.account_id WHERE a.address = $a ORDER BY p.id;
             """;
         command.Parameters.AddWithValue("$a", AddressRules.Normalize(address));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -129,13 +147,13 @@ public sealed partial class MailStore
         }
 
         var account = ReadAccount(reader);
-        var secret = ReadSecret(reader, 3);
+        var secret = ReadSecret(reader, 4);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
         var apps = new List<AppPasswordCredential>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var lastUsed = reader.IsDBNull(6) ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6));
-            apps.Add(new AppPasswordCredential(reader.GetInt64(0), reader.GetString(1), ReadSecret(reader, 2), lastUsed));
+            apps.Add(new AppPasswordCredential(reader.GetInt64(0), reader.GetString(1), ReadSecret(reader, 2), lastUsed, reader.IsDBNull(7) ? null : reader.GetString(7)));
         }
 
         return new AccountCredentials(account, secret, apps);
@@ -168,7 +186,7 @@ public sealed partial class MailStore
     {
         await using var connection = OpenReader();
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, account_id, name, created, last_used FROM app_passwords WHERE account_id = $id ORDER BY name";
+        command.CommandText = "SELECT id, account_id, name, created, last_used, last_from FROM app_passwords WHERE account_id = $id ORDER BY name";
         command.Parameters.AddWithValue("$id", accountId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var list = new List<AppPassword>();
@@ -179,36 +197,50 @@ public sealed partial class MailStore
                 reader.GetInt64(1),
                 reader.GetString(2),
                 DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)),
-                reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4))));
+                reader.IsDBNull(4) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
         }
 
         return list;
     }
 
-    public Task<bool> RevokeAppPasswordAsync(long accountId, string name, CancellationToken cancellationToken = default) =>
-        _writes.Enqueue(new WriteOp<bool>((tx, _) =>
+    /// <summary>Deletes an app password; its id (for ending the sessions it opened), or null if there was none of that name.</summary>
+    public Task<long?> RevokeAppPasswordAsync(long accountId, string name, CancellationToken cancellationToken = default) =>
+        _writes.Enqueue(new WriteOp<long?>((tx, _) =>
         {
-            var delete = tx.Command("DELETE FROM app_passwords WHERE account_id = $id AND name = $n");
+            var delete = tx.Command("DELETE FROM app_passwords WHERE account_id = $id AND name = $n RETURNING id");
             delete.Parameters.AddWithValue("$id", accountId);
             delete.Parameters.AddWithValue("$n", name);
-            return delete.ExecuteNonQuery() == 1;
+            return delete.ExecuteScalar() is long id ? id : null;
         }));
 
+    /// <summary>Whether the app password still exists (a login checks it again after taking its revocation token).</summary>
+    public async Task<bool> AppPasswordExistsAsync(long appPasswordId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT EXISTS(SELECT 1 FROM app_passwords WHERE id = $id)";
+        command.Parameters.AddWithValue("$id", appPasswordId);
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long and not 0;
+    }
+
     /// <summary>
-    /// Records that an app password was used (shown when listing devices). Logins call it at most once an hour per
-    /// app password (Auth's Authenticator), so a phone that polls every few minutes does not cost a write each time.
+    /// Records that an app password was used, and from where (shown when listing devices). Logins call it at most once
+    /// an hour per app password (Auth's Authenticator), so a phone that polls every few minutes does not cost a write
+    /// each time; a login from another address than the one recorded writes at once.
     /// </summary>
-    public Task TouchAppPasswordAsync(long appPasswordId, CancellationToken cancellationToken = default) =>
+    public Task TouchAppPasswordAsync(long appPasswordId, string? from = null, CancellationToken cancellationToken = default) =>
         _writes.Enqueue(new WriteOp<bool>((tx, _) =>
         {
-            var update = tx.Command("UPDATE app_passwords SET last_used = $t WHERE id = $id");
+            var update = tx.Command("UPDATE app_passwords SET last_used = $t, last_from = $f WHERE id = $id");
             update.Parameters.AddWithValue("$id", appPasswordId);
             update.Parameters.AddWithValue("$t", NowUnixMs());
+            update.Parameters.AddWithValue("$f", (object?)from ?? DBNull.Value);
             return update.ExecuteNonQuery() == 1;
         }));
 
     private static Account ReadAccount(SqliteDataReader reader) =>
-        new(reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+        new(reader.GetInt64(0), reader.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)), reader.GetInt64(3) != 0);
 
     private static ScramCredential ReadSecret(SqliteDataReader reader, int first) =>
         new((byte[])reader.GetValue(first), reader.GetInt32(first + 1), (byte[])reader.GetValue(first + 2), (byte[])reader.GetValue(first + 3));

@@ -94,9 +94,76 @@ public sealed class AccountTests
         var duplicate = await Assert.ThrowsAsync<StoreException>(() => h.Store.AddAppPasswordAsync(h.AccountId, "phone", Secret(30)));
         Assert.Equal(StoreError.AlreadyExists, duplicate.Error);
 
-        Assert.True(await h.Store.RevokeAppPasswordAsync(h.AccountId, "phone"));
-        Assert.False(await h.Store.RevokeAppPasswordAsync(h.AccountId, "phone"));
+        Assert.True(await h.Store.AppPasswordExistsAsync(phone.Id));
+        Assert.Equal(phone.Id, await h.Store.RevokeAppPasswordAsync(h.AccountId, "phone"));
+        Assert.Null(await h.Store.RevokeAppPasswordAsync(h.AccountId, "phone"));
+        Assert.False(await h.Store.AppPasswordExistsAsync(phone.Id));
         Assert.Equal(["laptop"], (await h.Store.ListAppPasswordsAsync(h.AccountId)).Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Touching_an_app_password_records_when_and_from_where()
+    {
+        var time = new ManualTimeProvider();
+        await using var h = await StoreHarness.CreateAsync(time: time);
+        var phone = await h.Store.AddAppPasswordAsync(h.AccountId, "phone", Secret(10));
+        Assert.Null(phone.LastUsedFrom);
+
+        time.Advance(TimeSpan.FromMinutes(5));
+        await h.Store.TouchAppPasswordAsync(phone.Id, "192.0.2.7");
+
+        var listed = Assert.Single(await h.Store.ListAppPasswordsAsync(h.AccountId));
+        Assert.Equal(time.GetUtcNow(), listed.LastUsed);
+        Assert.Equal("192.0.2.7", listed.LastUsedFrom);
+        var credential = Assert.Single((await h.Store.GetCredentialsAsync("alice@example.org"))!.AppPasswords);
+        Assert.Equal("192.0.2.7", credential.LastUsedFrom);
+    }
+
+    [Fact]
+    public async Task The_first_account_is_the_admin_and_CreateFirstAccount_makes_no_second_one()
+    {
+        await using var h = await StoreHarness.CreateAsync();
+        Assert.True((await h.Store.FindAccountAsync("alice@example.org"))!.IsAdmin);
+        var bob = await h.Store.CreateAccountAsync("bob@example.org", Secret(3));
+        Assert.False(bob.IsAdmin);
+        Assert.False((await h.Store.FindAccountAsync("bob@example.org"))!.IsAdmin);
+
+        Assert.Null(await h.Store.CreateFirstAccountAsync("carol@example.org", Secret(4)));
+        Assert.Null(await h.Store.FindAccountAsync("carol@example.org"));
+    }
+
+    [Fact]
+    public async Task CreateFirstAccount_on_an_empty_store_makes_the_admin()
+    {
+        await using var h = await StoreHarness.CreateAsync();
+        Assert.True(await h.Store.DeleteAccountAsync("alice@example.org"));
+
+        var first = await h.Store.CreateFirstAccountAsync("Carol@example.org", Secret(4));
+        Assert.NotNull(first);
+        Assert.True(first.IsAdmin);
+        Assert.Equal("carol@example.org", first.Address);
+        Assert.True(Assert.Single(await h.Store.ListAccountsAsync()).IsAdmin);
+        Assert.NotNull(await h.Store.GetMailboxAsync(first.Id, "INBOX"));
+    }
+
+    [Fact]
+    public async Task A_data_folder_of_schema_3_makes_its_oldest_account_the_admin()
+    {
+        await using var h = await StoreHarness.CreateAsync();
+        var bob = await h.Store.CreateAccountAsync("bob@example.org", Secret(3));
+        await h.Store.AddAppPasswordAsync(bob.Id, "phone", Secret(10));
+        await h.CloseAsync();
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={System.IO.Path.Combine(h.Path, "edgemail.db")};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "ALTER TABLE accounts DROP COLUMN admin; ALTER TABLE app_passwords DROP COLUMN last_from; UPDATE meta SET value = '3' WHERE key = 'schema';";
+            command.ExecuteNonQuery();
+        }
+
+        await h.ReopenAsync();
+        Assert.Equal([("alice@example.org", true), ("bob@example.org", false)], (await h.Store.ListAccountsAsync()).Select(a => (a.Address, a.IsAdmin)));
+        Assert.Null(Assert.Single(await h.Store.ListAppPasswordsAsync(bob.Id)).LastUsedFrom);
     }
 
     [Theory]

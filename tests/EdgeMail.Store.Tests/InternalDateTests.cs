@@ -38,7 +38,7 @@ public sealed class InternalDateTests
             // What a data folder written before the column existed looks like.
             connection.Open();
             using var command = connection.CreateCommand();
-            command.CommandText = "ALTER TABLE messages DROP COLUMN internal_offset; ALTER TABLE mailboxes DROP COLUMN recent_uid; UPDATE meta SET value = '1' WHERE key = 'schema';";
+            command.CommandText = "ALTER TABLE messages DROP COLUMN internal_offset; ALTER TABLE mailboxes DROP COLUMN recent_uid; ALTER TABLE accounts DROP COLUMN admin; ALTER TABLE app_passwords DROP COLUMN last_from; UPDATE meta SET value = '1' WHERE key = 'schema';";
             command.ExecuteNonQuery();
         }
 

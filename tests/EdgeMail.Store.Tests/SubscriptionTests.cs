@@ -55,6 +55,8 @@ public sealed class SubscriptionTests
             command.CommandText = """
                 DELETE FROM subscriptions;
                 ALTER TABLE mailboxes DROP COLUMN recent_uid;
+                ALTER TABLE accounts DROP COLUMN admin;
+                ALTER TABLE app_passwords DROP COLUMN last_from;
                 UPDATE mailboxes SET subscribed = (name IN ('INBOX', 'Kept'));
                 UPDATE meta SET value = '2' WHERE key = 'schema';
                 """;

@@ -27,6 +27,7 @@ public sealed class Authenticator : IDisposable
     private readonly CredentialLookup _lookup;
     private readonly int _maxFailuresPerConnection;
     private readonly FailedLoginLog _failures;
+    private readonly AppPasswordSessions _sessions = new();
 
     public Authenticator(MailStore store, LoginThrottle throttle, AuthOptions options, TimeProvider time, ILogger<Authenticator>? logger = null)
     {
@@ -121,15 +122,32 @@ public sealed class Authenticator : IDisposable
             await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
         }
 
-        if (success)
+        if (success && final.AppPassword is { } app)
+        {
+            // The token first, then the check that the app password is still there: a revocation deletes the row
+            // first and then cancels the token, so a login that raced it either finds the row gone or holds a token
+            // that the revocation cancels.
+            var revoked = _sessions.TokenFor(app.Id);
+            if (!await _store.AppPasswordExistsAsync(app.Id, cancellationToken).ConfigureAwait(false))
+            {
+                success = false;
+            }
+            else
+            {
+                _throttle.RecordSuccess(client.Remote, userName!);
+                var from = RemoteText(client.Remote);
+                if (app.LastUsed is not { } last || now - last >= TouchInterval || app.LastUsedFrom != from)
+                {
+                    await _store.TouchAppPasswordAsync(app.Id, from, cancellationToken).ConfigureAwait(false);
+                }
+
+                return new LoginResult(LoginOutcome.Success, final.Account, app.Name, Revoked: revoked);
+            }
+        }
+        else if (success)
         {
             _throttle.RecordSuccess(client.Remote, userName!);
-            if (final.AppPassword is { } app && (app.LastUsed is not { } last || now - last >= TouchInterval))
-            {
-                await _store.TouchAppPasswordAsync(app.Id, cancellationToken).ConfigureAwait(false);
-            }
-
-            return new LoginResult(LoginOutcome.Success, final.Account, final.AppPassword?.Name);
+            return new LoginResult(LoginOutcome.Success, final.Account);
         }
 
         var outcome = final.Malformed ? LoginOutcome.Malformed : LoginOutcome.Failed;
@@ -152,6 +170,24 @@ public sealed class Authenticator : IDisposable
 
         return new LoginResult(outcome, Disconnect: disconnect);
     }
+
+    /// <summary>
+    /// Revokes an app password: deletes it, so that no login accepts it any more, then ends the sessions it opened on
+    /// this service. False if the account had no app password of that name.
+    /// </summary>
+    public async Task<bool> RevokeAppPasswordAsync(long accountId, string name, CancellationToken cancellationToken)
+    {
+        if (await _store.RevokeAppPasswordAsync(accountId, name, cancellationToken).ConfigureAwait(false) is not { } id)
+        {
+            return false;
+        }
+
+        _sessions.End(id);
+        return true;
+    }
+
+    /// <summary>An address as the device list shows it: IPv4 clients as a.b.c.d even on a dual-stack socket.</summary>
+    internal static string RemoteText(IPAddress remote) => (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString();
 
     public void Dispose() => _failures.Dispose();
 }

@@ -37,6 +37,19 @@ public static class ScramSecret
         return new ScramCredential(salt, iterations, storedKey, serverKey);
     }
 
+    /// <summary>
+    /// A new password for an account under its current salt and iteration count. A password change keeps both, so that
+    /// the account's app passwords, derived under the same salt, still match in SCRAM-SHA-256: its server sends one
+    /// salt per account (the account's) before it knows which password the client holds. The cost: one guess at an
+    /// offline copy of the store tests the main password and the app passwords of an account together; app passwords
+    /// are 100 random bits, so that buys nothing against them.
+    /// </summary>
+    public static ScramCredential Rederive(string password, ScramCredential current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        return Derive(password, current.Salt, current.Iterations);
+    }
+
     /// <summary>Checks a plaintext password (PLAIN, LOGIN) against a stored secret in constant time.</summary>
     public static bool Verify(string password, ScramCredential secret)
     {

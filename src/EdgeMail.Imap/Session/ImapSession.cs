@@ -101,8 +101,17 @@ internal sealed class ImapSession
     /// <summary>Set by a login that must close the connection (a lockout, too many failures): BYE after its reply.</summary>
     public bool CloseAfterReply { get; set; }
 
-    public async Task RunAsync(CancellationToken stopping)
+    // Shutdown, or the revocation of the app password this session logged in with.
+    private SessionLifetime _lifetime = null!;
+
+    // RFC 9051 §7.1.5: BYE, then the server closes; a client that logs in again with the revoked password is refused.
+    private string EndingText => _lifetime.Revoked ? "the app password of this session was revoked" : "[UNAVAILABLE] EdgeMail is shutting down";
+
+    public async Task RunAsync(CancellationToken shutdown)
     {
+        using var lifetime = new SessionLifetime(shutdown);
+        _lifetime = lifetime;
+        var stopping = lifetime.Token;
         Stopping = stopping;
         try
         {
@@ -239,14 +248,14 @@ internal sealed class ImapSession
 
                 if (stopping.IsCancellationRequested && State != ImapState.Logout)
                 {
-                    await SayByeAsync("[UNAVAILABLE] EdgeMail is shutting down").ConfigureAwait(false);
+                    await SayByeAsync(EndingText).ConfigureAwait(false);
                     return;
                 }
             }
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            await SayByeAsync("[UNAVAILABLE] EdgeMail is shutting down").ConfigureAwait(false);
+            await SayByeAsync(EndingText).ConfigureAwait(false);
         }
         catch (IOException)
         {
@@ -407,6 +416,7 @@ internal sealed class ImapSession
         _connection.Lines.ClearDeadline();
         Account = login.Account;
         State = ImapState.Authenticated;
+        _lifetime.Watch(login);
         Log.LoggedIn(Logger, _connection.Id, login.Account!.Address, _connection.RemoteEndPoint.ToString(), login.AppPassword is null ? string.Empty : $" (app password {login.AppPassword})");
     }
 

@@ -69,6 +69,7 @@ internal static class Authorization
             await Removal.ExpireAsync(session, account, CancellationToken.None).ConfigureAwait(false);
             var maildrop = await Maildrop.OpenAsync(session.Store, account.Id, session.Maildrops.Sizes, CancellationToken.None).ConfigureAwait(false);
             session.EnterTransaction(account, maildrop, lease);
+            session.WatchRevocation(result);
             Log.LoggedIn(session.Logger, account.Address, method);
             var (count, octets) = maildrop.Totals();
             return Pop3Reply.Success(string.Create(CultureInfo.InvariantCulture, $"maildrop has {count} messages ({octets} octets)"));

@@ -90,5 +90,8 @@ internal static class Pop3Replies
 
     public static readonly Pop3Reply ShuttingDown = Pop3Reply.Error("server shutting down", SysTempCode);
 
+    /// <summary>RFC 3206 §5: the session's credentials are no longer valid; the session ends, without UPDATE.</summary>
+    public static readonly Pop3Reply AppPasswordRevoked = Pop3Reply.Error("the app password of this session was revoked, closing", AuthCode);
+
     public static readonly Pop3Reply TooManyConnections = Pop3Reply.Error("too many connections, try again later", SysTempCode);
 }

@@ -95,8 +95,20 @@ internal sealed class Pop3Session
         Lease = null;
     }
 
-    public async Task RunAsync(CancellationToken stopping)
+    // Shutdown, or the revocation of the app password this session logged in with.
+    private SessionLifetime _lifetime = null!;
+
+    /// <summary>From this login on, revoking its app password ends the session.</summary>
+    public void WatchRevocation(LoginResult login) => _lifetime.Watch(login);
+
+    // RFC 1939 §3: the server may end the session with -ERR; without QUIT there is no UPDATE, so nothing is removed.
+    private Pop3Reply EndingReply => _lifetime.Revoked ? Pop3Replies.AppPasswordRevoked : Pop3Replies.ShuttingDown;
+
+    public async Task RunAsync(CancellationToken shutdown)
     {
+        using var lifetime = new SessionLifetime(shutdown);
+        _lifetime = lifetime;
+        var stopping = lifetime.Token;
         try
         {
             // An address whose connections were closed for failed logins waits here, before anything is read.
@@ -110,7 +122,7 @@ internal sealed class Pop3Session
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Shutdown while waiting for the client: RFC 1939 §3 sends a goodbye, nothing is removed.
-            await SayGoodbyeAsync(Pop3Replies.ShuttingDown).ConfigureAwait(false);
+            await SayGoodbyeAsync(EndingReply).ConfigureAwait(false);
         }
         finally
         {
@@ -174,7 +186,7 @@ internal sealed class Pop3Session
 
             if (stopping.IsCancellationRequested)
             {
-                await SayGoodbyeAsync(Pop3Replies.ShuttingDown).ConfigureAwait(false);
+                await SayGoodbyeAsync(EndingReply).ConfigureAwait(false);
                 return;
             }
         }

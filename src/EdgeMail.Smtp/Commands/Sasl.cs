@@ -95,6 +95,7 @@ internal static class Sasl
         {
             case LoginOutcome.Success:
                 session.AccountId = result.Account!.Id;
+                session.WatchRevocation(result);
                 session.AccountAddress = result.Account.Address;
                 if (session.RequireAuth)
                 {

@@ -16,6 +16,7 @@ internal static class SmtpReplies
 
     // 4xx: try again later
     public static readonly SmtpReply ShuttingDown = new(421, "4.3.2", "Service shutting down, closing connection"); // RFC 5321 §3.8
+    public static readonly SmtpReply AppPasswordRevoked = new(421, "4.7.0", "The app password of this session was revoked, closing connection"); // RFC 5321 §3.8, RFC 3463 §3.8
     public static readonly SmtpReply TooManyConnections = new(421, "4.7.0", "Too many connections, try again later");
     public static readonly SmtpReply Timeout = new(421, "4.4.2", "Timeout, closing connection"); // RFC 5321 §4.5.3.2
 

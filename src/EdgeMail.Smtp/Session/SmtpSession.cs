@@ -85,8 +85,19 @@ internal sealed class SmtpSession
 
     public ClientTrust Trust => new(Connection.RemoteEndPoint.Address, AccountId, AccountAddress);
 
-    public async Task RunAsync(CancellationToken stopping)
+    // Shutdown, or the revocation of the app password this session logged in with.
+    private SessionLifetime _lifetime = null!;
+
+    /// <summary>From this login on, revoking its app password ends the session (421, RFC 5321 §3.8).</summary>
+    public void WatchRevocation(LoginResult login) => _lifetime.Watch(login);
+
+    private SmtpReply EndingReply => _lifetime.Revoked ? SmtpReplies.AppPasswordRevoked : SmtpReplies.ShuttingDown;
+
+    public async Task RunAsync(CancellationToken shutdown)
     {
+        using var lifetime = new SessionLifetime(shutdown);
+        _lifetime = lifetime;
+        var stopping = lifetime.Token;
         try
         {
             // An address whose connections were closed for failed logins waits here, before anything is read.
@@ -108,7 +119,7 @@ internal sealed class SmtpSession
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
                 {
-                    await SayGoodbyeAsync(SmtpReplies.ShuttingDown).ConfigureAwait(false);
+                    await SayGoodbyeAsync(EndingReply).ConfigureAwait(false);
                     return;
                 }
 
@@ -139,7 +150,7 @@ internal sealed class SmtpSession
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            await SayGoodbyeAsync(SmtpReplies.ShuttingDown).ConfigureAwait(false);
+            await SayGoodbyeAsync(EndingReply).ConfigureAwait(false);
         }
         catch (StartTlsInjectionException)
         {

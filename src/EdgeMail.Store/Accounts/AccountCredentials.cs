@@ -6,5 +6,5 @@ namespace EdgeMail.Store.Accounts;
 /// </summary>
 public sealed record AccountCredentials(Account Account, ScramCredential Password, IReadOnlyList<AppPasswordCredential> AppPasswords);
 
-/// <summary>An app password's name and secret, and when it last logged in (to the hour: see MailStore.TouchAppPasswordAsync).</summary>
-public sealed record AppPasswordCredential(long Id, string Name, ScramCredential Secret, DateTimeOffset? LastUsed = null);
+/// <summary>An app password's name and secret, and when and from where it last logged in (to the hour: see MailStore.TouchAppPasswordAsync).</summary>
+public sealed record AppPasswordCredential(long Id, string Name, ScramCredential Secret, DateTimeOffset? LastUsed = null, string? LastUsedFrom = null);

@@ -12,7 +12,9 @@ internal sealed class Database
     // 2: messages.internal_offset, the time zone of INTERNALDATE in minutes east of UTC.
     // 3: mailboxes.recent_uid, the first UID no IMAP4rev1 session has claimed as \Recent yet; subscriptions, by
     //    name (mailboxes.subscribed is no longer read or written).
-    public const int SchemaVersion = 3;
+    // 4: accounts.admin, set on the first account (the one that pairs an empty box); app_passwords.last_from, the
+    //    remote address of the last use, written with last_used.
+    public const int SchemaVersion = 4;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -20,13 +22,15 @@ internal sealed class Database
             id INTEGER PRIMARY KEY,
             address TEXT NOT NULL UNIQUE,
             created INTEGER NOT NULL,
-            salt BLOB NOT NULL, iterations INTEGER NOT NULL, stored_key BLOB NOT NULL, server_key BLOB NOT NULL);
+            salt BLOB NOT NULL, iterations INTEGER NOT NULL, stored_key BLOB NOT NULL, server_key BLOB NOT NULL,
+            admin INTEGER NOT NULL DEFAULT 0);
         CREATE TABLE IF NOT EXISTS app_passwords(
             id INTEGER PRIMARY KEY,
             account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
             name TEXT NOT NULL,
             created INTEGER NOT NULL,
             last_used INTEGER,
+            last_from TEXT,
             salt BLOB NOT NULL, iterations INTEGER NOT NULL, stored_key BLOB NOT NULL, server_key BLOB NOT NULL,
             UNIQUE(account_id, name));
         CREATE TABLE IF NOT EXISTS mailboxes(
@@ -209,6 +213,18 @@ internal sealed class Database
             command.CommandText = """
                 ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1; UPDATE mailboxes SET recent_uid = uidnext;
                 INSERT OR IGNORE INTO subscriptions(account_id, name) SELECT account_id, name FROM mailboxes WHERE subscribed != 0;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        if (version < 4)
+        {
+            // The admin is the first account; on a box that already has accounts, the oldest one. Where earlier uses
+            // came from was not recorded: null until the next use.
+            command.CommandText = """
+                ALTER TABLE accounts ADD COLUMN admin INTEGER NOT NULL DEFAULT 0;
+                UPDATE accounts SET admin = 1 WHERE id = (SELECT MIN(id) FROM accounts);
+                ALTER TABLE app_passwords ADD COLUMN last_from TEXT;
                 """;
             command.ExecuteNonQuery();
         }

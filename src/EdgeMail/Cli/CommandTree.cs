@@ -47,6 +47,12 @@ internal static class CommandTree
 
         root.Subcommands.Add(UserCommand(r => Context(r, true)));
         root.Subcommands.Add(QueueCommand(r => Context(r, true)));
+        root.Subcommands.Add(DeviceCommand(r => Context(r, true)));
+
+        var close = new Option<bool>("--close") { Description = "Close the window instead" };
+        var pair = new Command("pair", "Open the running service's pairing window, as holding the button does (--close closes it)") { close };
+        pair.SetAction((r, ct) => PairCommand.RunAsync(Context(r, true), r.GetValue(close), ct));
+        root.Subcommands.Add(pair);
         root.Subcommands.Add(new Command("sendmail", "Submit a message from standard input, as sendmail(1) does (edgemail sendmail --help)"));
         return root;
     }
@@ -72,6 +78,29 @@ internal static class CommandTree
         passwd.SetAction((r, ct) => UserCommands.PasswdAsync(context(r), r.GetRequiredValue(passwdAddress), r.GetValue(stdin), ct));
 
         return new Command("user", "Manage the accounts") { add, list, remove, passwd };
+    }
+
+    private static Command DeviceCommand(Func<ParseResult, VerbContext> context)
+    {
+        Argument<string> Address() => new("address") { HelpName = "ADDRESS", Description = "The account's mail address, e.g. alice@edgemail.local" };
+        Argument<string> Name() => new("device name") { HelpName = "NAME", Description = "The device's name, e.g. \"Ann's phone\"" };
+
+        var listAddress = new Argument<string?>("address") { HelpName = "ADDRESS", Description = "Only this account's devices", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Option<bool>("--json") { Description = "Print the list as JSON" };
+        var list = new Command("list", "List the devices (app passwords): name, created, last used and from where") { listAddress, json };
+        list.SetAction((r, ct) => DeviceCommands.ListAsync(context(r), r.GetValue(listAddress), r.GetValue(json), ct));
+
+        var addAddress = Address();
+        var addName = Name();
+        var add = new Command("add", "Make an app password for a device and print it once (no pairing window needed)") { addAddress, addName };
+        add.SetAction((r, ct) => DeviceCommands.AddAsync(context(r), r.GetRequiredValue(addAddress), r.GetRequiredValue(addName), ct));
+
+        var revokeAddress = Address();
+        var revokeName = Name();
+        var revoke = new Command("revoke", "Revoke a device's app password; the running service ends its open sessions at once") { revokeAddress, revokeName };
+        revoke.SetAction((r, ct) => DeviceCommands.RevokeAsync(context(r), r.GetRequiredValue(revokeAddress), r.GetRequiredValue(revokeName), ct));
+
+        return new Command("device", "The devices of an account: one app password each") { list, add, revoke };
     }
 
     private static Command QueueCommand(Func<ParseResult, VerbContext> context)

@@ -53,6 +53,9 @@ internal static class StatusCommand
             ? $"outbound mail:   through {report.Relay}"
             : "outbound mail:   cannot leave: no Relay:Host is configured (set it to the provider's submission server)");
         Console.WriteLine($"TLS certificate: {report.TlsFingerprintSha256 ?? "not generated yet (created at the first start of serve)"}");
+        Console.WriteLine(report.Pairing.Open
+            ? string.Create(CultureInfo.InvariantCulture, $"pairing window:  open, {report.Pairing.SecondsLeft} s left (edgemail pair --close ends it)")
+            : report.Running ? "pairing window:  closed (edgemail pair, or hold the button, opens it)" : "pairing window:  closed (the service is not running)");
         if (report.Running)
         {
             Console.WriteLine(report.Listening.Count == 0 ? "listening on:    nothing" : "listening on:");

@@ -40,6 +40,9 @@ internal sealed class StatusReport
     /// <summary>Whether mail to other domains can leave: false without Relay:Host.</summary>
     public bool OutboundPossible { get; set; }
 
+    /// <summary>The pairing window of the running service; closed when no service runs (the window lives in it).</summary>
+    public PairingStatus Pairing { get; set; } = new();
+
     /// <summary>The parts that come from the configuration and the data folder, without the store's counts.</summary>
     /// <summary>The LEDs, the button and the board, from the running service (null when it is not running).</summary>
     public EdgeMail.Device.DeviceStatus? Device { get; set; }
@@ -62,7 +65,20 @@ internal sealed class StatusReport
         },
         Relay = settings.Relay.IsConfigured ? $"{settings.Relay.Host}:{settings.Relay.Port}" : null,
         OutboundPossible = settings.Relay.IsConfigured,
+        Pairing = new PairingStatus { WindowSeconds = (int)settings.Pairing.Window.TotalSeconds },
     };
+
+    /// <summary>The running service's window: open, and the seconds left rounded up (an open window never shows 0).</summary>
+    public void AddPairing(EdgeMail.Auth.Pairing.PairingWindow window)
+    {
+        var left = window.TimeLeft;
+        Pairing = new PairingStatus
+        {
+            Open = left > TimeSpan.Zero,
+            SecondsLeft = (int)Math.Ceiling(left.TotalSeconds),
+            WindowSeconds = (int)window.Length.TotalSeconds,
+        };
+    }
 
     /// <summary>Adds the accounts and queue counts of an open store.</summary>
     public async Task AddStoreAsync(MailStore store, CancellationToken cancellationToken)

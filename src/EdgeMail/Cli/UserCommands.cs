@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeMail.Auth;
 using EdgeMail.Auth.Scram;
 using EdgeMail.Store;
 using EdgeMail.Store.Accounts;
@@ -9,7 +10,7 @@ namespace EdgeMail.Cli;
 internal static class UserCommands
 {
     /// <summary>The shortest password accepted; NIST SP 800-63B §5.1.1.2 asks for at least 8.</summary>
-    public const int MinPasswordLength = 8;
+    public const int MinPasswordLength = PasswordRules.MinLength;
 
     public static async Task<int> AddAsync(VerbContext context, string address, bool passwordStdin, CancellationToken cancellationToken)
     {
@@ -48,10 +49,14 @@ internal static class UserCommands
     public static async Task<int> PasswdAsync(VerbContext context, string address, bool passwordStdin, CancellationToken cancellationToken)
     {
         await using var store = DataFolder.OpenAdmin(context.Settings);
-        var account = await store.FindAccountAsync(address, cancellationToken).ConfigureAwait(false)
+        var credentials = await store.GetCredentialsAsync(address, cancellationToken).ConfigureAwait(false)
             ?? throw new StoreException(StoreError.NotFound, $"no account {address}");
+        var account = credentials.Account;
         var password = ReadPassword(passwordStdin);
-        await store.SetPasswordAsync(account.Id, ScramSecret.Create(password), cancellationToken).ConfigureAwait(false);
+
+        // Under the account's salt and iterations, which its app passwords share: SCRAM-SHA-256 names one salt per
+        // account, so a new salt would leave them working over PLAIN and LOGIN only (see ScramSecret.Rederive).
+        await store.SetPasswordAsync(account.Id, ScramSecret.Rederive(password, credentials.Password), cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"password changed for {account.Address}");
         return CliProgram.Ok;
     }

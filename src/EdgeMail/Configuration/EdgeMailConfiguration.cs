@@ -4,6 +4,7 @@ using EdgeMail.Pop3;
 using EdgeMail.Smtp;
 using EdgeMail.Smtp.Relay;
 using EdgeMail.Auth;
+using EdgeMail.Auth.Pairing;
 using EdgeMail.Device;
 using EdgeMail.Control;
 using EdgeMail.Net;
@@ -161,8 +162,21 @@ internal static class EdgeMailConfiguration
             Web = Section(configuration, "Web", c => c.Get<WebOptions>(Strict)),
             Memory = Section(configuration, "Memory", c => c.Get<EdgeMail.Hosting.MemoryOptions>(Strict)),
             Control = Section(configuration, ControlOptions.SectionName, c => c.Get<ControlOptions>(Strict)),
-            Device = Section(configuration, DeviceOptions.SectionName, c => c.Get<DeviceOptions>(Strict)),
+            Device = Section(configuration, DeviceOptions.SectionName, c => WithoutPairing(c).Get<DeviceOptions>(Strict)),
+            Pairing = Section(configuration, PairingOptions.SectionName, c => c.Get<PairingOptions>(Strict)),
         };
+
+    /// <summary>
+    /// The Device section without its Pairing subsection, which the pairing window's own options bind (Auth owns
+    /// pairing; the device layer only shows it), so that the device layer's strict binding does not refuse it.
+    /// </summary>
+    private static IConfiguration WithoutPairing(IConfigurationSection device)
+    {
+        var pairing = PairingOptions.SectionName[(DeviceOptions.SectionName.Length + 1)..];
+        var keys = device.AsEnumerable(makePathsRelative: true)
+            .Where(kv => kv.Value is not null && !kv.Key.Equals(pairing, StringComparison.OrdinalIgnoreCase) && !kv.Key.StartsWith(pairing + ":", StringComparison.OrdinalIgnoreCase));
+        return new ConfigurationBuilder().AddInMemoryCollection(keys).Build();
+    }
 
     /// <summary>Binds one section; an unknown key fails with a line that names it.</summary>
     private static T Section<T>(IConfiguration configuration, string name, Func<IConfigurationSection, T?> bind)
@@ -231,6 +245,7 @@ internal static class EdgeMailConfiguration
         Check(RelayOptions.SectionName, RelayOptionsValidator.FirstProblem(s.Relay));
         Check("Memory", EdgeMail.Hosting.MemoryOptions.FirstProblem(s.Memory));
         Check(ControlOptions.SectionName, ControlOptions.FirstProblem(s.Control));
+        Check(PairingOptions.SectionName, PairingOptions.FirstProblem(s.Pairing));
         Check(StoreOptions.SectionName, First(new StoreOptionsValidator().Validate(null, s.Storage)));
         Check(DeviceOptions.SectionName, First(new DeviceOptionsValidator().Validate(null, s.Device)));
 

@@ -3,6 +3,7 @@ using EdgeMail.Pop3;
 using EdgeMail.Smtp;
 using EdgeMail.Smtp.Relay;
 using EdgeMail.Auth;
+using EdgeMail.Auth.Pairing;
 using EdgeMail.Control;
 using EdgeMail.Device;
 using EdgeMail.Net;
@@ -35,7 +36,11 @@ internal sealed class EdgeMailSettings
 
     public ControlOptions Control { get; set; } = new();
 
+    /// <summary><c>Device</c> without its <c>Pairing</c> subsection: the LEDs, the button, the driver.</summary>
     public DeviceOptions Device { get; set; } = new();
+
+    /// <summary><c>Device:Pairing</c>; the rest of <c>Device</c> belongs to the device layer.</summary>
+    public PairingOptions Pairing { get; set; } = new();
 
     /// <summary>Local mail domains: recipients here are delivered locally.</summary>
     public string[] Domains { get; set; } = ["edgemail.local"];

@@ -1,3 +1,4 @@
+using EdgeMail.Auth.Pairing;
 using EdgeMail.Cli;
 using EdgeMail.Configuration;
 using EdgeMail.Net;
@@ -8,7 +9,7 @@ using Microsoft.Extensions.Hosting;
 namespace EdgeMail.Control;
 
 /// <summary>`status` on the running service: its real listening sockets, the store's counts, the relay's state.</summary>
-internal sealed class StatusHandler(MailStore store, EdgeMailSettings settings, IServiceProvider services) : IControlHandler
+internal sealed class StatusHandler(MailStore store, EdgeMailSettings settings, PairingWindow pairing, IServiceProvider services) : IControlHandler
 {
     public string Verb => "status";
 
@@ -17,6 +18,7 @@ internal sealed class StatusHandler(MailStore store, EdgeMailSettings settings, 
         var report = StatusReport.FromSettings(settings, store.DataPath);
         report.Running = true;
         await report.AddStoreAsync(store, cancellationToken).ConfigureAwait(false);
+        report.AddPairing(pairing);
 
         // Resolved per request: the listeners are hosted services like the control server itself.
         foreach (var listener in services.GetServices<IHostedService>().OfType<MailListenerService>())

@@ -9,6 +9,7 @@ using EdgeMail.Smtp.Relay;
 using System.Net;
 using EdgeMail.Auth;
 using EdgeMail.Auth.Login;
+using EdgeMail.Auth.Pairing;
 using EdgeMail.Auth.Throttling;
 using EdgeMail.Configuration;
 using EdgeMail.Control;
@@ -79,6 +80,9 @@ internal static class ServeCommand
         builder.Services.AddSingleton(settings.Auth.Throttle);
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<Authenticator>();
+        builder.Services.AddSingleton(settings.Pairing);
+        builder.Services.AddSingleton<PairingWindow>();
+        builder.Services.AddSingleton(sp => new PairingService(sp.GetRequiredService<MailStore>(), sp.GetRequiredService<Authenticator>(), sp.GetRequiredService<PairingWindow>(), settings.Domains));
         builder.Services.AddSingleton(settings.Imap);
         builder.Services.AddSingleton<ImapConnectionHandler>();
         builder.Services.AddSingleton(settings.Pop3);
@@ -109,6 +113,8 @@ internal static class ServeCommand
         builder.Services.AddSingleton(settings.Control);
         builder.Services.AddSingleton<IControlHandler, StatusHandler>();
         builder.Services.AddSingleton<IControlHandler, QueueFlushHandler>();
+        builder.Services.AddSingleton<IControlHandler, PairHandler>();
+        builder.Services.AddSingleton<IControlHandler, DeviceRevokeHandler>();
         builder.Services.AddHostedService<ControlServer>();
         foreach (var address in settings.Network.GetBindAddresses())
         {

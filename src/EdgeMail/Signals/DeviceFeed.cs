@@ -1,3 +1,4 @@
+using EdgeMail.Auth.Pairing;
 using EdgeMail.Device;
 using EdgeMail.Smtp.Relay;
 using EdgeMail.Store;
@@ -10,7 +11,8 @@ namespace EdgeMail.Signals;
 /// <summary>
 /// Feeds the device layer from the rest of the box, which it knows nothing of: the watched INBOXes' unseen counts and
 /// arrivals (<see cref="InboxWatcher"/>), the account count (first boot), the store's write health, free disk against
-/// Storage:MinFreeBytes, and the relay queue's health. The disk is checked at start, whenever the store's health
+/// Storage:MinFreeBytes, the relay queue's health and the pairing window; and the button's hold toggles the pairing
+/// window. The disk is checked at start, whenever the store's health
 /// changes, and every <see cref="DiskCheckInterval"/>: a timer of minutes, so the idle box wakes rarely.
 /// </summary>
 internal sealed class DeviceFeed : BackgroundService, IInboxSignals
@@ -21,18 +23,20 @@ internal sealed class DeviceFeed : BackgroundService, IInboxSignals
     private readonly DeviceSignals _device;
     private readonly RelayHealthSignal _relay;
     private readonly DiskSpace _disk;
+    private readonly PairingWindow _pairing;
     private readonly IReadOnlyList<string> _watched;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceFeed> _logger;
 
     private int _diskLow;
 
-    public DeviceFeed(MailStore store, DeviceSignals device, RelayHealthSignal relay, DiskSpace disk, IOptions<DeviceOptions> options, TimeProvider time, ILogger<DeviceFeed> logger)
+    public DeviceFeed(MailStore store, DeviceSignals device, RelayHealthSignal relay, DiskSpace disk, PairingWindow pairing, IOptions<DeviceOptions> options, TimeProvider time, ILogger<DeviceFeed> logger)
     {
         _store = store;
         _device = device;
         _relay = relay;
         _disk = disk;
+        _pairing = pairing;
         _watched = options.Value.MailLed.Accounts;
         _time = time;
         _logger = logger;
@@ -48,8 +52,11 @@ internal sealed class DeviceFeed : BackgroundService, IInboxSignals
     {
         _store.Health.Changed += OnStoreHealth;
         _relay.Changed += OnRelayHealth;
+        _pairing.Changed += OnPairing;
+        _device.ButtonHeld += OnButtonHeld;
         OnStoreHealth(_store.Health.Failure);
         OnRelayHealth(_relay.Current);
+        _device.SetPairingOpen(_pairing.IsOpen);
         using var diskTimer = _time.CreateTimer(static state => ((DeviceFeed)state!).CheckDisk(), this, TimeSpan.Zero, DiskCheckInterval);
         try
         {
@@ -59,6 +66,33 @@ internal sealed class DeviceFeed : BackgroundService, IInboxSignals
         {
             _store.Health.Changed -= OnStoreHealth;
             _relay.Changed -= OnRelayHealth;
+            _pairing.Changed -= OnPairing;
+            _device.ButtonHeld -= OnButtonHeld;
+        }
+    }
+
+    // A hold of Device:Button:HoldForPairing opens the window, another closes it.
+    private void OnButtonHeld(object? sender, EventArgs e) => _pairing.Toggle();
+
+    private void OnPairing(object? sender, PairingWindowChangedEventArgs e)
+    {
+        _device.SetPairingOpen(e.IsOpen);
+        if (!e.IsOpen)
+        {
+            // A pairing in the window may have made the first account: the first-boot blink ends with it.
+            _ = RecountAccountsAsync();
+        }
+    }
+
+    private async Task RecountAccountsAsync()
+    {
+        try
+        {
+            Accounts((await _store.ListAccountsAsync().ConfigureAwait(false)).Count);
+        }
+        catch (Exception ex) when (ex is StoreException or ObjectDisposedException or Microsoft.Data.Sqlite.SqliteException)
+        {
+            // Stopping, or the store failing (which its own health shows).
         }
     }
 

@@ -90,6 +90,52 @@ public sealed class AuthenticatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_app_password_login_records_where_it_came_from_and_a_new_address_writes_at_once()
+    {
+        var result = await LoginAsync(await ConnectAsync(Client), "phone secret");
+        var listed = Assert.Single(await _store.ListAppPasswordsAsync(result.Account!.Id));
+        Assert.Equal("192.0.2.7", listed.LastUsedFrom);
+
+        // Within the hour, but from another address (the phone left the Wi-Fi): written, so the list says where.
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.True((await LoginAsync(await ConnectAsync(IPAddress.Parse("::ffff:192.0.2.8")), "phone secret")).Succeeded);
+        listed = Assert.Single(await _store.ListAppPasswordsAsync(result.Account.Id));
+        Assert.Equal("192.0.2.8", listed.LastUsedFrom);
+        Assert.Equal(_time.GetUtcNow(), listed.LastUsed);
+    }
+
+    [Fact]
+    public async Task Revoking_an_app_password_cancels_its_logins_and_refuses_the_next_one()
+    {
+        var client = await ConnectAsync(Client);
+        var first = await LoginAsync(client, "phone secret");
+        var second = await LoginAsync(await ConnectAsync(Other), "phone secret");
+        var main = await LoginAsync(client, "main secret");
+        Assert.True(first.Revoked.CanBeCanceled);
+        Assert.False(main.Revoked.CanBeCanceled);
+
+        Assert.True(await _auth.RevokeAppPasswordAsync(first.Account!.Id, "phone", default));
+        Assert.True(first.Revoked.IsCancellationRequested);
+        Assert.True(second.Revoked.IsCancellationRequested);
+        Assert.False(await _auth.RevokeAppPasswordAsync(first.Account.Id, "phone", default));
+
+        Assert.Equal(LoginOutcome.Failed, (await LoginAsync(await ConnectAsync(Other), "phone secret")).Outcome);
+        Assert.True((await LoginAsync(await ConnectAsync(Client), "main secret")).Succeeded);
+    }
+
+    [Fact]
+    public async Task A_new_app_password_of_the_same_name_starts_with_a_live_token()
+    {
+        var account = (await _store.FindAccountAsync(Ann))!;
+        Assert.True(await _auth.RevokeAppPasswordAsync(account.Id, "phone", default));
+        await _store.AddAppPasswordAsync(account.Id, "phone", ScramSecret.Create("new phone secret"));
+
+        var result = await LoginAsync(await ConnectAsync(Client), "new phone secret");
+        Assert.True(result.Succeeded);
+        Assert.False(result.Revoked.IsCancellationRequested);
+    }
+
+    [Fact]
     public async Task Wrong_passwords_delay_then_lock_the_address_but_another_address_still_logs_in()
     {
         var client = await ConnectAsync(Client);
