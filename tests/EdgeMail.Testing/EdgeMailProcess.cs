@@ -72,12 +72,31 @@ public static class EdgeMailProcess
         }
     }
 
-    /// <summary>A port free at this moment on 127.0.0.1.</summary>
+    /// <summary>
+    /// A port free at this moment on 127.0.0.1, for a child process to bind a moment later. Taken below the kernel's
+    /// ephemeral range (32768–60999 on Linux), from which every in-process listener on port 0 and every outgoing
+    /// connection draws: a port from there could be handed to another test while the child is still starting.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var port = Random.Shared.Next(20_000, 32_000);
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
+        using var any = new TcpListener(IPAddress.Loopback, 0);
+        any.Start();
+        return ((IPEndPoint)any.LocalEndpoint).Port;
     }
 
     public static void SendSignal(Process process, string signal)

@@ -13,7 +13,8 @@ namespace EdgeMail.Signals;
 /// arrivals (<see cref="InboxWatcher"/>), the account count (first boot), the store's write health, free disk against
 /// Storage:MinFreeBytes, the relay queue's health and the pairing window; and the button's hold toggles the pairing
 /// window. The disk is checked at start, whenever the store's health
-/// changes, and every <see cref="DiskCheckInterval"/>: a timer of minutes, so the idle box wakes rarely.
+/// changes, and every <see cref="DiskCheckInterval"/> (with the account count): a timer of minutes, so the idle box
+/// wakes rarely.
 /// </summary>
 internal sealed class DeviceFeed : BackgroundService, IInboxSignals
 {
@@ -57,7 +58,8 @@ internal sealed class DeviceFeed : BackgroundService, IInboxSignals
         OnStoreHealth(_store.Health.Failure);
         OnRelayHealth(_relay.Current);
         _device.SetPairingOpen(_pairing.IsOpen);
-        using var diskTimer = _time.CreateTimer(static state => ((DeviceFeed)state!).CheckDisk(), this, TimeSpan.Zero, DiskCheckInterval);
+        using var diskTimer = _time.CreateTimer(static state => ((DeviceFeed)state!).OnTimer(), this, DiskCheckInterval, DiskCheckInterval);
+        CheckDisk();
         try
         {
             await new InboxWatcher(_store, _watched, this, _logger).RunAsync(stoppingToken).ConfigureAwait(false);
@@ -106,6 +108,14 @@ internal sealed class DeviceFeed : BackgroundService, IInboxSignals
     {
         _device.SetAttention(AttentionReasons.RelayDeferred, health.Deferred > 0);
         _device.SetAttention(AttentionReasons.UpstreamUnreachable, health.UpstreamUnreachable);
+    }
+
+    // Every DiskCheckInterval: the disk, and the account count (`user add` on the command line while the service
+    // runs does not pass through it, and ends the first-boot blink this way at the latest).
+    private void OnTimer()
+    {
+        CheckDisk();
+        _ = RecountAccountsAsync();
     }
 
     private void CheckDisk()
