@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the published linux-arm64 Native AOT binary under qemu-user: fresh data folder,
-# `user add`, `serve`, the TLS certificate generated, `status --json` answers, a TLS handshake,
+# `user add`, `serve` (with the Virtual GPIO driver and both LEDs wired), the TLS certificate generated,
+# `status --json` answers (the device included), a TLS handshake,
 # SIGTERM stops it with exit 0. Prints size, idle RSS and start-to-listening time.
 set -euo pipefail
 bin_dir=${1:?usage: smoke-arm64.sh PUBLISH_DIR}
@@ -17,7 +18,8 @@ run user list --data "$data" | grep -qx 'smoke@edgemail.local'
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 start=$(date +%s%N)
 "$qemu" "$bin_dir/edgemail" serve --data "$data" --Imap:Port=0 --Imap:TlsPort="$port" --Pop3:Port=0 --Pop3:TlsPort=0 \
-  --Smtp:Port=0 --Smtp:SubmissionPort=0 --Smtp:TlsPort=0 >"$log" 2>&1 &
+  --Smtp:Port=0 --Smtp:SubmissionPort=0 --Smtp:TlsPort=0 \
+  --Device:Gpio:Driver=Virtual --Device:MailLed:Pin=17 --Device:StatusLed:Pin=27 --Device:Button:Pin=22 >"$log" 2>&1 &
 pid=$!
 for _ in $(seq 1 600); do
   grep -q 'EdgeMail serving' "$log" && break
@@ -31,7 +33,7 @@ echo "idle RSS under qemu (includes the emulator): $(awk '/VmRSS/ {print $2, $3}
 
 test -s "$data/tls/edgemail.crt.pem"
 status=$(run status --json --data "$data")
-echo "$status" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["accounts"]==1, d; assert d["tlsFingerprintSha256"], d; print("status fingerprint", d["tlsFingerprintSha256"])'
+echo "$status" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["accounts"]==1, d; assert d["tlsFingerprintSha256"], d; dev=d["device"]; assert dev["driver"]=="Virtual" and dev["available"], dev; assert dev["statusLed"]["pattern"]=="on" and dev["mailLed"]["pattern"]=="off", dev; print("status fingerprint", d["tlsFingerprintSha256"]); print("device", dev["driver"], "status LED", dev["statusLed"]["pattern"], "mail LED", dev["mailLed"]["pattern"])'
 served=$(echo | timeout 20 openssl s_client -connect 127.0.0.1:"$port" 2>/dev/null | openssl x509 -noout -fingerprint -sha256 | cut -d= -f2)
 expected=$(echo "$status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["tlsFingerprintSha256"])')
 [ "$served" = "$expected" ] || { echo "TLS fingerprint mismatch: served $served, status $expected" >&2; exit 1; }

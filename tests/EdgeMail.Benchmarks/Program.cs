@@ -19,6 +19,7 @@ Benchmark[] benchmarks =
     new("smtp", "[binary] [messages] [relay] [runs] [sessions] [size=10K]", "SMTP intake of [size] messages from smtp-source (local delivery and relay to smtp-sink), EdgeMail beside Postfix+Dovecot: msg/s, bytes written/msg", SmtpBenchmark.RunAsync),
     new("imap", "[--messages N] [--seconds S] ...", "IMAP against Dovecot: SELECT/FETCH/SEARCH of a large INBOX, mixed load ops/s, memory of 1,000 IDLE connections (plain, TLS)", ImapBenchmark.RunAsync),
     new("login-flood", "[binary] [seconds=60] [connections=10]", "wrong IMAP passwords from 1, N and 250 rotating addresses against the default throttle: answers, log size, the real user's login after", LoginFloodBenchmark.RunAsync),
+    new("device", "[binary] [seconds=60] [deliveries=50]", "the Virtual-driver LEDs under serve: idle CPU with steady and with blinking LEDs, the mail LED's latency after an SMTP delivery", DeviceBenchmark.RunAsync),
     new("append-latency", "[--appends N] [--runs R] [--binary PATH] ...", "serial IMAP APPEND latency (median, p90) from a Nagle-on client as imaplib sends it, and with TCP_NODELAY, EdgeMail beside Dovecot", AppendLatencyBenchmark.RunAsync),
 ];
 
