@@ -216,6 +216,50 @@ public sealed class DeviceTests : IAsyncLifetime
         Assert.Empty(await ListJsonAsync());
     }
 
+    [Fact]
+    public async Task Revoking_ends_an_open_POP3_session_without_deleting_and_an_open_submission_session_with_421()
+    {
+        await StartServeAsync();
+        var password = await AddDeviceAsync("laptop");
+
+        // The laptop sends ann a message over submission, then its POP3 client marks it for deletion.
+        await using var smtp = await LoopbackClient.ConnectAsync("127.0.0.1", _submission);
+        Assert.StartsWith("220 ", await smtp.ReadReplyAsync());
+        await smtp.SendAsync("EHLO laptop.lan");
+        Assert.StartsWith("250 ", await smtp.ReadReplyAsync());
+        await smtp.SendAsync("AUTH PLAIN " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"\0{Ann}\0{password}")));
+        Assert.StartsWith("235 ", await smtp.ReadReplyAsync());
+        foreach (var (line, reply) in new[] { ($"MAIL FROM:<{Ann}>", "250 "), ($"RCPT TO:<{Ann}>", "250 "), ("DATA", "354 "), ("Subject: note\r\n\r\nkeep me\r\n.", "250 ") })
+        {
+            await smtp.SendAsync(line);
+            Assert.StartsWith(reply, await smtp.ReadReplyAsync());
+        }
+
+        await using var pop3 = await LoopbackClient.ConnectAsync("127.0.0.1", _pop3);
+        Assert.StartsWith("+OK", await pop3.ReadLineAsync());
+        await pop3.SendAsync("USER " + Ann);
+        Assert.StartsWith("+OK", await pop3.ReadLineAsync());
+        await pop3.SendAsync("PASS " + password);
+        Assert.StartsWith("+OK", await pop3.ReadLineAsync());
+        await pop3.SendAsync("DELE 1");
+        Assert.StartsWith("+OK", await pop3.ReadLineAsync());
+
+        var revoke = await RunAsync("device", "revoke", Ann, "laptop");
+        Assert.True(revoke.ExitCode == 0, revoke.Stderr);
+
+        Assert.StartsWith("-ERR [AUTH]", await pop3.ReadLineAsync());
+        Assert.True(await pop3.ClosesAsync());
+        Assert.StartsWith("421 4.7.0", await smtp.ReadReplyAsync());
+        Assert.True(await smtp.ClosesAsync());
+
+        // The POP3 session ended without its UPDATE state (RFC 1939 §6): the message is still there.
+        using var imap = new ImapClient();
+        await imap.ConnectAsync("127.0.0.1", _imap, SecureSocketOptions.None);
+        await imap.AuthenticateAsync(Ann, Password);
+        await imap.Inbox.OpenAsync(MailKit.FolderAccess.ReadOnly);
+        Assert.Equal(1, imap.Inbox.Count);
+    }
+
     [Theory]
     [InlineData("SCRAM-SHA-256")]
     [InlineData("PLAIN")]
