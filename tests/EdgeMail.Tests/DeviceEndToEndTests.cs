@@ -2,9 +2,7 @@ using System.Text.Json;
 using EdgeMail.Testing;
 using MailKit;
 using MailKit.Net.Imap;
-using MailKit.Net.Smtp;
 using MailKit.Security;
-using MimeKit;
 
 namespace EdgeMail.Tests;
 
@@ -49,17 +47,7 @@ public sealed class DeviceEndToEndTests : IAsyncLifetime
         Assert.Equal("on", Pattern(device, "statusLed"));
 
         // A LAN device (loopback is trusted) sends alice a message: the mail LED comes on.
-        using (var smtp = new SmtpClient())
-        {
-            await smtp.ConnectAsync("127.0.0.1", _smtp, SecureSocketOptions.None);
-            var message = new MimeMessage();
-            message.From.Add(MailboxAddress.Parse("scanner@lan.test"));
-            message.To.Add(MailboxAddress.Parse(User));
-            message.Subject = "scan";
-            message.Body = new TextPart("plain") { Text = "page 1" };
-            await smtp.SendAsync(message);
-            await smtp.DisconnectAsync(true);
-        }
+        await LanMail.SendAsync(_smtp, User, "scan");
 
         await WaitForAsync("mailLed", "on");
 

@@ -1,8 +1,5 @@
 using System.Text.Json;
 using EdgeMail.Testing;
-using MailKit.Net.Smtp;
-using MailKit.Security;
-using MimeKit;
 
 namespace EdgeMail.Tests;
 
@@ -43,17 +40,7 @@ public sealed class DeviceUnavailableTests : IAsyncLifetime
             Assert.Contains("Device:Gpio:Driver LibGpiod", device.GetProperty("unavailableReason").GetString(), StringComparison.Ordinal);
         }
 
-        using (var smtp = new SmtpClient())
-        {
-            await smtp.ConnectAsync("127.0.0.1", _smtp, SecureSocketOptions.None);
-            var message = new MimeMessage();
-            message.From.Add(MailboxAddress.Parse("scanner@lan.test"));
-            message.To.Add(MailboxAddress.Parse(User));
-            message.Subject = "still flowing";
-            message.Body = new TextPart("plain") { Text = "page 1" };
-            await smtp.SendAsync(message);
-            await smtp.DisconnectAsync(true);
-        }
+        await LanMail.SendAsync(_smtp, User, "still flowing");
 
         (exit, output, _) = await EdgeMailProcess.RunAsync(["status", "--data", _data.Path]);
         Assert.Equal(0, exit);

@@ -8,7 +8,6 @@ using EdgeMail.Testing;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using MimeKit;
 
 namespace EdgeMail.Benchmarks.Host;
 
@@ -79,12 +78,7 @@ internal static class DeviceBenchmark
                 for (var i = 0; i < deliveries; i++)
                 {
                     await ReadAllAsync(socket);
-                    var message = new MimeMessage();
-                    message.From.Add(MailboxAddress.Parse("scanner@lan.test"));
-                    message.To.Add(MailboxAddress.Parse(User));
-                    message.Subject = "scan " + i;
-                    message.Body = new TextPart("plain") { Text = "page" };
-                    await client.SendAsync(message);
+                    await client.SendAsync(LanMail.Message(User, "scan " + i, "page"));
                     var sw = Stopwatch.StartNew();
                     while (Pattern((await ControlAsync(socket, "status", [])).GetProperty("status").GetProperty("device"), "mailLed") is not ("on" or "blink-once"))
                     {

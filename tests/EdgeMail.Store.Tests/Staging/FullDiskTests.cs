@@ -16,12 +16,9 @@ public sealed class FullDiskTests
     [Fact]
     public async Task A_message_that_fills_the_disk_is_refused_as_storage_full_and_the_store_goes_on()
     {
-        Assert.True(Environment.UserName == "root", "this test needs root (it mounts a small tmpfs to fill)");
-        using var folder = new TempFolder();
-        await RunAsync("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", folder.Path);
-        try
+        await OnSmallTmpfsAsync(async folder =>
         {
-            await using var store = MailStore.Open(new StoreOptions { Path = Path.Combine(folder.Path, "data"), InlineBodyMaxBytes = 1024 });
+            await using var store = MailStore.Open(new StoreOptions { Path = Path.Combine(folder, "data"), InlineBodyMaxBytes = 1024 });
             var account = await store.CreateAccountAsync("ann@example.org", new ScramCredential([1, 2, 3, 4], 4096, new byte[32], new byte[32]));
             var inbox = (await store.GetMailboxAsync(account.Id, "INBOX"))!;
             var line = Encoding.ASCII.GetBytes(new string('x', 998) + "\r\n");
@@ -39,26 +36,19 @@ public sealed class FullDiskTests
                 Assert.Equal(StoreError.StorageFull, error.Error);
             }
 
-            Assert.Empty(Directory.GetFiles(Path.Combine(folder.Path, "data", "tmp")));
+            Assert.Empty(Directory.GetFiles(Path.Combine(folder, "data", "tmp")));
             var after = await store.AppendAsync(inbox.Id, new AppendRequest(new MemoryStream("Subject: after\r\n\r\nstill taking mail\r\n"u8.ToArray())));
             Assert.Equal(1, (await store.GetStatusAsync(inbox.Id)).Messages);
             Assert.Equal(after.Uid, (await store.GetMessageAsync(inbox.Id, after.Uid))!.Uid);
-        }
-        finally
-        {
-            await RunAsync("umount", folder.Path);
-        }
+        });
     }
 
     [Fact]
     public async Task A_write_that_fails_on_a_full_disk_shows_in_the_health_until_a_write_commits_again()
     {
-        Assert.True(Environment.UserName == "root", "this test needs root (it mounts a small tmpfs to fill)");
-        using var folder = new TempFolder();
-        await RunAsync("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", folder.Path);
-        try
+        await OnSmallTmpfsAsync(async folder =>
         {
-            await using var store = MailStore.Open(new StoreOptions { Path = Path.Combine(folder.Path, "data") });
+            await using var store = MailStore.Open(new StoreOptions { Path = Path.Combine(folder, "data") });
             var account = await store.CreateAccountAsync("ann@example.org", new ScramCredential([1, 2, 3, 4], 4096, new byte[32], new byte[32]));
             var inbox = (await store.GetMailboxAsync(account.Id, "INBOX"))!;
             var changes = new List<string?>();
@@ -66,7 +56,7 @@ public sealed class FullDiskTests
             Assert.Null(store.Health.Failure);
 
             // Everything but a few bytes taken by another file: the next body cannot be appended to the segment.
-            var filler = Path.Combine(folder.Path, "filler");
+            var filler = Path.Combine(folder, "filler");
             await FillAsync(filler);
             var message = Encoding.ASCII.GetBytes("Subject: no room\r\n\r\n" + new string('x', 64 * 1024) + "\r\n");
             var error = await Assert.ThrowsAsync<StoreException>(() => store.AppendAsync(inbox.Id, new AppendRequest(new MemoryStream(message))));
@@ -77,11 +67,7 @@ public sealed class FullDiskTests
             await store.AppendAsync(inbox.Id, new AppendRequest(new MemoryStream(message)));
             Assert.Null(store.Health.Failure);
             Assert.Equal(["the disk is full", null], changes);
-        }
-        finally
-        {
-            await RunAsync("umount", folder.Path);
-        }
+        });
     }
 
     private static async Task FillAsync(string path)
@@ -99,6 +85,22 @@ public sealed class FullDiskTests
         catch (IOException)
         {
             // Full.
+        }
+    }
+
+    // A 2 MiB tmpfs mounted on a temporary folder for the test, so that the disk really fills; needs root.
+    private static async Task OnSmallTmpfsAsync(Func<string, Task> test)
+    {
+        Assert.True(Environment.UserName == "root", "this test needs root (it mounts a small tmpfs to fill)");
+        using var folder = new TempFolder();
+        await RunAsync("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", folder.Path);
+        try
+        {
+            await test(folder.Path);
+        }
+        finally
+        {
+            await RunAsync("umount", folder.Path);
         }
     }
 
