@@ -48,9 +48,6 @@ public sealed class Authenticator : IDisposable
     /// <summary>The mechanisms to advertise, in order.</summary>
     public IReadOnlyList<string> MechanismNames => SaslMechanisms.Names;
 
-    /// <summary>The rate-limited log of failed logins (tests flush it).</summary>
-    internal FailedLoginLog FailureLog => _failures;
-
     /// <summary>
     /// Starts a connection's logins: waits before the greeting if a connection from this address was recently closed
     /// for failed logins (or the address is locked out), so that reconnecting does not buy more guesses.

@@ -73,8 +73,6 @@ internal sealed class FailedLoginLog : IDisposable
     }
 
     /// <summary>Writes the summaries of the windows that have ended (all of them when disposing); the timer calls it.</summary>
-    internal void Flush() => Flush(all: false);
-
     private void Flush(bool all)
     {
         List<Window>? due = null;
@@ -154,7 +152,7 @@ internal sealed class FailedLoginLog : IDisposable
         wait = wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1);
         if (_timer is null)
         {
-            _timer = _time.CreateTimer(static state => ((FailedLoginLog)state!).Flush(), this, wait, Timeout.InfiniteTimeSpan);
+            _timer = _time.CreateTimer(static state => ((FailedLoginLog)state!).Flush(all: false), this, wait, Timeout.InfiniteTimeSpan);
         }
         else
         {

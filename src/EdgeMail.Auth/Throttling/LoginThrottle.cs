@@ -7,7 +7,8 @@ namespace EdgeMail.Auth.Throttling;
 /// <summary>
 /// Slows down and then locks out a remote address that keeps failing to log in, for every protocol and mechanism
 /// alike, and slows guessing against one account mildly, without ever letting a stranger lock its owner out.
-/// The Authenticator calls <see cref="Check"/> before it verifies credentials, <see cref="AccountDelay"/> before it
+/// The Authenticator calls <see cref="Admit"/> before it verifies credentials (<see cref="Check"/> is the same
+/// decision without counting the attempt in flight), <see cref="AccountDelay"/> before it
 /// answers, then <see cref="RecordFailure"/> or <see cref="RecordSuccess"/>; a protocol asks
 /// <see cref="GreetingDelay"/> before it greets. Thread-safe; each call is O(1) and memory is bounded by
 /// <see cref="LoginThrottleOptions.MaxTrackedKeys"/> per table.
