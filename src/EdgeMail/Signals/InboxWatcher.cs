@@ -1,5 +1,6 @@
 using EdgeMail.Store;
 using EdgeMail.Store.Changes;
+using EdgeMail.Store.Mailboxes;
 using EdgeMail.Store.Messages;
 using Microsoft.Extensions.Logging;
 
@@ -127,16 +128,20 @@ internal sealed class InboxWatcher
 
     private async Task RecountAsync(long mailboxId, (long AccountId, string Address) owner, CancellationToken cancellationToken)
     {
-        var inbox = await _store.GetMailboxAsync(owner.AccountId, "INBOX", cancellationToken).ConfigureAwait(false);
-        if (inbox is null || inbox.Id != mailboxId)
+        MailboxStatus status;
+        try
         {
-            // The INBOX went (its account was removed): no unseen mail of it any more.
+            status = await _store.GetStatusAsync(mailboxId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StoreException ex) when (ex.Error == StoreError.NotFound)
+        {
+            // The INBOX went (its account was removed): no unseen mail of it any more. (A rename of INBOX moves its
+            // messages to a new mailbox and keeps the INBOX itself, RFC 9051 §6.3.6.)
             _inboxes.Remove(mailboxId);
             _signals.Unseen(owner.Address, 0);
             return;
         }
 
-        var status = await _store.GetStatusAsync(mailboxId, cancellationToken).ConfigureAwait(false);
         _signals.Unseen(owner.Address, status.Unseen);
     }
 }
