@@ -126,9 +126,9 @@ public sealed class QueueRunner : BackgroundService
             return;
         }
 
-        var queue = await _store.ListQueueAsync(cancellationToken).ConfigureAwait(false);
-        var deferred = queue.Sum(m => m.Recipients.Count(r => r.State == RecipientState.Queued && r.Attempts > 0));
-        _health.Publish(new RelayHealth(deferred, _upstreamDown));
+        // The same count as `status` shows as deferred, from one counting query rather than the whole queue.
+        var counts = await _store.GetQueueCountsAsync(cancellationToken).ConfigureAwait(false);
+        _health.Publish(new RelayHealth(counts.Deferred, _upstreamDown));
     }
 
     /// <summary>One pass: report and remove finished messages, then attempt every message with a recipient due now.</summary>
