@@ -62,6 +62,12 @@ public sealed class DeviceService : IHostedService, IDisposable
     /// <summary>The in-memory driver when Device:Gpio:Driver is Virtual and it opened: tests (and a loopback test endpoint) press the button and read the LEDs' pins through it.</summary>
     public VirtualGpioDriver? VirtualDriver { get; private set; }
 
+    /// <summary>
+    /// Raised after the LEDs changed what they show, and on each delivery (the web page's status view follows it).
+    /// Raised outside the device's locks, on the thread of the signal; a handler must be quick.
+    /// </summary>
+    public event EventHandler? StatusChanged;
+
     /// <summary>False until started, and when GPIO or a LED could not be opened.</summary>
     public bool Available
     {
@@ -239,7 +245,11 @@ public sealed class DeviceService : IHostedService, IDisposable
         _signals.RaiseButtonHeld();
     }
 
-    private void OnDelivery() => _mailLed?.Play(LedPatterns.BlinkOnce);
+    private void OnDelivery()
+    {
+        _mailLed?.Play(LedPatterns.BlinkOnce);
+        StatusChanged?.Invoke(this, EventArgs.Empty);
+    }
 
     private void Update()
     {
@@ -250,6 +260,8 @@ public sealed class DeviceService : IHostedService, IDisposable
             _mailLed?.Show(DevicePolicy.MailLed(snapshot));
             _statusLed?.Show(DevicePolicy.StatusLed(snapshot));
         }
+
+        StatusChanged?.Invoke(this, EventArgs.Empty);
     }
 
     private void OnWriteFailed(ref int failed, string led, ILedOutput? output, Exception ex)

@@ -90,11 +90,12 @@ public sealed partial class MailStore
         command.CommandText = """
             SELECT (SELECT COUNT(*) FROM queue_messages),
                    (SELECT COUNT(*) FROM queue_recipients WHERE state IN (0, 1)),
-                   (SELECT COUNT(*) FROM queue_recipients WHERE state IN (0, 1) AND attempts > 0)
+                   (SELECT COUNT(*) FROM queue_recipients WHERE state IN (0, 1) AND attempts > 0),
+                   (SELECT MIN(created) FROM queue_messages)
             """;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-        return new QueueCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2));
+        return new QueueCounts(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.IsDBNull(3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(3)));
     }
 
     /// <summary>

@@ -34,6 +34,10 @@ public static class EdgeMailProcess
             info.ArgumentList.Add(arg);
         }
 
+        // The web page's default ports (8080, 8443) would collide between tests run side by side: off unless a test
+        // names them (the command line wins over the environment).
+        info.Environment["EDGEMAIL_Web__Port"] = "0";
+        info.Environment["EDGEMAIL_Web__TlsPort"] = "0";
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[key] = value;

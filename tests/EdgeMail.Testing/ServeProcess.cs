@@ -15,7 +15,7 @@ public sealed record ServeProcess(Process Process, Task<string> Output, Task<str
 
     /// <summary>The listener ports `serve` knows; <see cref="OnlyArguments"/> sets each one not given to 0.</summary>
     public static readonly IReadOnlyList<string> PortKeys =
-        ["Imap:Port", "Imap:TlsPort", "Pop3:Port", "Pop3:TlsPort", "Smtp:Port", "Smtp:SubmissionPort", "Smtp:TlsPort", "Web:Port"];
+        ["Imap:Port", "Imap:TlsPort", "Pop3:Port", "Pop3:TlsPort", "Smtp:Port", "Smtp:SubmissionPort", "Smtp:TlsPort", "Web:Port", "Web:TlsPort"];
 
     /// <summary>`serve --data DATA` with only the given listeners on (every other port 0), bound to 127.0.0.1.</summary>
     public static List<string> OnlyArguments(string data, params (string Key, int Port)[] ports)

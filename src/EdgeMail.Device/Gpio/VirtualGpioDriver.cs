@@ -30,6 +30,20 @@ public sealed class VirtualGpioDriver : GpioDriver
 
     protected override int PinCount => _pinCount;
 
+    /// <summary>The level of every open pin, by number (the web page's loopback test hook shows them).</summary>
+    public IReadOnlyDictionary<int, int> OpenPinLevels()
+    {
+        var levels = new SortedDictionary<int, int>();
+        for (int pin = 0; pin < _pinCount; pin++)
+        {
+            if (IsOpen(pin))
+            {
+                levels[pin] = GetLevel(pin) == PinValue.High ? 1 : 0;
+            }
+        }
+        return levels;
+    }
+
     /// <summary>The level a pin shows now: what was last written to an output, or an input's level.</summary>
     public PinValue GetLevel(int pinNumber)
     {

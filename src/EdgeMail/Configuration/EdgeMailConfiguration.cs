@@ -9,6 +9,7 @@ using EdgeMail.Device;
 using EdgeMail.Control;
 using EdgeMail.Net;
 using EdgeMail.Store;
+using EdgeMail.Web;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -159,7 +160,7 @@ internal static class EdgeMailConfiguration
             Pop3 = Section(configuration, "Pop3", c => c.Get<Pop3Options>(Strict)),
             Smtp = Section(configuration, SmtpOptions.SectionName, c => c.Get<SmtpOptions>(Strict)),
             Relay = Section(configuration, RelayOptions.SectionName, c => c.Get<RelayOptions>(Strict)),
-            Web = Section(configuration, "Web", c => c.Get<WebOptions>(Strict)),
+            Web = Section(configuration, WebOptions.SectionName, c => c.Get<WebOptions>(Strict)),
             Memory = Section(configuration, "Memory", c => c.Get<EdgeMail.Hosting.MemoryOptions>(Strict)),
             Control = Section(configuration, ControlOptions.SectionName, c => c.Get<ControlOptions>(Strict)),
             Device = Section(configuration, DeviceOptions.SectionName, c => WithoutPairing(c).Get<DeviceOptions>(Strict)),
@@ -221,6 +222,7 @@ internal static class EdgeMailConfiguration
         Port("Smtp:SubmissionPort", s.Smtp.SubmissionPort);
         Port("Smtp:TlsPort", s.Smtp.TlsPort);
         Port("Web:Port", s.Web.Port);
+        Port("Web:TlsPort", s.Web.TlsPort);
         if (string.IsNullOrWhiteSpace(s.Storage.Path))
         {
             throw new ConfigurationException("Storage:Path must not be empty");
@@ -248,6 +250,7 @@ internal static class EdgeMailConfiguration
         Check(PairingOptions.SectionName, PairingOptions.FirstProblem(s.Pairing));
         Check(StoreOptions.SectionName, First(new StoreOptionsValidator().Validate(null, s.Storage)));
         Check(DeviceOptions.SectionName, First(new DeviceOptionsValidator().Validate(null, s.Device)));
+        Check(WebOptions.SectionName, WebOptions.FirstProblem(s.Web));
 
         try
         {

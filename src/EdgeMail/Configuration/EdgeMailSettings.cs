@@ -8,6 +8,7 @@ using EdgeMail.Control;
 using EdgeMail.Device;
 using EdgeMail.Net;
 using EdgeMail.Store;
+using EdgeMail.Web;
 
 namespace EdgeMail.Configuration;
 

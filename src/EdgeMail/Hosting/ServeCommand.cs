@@ -17,6 +17,10 @@ using EdgeMail.Device;
 using EdgeMail.Signals;
 using EdgeMail.Net;
 using EdgeMail.Store;
+#if EDGEMAIL_WEB
+using EdgeMail.Web;
+using EdgeMail.Web.Hosting;
+#endif
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -53,6 +57,11 @@ internal static class ServeCommand
         // with the whole stack trace, and then the services it tears down. Once started, its errors (a background
         // service failing) are logged as usual.
         builder.Logging.AddFilter(HostCategory, level => level >= LogLevel.Information && !(starting && level >= LogLevel.Error));
+
+        // The web page's framework logs each request at Information and its own start banner; our listening line says
+        // where the page is.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Network.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -110,6 +119,12 @@ internal static class ServeCommand
         builder.Services.AddSingleton(new DiskSpace(store.DataPath, settings.Storage.MinFreeBytes));
         builder.Services.AddHostedService<DeviceFeed>();
         builder.Services.AddSingleton(settings);
+#if EDGEMAIL_WEB
+        // The web page (EdgeMail.Web), in this process, over the host's adapters.
+        builder.Services.AddSingleton<IBoxInfo, BoxInfo>();
+        builder.Services.AddSingleton<IBoxCertificates, BoxCertificates>();
+        builder.Services.AddWebPage(settings.Web, new WebEndpoints(settings.Network.GetBindAddresses()));
+#endif
         builder.Services.AddSingleton(settings.Control);
         builder.Services.AddSingleton<IControlHandler, StatusHandler>();
         builder.Services.AddSingleton<IControlHandler, QueueFlushHandler>();
@@ -141,6 +156,12 @@ internal static class ServeCommand
         }
 
         var listening = host.Services.GetServices<IHostedService>().OfType<MailListenerService>().Select(l => $"{l.Endpoint.Name}={l.LocalEndPoint}");
+#if EDGEMAIL_WEB
+        if (host.Services.GetService<WebServer>() is { } web)
+        {
+            listening = listening.Concat(web.Listeners.Select(l => $"{l.Service}={(l.Address.Contains(':', StringComparison.Ordinal) ? $"[{l.Address}]" : l.Address)}:{l.Port}"));
+        }
+#endif
         Log.Listening(logger, store.DataPath, certificate.Sha256Fingerprint, string.Join(' ', listening));
         await host.WaitForShutdownAsync().ConfigureAwait(false);
         return CliProgram.Ok;

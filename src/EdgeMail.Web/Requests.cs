@@ -1,0 +1,40 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeMail.Web;
+
+/// <summary>Where a request came from and how: the rules the page's security rests on.</summary>
+internal static class Requests
+{
+    /// <summary>The request came from this box (127.0.0.0/8, ::1, or an IPv4-mapped loopback).</summary>
+    public static bool IsLoopback(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address
+        && IPAddress.IsLoopback(address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
+
+    /// <summary>
+    /// Whether a password may be taken or shown on this request: over HTTPS, or from loopback (where nothing crosses a
+    /// wire). Plain HTTP from the LAN gets the status view, <c>/ca.crt</c>, autoconfig and a redirect.
+    /// </summary>
+    public static bool MaySeePasswords(HttpContext context) => context.Request.IsHttps || IsLoopback(context);
+
+    /// <summary>The remote endpoint for the login throttle (the address matters; a missing one counts as loopback).</summary>
+    public static IPEndPoint Remote(HttpContext context) =>
+        new(context.Connection.RemoteIpAddress ?? IPAddress.Loopback, context.Connection.RemotePort);
+
+    /// <summary>The same path on the HTTPS port, for a redirect from plain HTTP; null when Web:TlsPort is 0.</summary>
+    public static string? HttpsUrl(HttpContext context, WebOptions options)
+    {
+        if (options.TlsPort == 0)
+        {
+            return null;
+        }
+
+        var host = context.Request.Host.Host;
+        if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('['))
+        {
+            host = $"[{host}]";
+        }
+        var port = options.TlsPort == 443 ? "" : ":" + options.TlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $"https://{host}{port}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
+    }
+}
