@@ -1,3 +1,4 @@
+using EdgeMail.Web.Pairing;
 using EdgeMail.Web.Status;
 using EdgeMail.Web.TestHook;
 using Microsoft.AspNetCore.Builder;
@@ -23,6 +24,7 @@ internal static class WebRoutes
 
         Assets.Map(app);
         StatusEndpoints.Map(app);
+        PairEndpoints.Map(app);
         ButtonHook.Map(app);
     }
 }

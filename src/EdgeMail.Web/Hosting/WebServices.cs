@@ -2,6 +2,7 @@ using EdgeMail.Auth.Login;
 using EdgeMail.Auth.Pairing;
 using EdgeMail.Device;
 using EdgeMail.Store;
+using EdgeMail.Web.Pairing;
 using EdgeMail.Web.Status;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -36,5 +37,9 @@ internal static class WebServices
             sp.GetRequiredService<MailStore>(), sp.GetRequiredService<PairingWindow>(), sp.GetService<DeviceService>(),
             sp.GetRequiredService<IBoxInfo>(), sp.GetRequiredService<IBoxCertificates>(), sp.GetRequiredService<WebListeners>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new PairingTokens(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new PairFlow(
+            sp.GetRequiredService<PairingService>(), sp.GetRequiredService<PairingTokens>(), sp.GetRequiredService<MailStore>(),
+            sp.GetRequiredService<IBoxInfo>(), sp.GetRequiredService<IBoxCertificates>(), options, sp.GetRequiredService<StatusEvents>()));
     }
 }

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeMail.Web;
+
+/// <summary>
+/// CSRF protection for every form of the page (OWASP's double-submit cookie, and the Origin check): a form carries
+/// the random value of the <c>edgemail-csrf</c> cookie (HttpOnly, SameSite=Strict, Secure over TLS) in a hidden field;
+/// a POST is taken only when the two match and, when the browser sends Origin, it names this host. A site on the LAN
+/// or the Internet can neither read the cookie nor send it (SameSite=Strict) nor forge the Origin.
+/// </summary>
+internal static class Csrf
+{
+    public const string CookieName = "edgemail-csrf";
+    public const string FieldName = "csrf";
+
+    /// <summary>The form's token: the cookie's value, set now if the browser has none.</summary>
+    public static string Token(HttpContext context)
+    {
+        if (context.Request.Cookies.TryGetValue(CookieName, out var existing) && existing is { Length: 32 } && IsHex(existing))
+        {
+            return existing;
+        }
+
+        var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        context.Response.Cookies.Append(CookieName, token, new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Secure = context.Request.IsHttps,
+            Path = "/",
+        });
+        return token;
+    }
+
+    /// <summary>The hidden field for a form.</summary>
+    public static string Field(HttpContext context) => $"<input type=\"hidden\" name=\"{FieldName}\" value=\"{Token(context)}\">";
+
+    /// <summary>Whether a POST of a form may be acted on.</summary>
+    public static bool Check(HttpContext context, IFormCollection form)
+    {
+        if (context.Request.Headers.Origin is { Count: > 0 } origin
+            && !(Uri.TryCreate(origin.ToString(), UriKind.Absolute, out var uri)
+                 && string.Equals(uri.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        return context.Request.Cookies.TryGetValue(CookieName, out var cookie)
+            && form.TryGetValue(FieldName, out var field)
+            && cookie is { Length: 32 }
+            && field.ToString() is { Length: 32 } sent
+            && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(cookie), System.Text.Encoding.ASCII.GetBytes(sent));
+    }
+
+    private static bool IsHex(string value) => value.All(char.IsAsciiHexDigitLower);
+}
