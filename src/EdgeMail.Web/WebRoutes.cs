@@ -1,3 +1,4 @@
+using EdgeMail.Web.Admin;
 using EdgeMail.Web.Pairing;
 using EdgeMail.Web.Status;
 using EdgeMail.Web.TestHook;
@@ -25,6 +26,7 @@ internal static class WebRoutes
         Assets.Map(app);
         StatusEndpoints.Map(app);
         PairEndpoints.Map(app);
+        AdminEndpoints.Map(app);
         ButtonHook.Map(app);
     }
 }

@@ -2,6 +2,7 @@ using EdgeMail.Auth.Login;
 using EdgeMail.Auth.Pairing;
 using EdgeMail.Device;
 using EdgeMail.Store;
+using EdgeMail.Web.Admin;
 using EdgeMail.Web.Pairing;
 using EdgeMail.Web.Status;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,6 +26,7 @@ internal static class WebServices
         services.AddSingleton(host.GetRequiredService<PairingService>());
         services.AddSingleton(host.GetRequiredService<IBoxInfo>());
         services.AddSingleton(host.GetRequiredService<IBoxCertificates>());
+        services.AddSingleton(host.GetRequiredService<IQueueControl>());
         services.AddSingleton(host.GetRequiredService<WebListeners>());
         if (host.GetService<DeviceService>() is { } device)
         {
@@ -37,6 +39,7 @@ internal static class WebServices
             sp.GetRequiredService<MailStore>(), sp.GetRequiredService<PairingWindow>(), sp.GetService<DeviceService>(),
             sp.GetRequiredService<IBoxInfo>(), sp.GetRequiredService<IBoxCertificates>(), sp.GetRequiredService<WebListeners>(),
             sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new AdminSessions(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new PairingTokens(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new PairFlow(
             sp.GetRequiredService<PairingService>(), sp.GetRequiredService<PairingTokens>(), sp.GetRequiredService<MailStore>(),

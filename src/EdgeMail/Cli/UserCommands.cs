@@ -1,6 +1,6 @@
 using System.Text;
 using EdgeMail.Auth;
-using EdgeMail.Auth.Scram;
+using EdgeMail.Auth.Accounts;
 using EdgeMail.Store;
 using EdgeMail.Store.Accounts;
 
@@ -15,10 +15,10 @@ internal static class UserCommands
     public static async Task<int> AddAsync(VerbContext context, string address, bool passwordStdin, CancellationToken cancellationToken)
     {
         var settings = context.Settings;
-        RequireLocalDomain(address, settings.Domains);
+        AccountChanges.RequireLocalDomain(address, settings.Domains);
         await using var store = DataFolder.OpenAdmin(settings);
         var password = ReadPassword(passwordStdin);
-        var account = await store.CreateAccountAsync(address, ScramSecret.Create(password), cancellationToken).ConfigureAwait(false);
+        var account = await AccountChanges.AddAsync(store, address, password, settings.Domains, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"added {account.Address}");
         return CliProgram.Ok;
     }
@@ -37,10 +37,7 @@ internal static class UserCommands
     public static async Task<int> RemoveAsync(VerbContext context, string address, CancellationToken cancellationToken)
     {
         await using var store = DataFolder.OpenAdmin(context.Settings);
-        if (!await store.DeleteAccountAsync(address, cancellationToken).ConfigureAwait(false))
-        {
-            throw new StoreException(StoreError.NotFound, $"no account {address}");
-        }
+        await AccountChanges.RemoveAsync(store, address, cancellationToken).ConfigureAwait(false);
 
         Console.WriteLine($"removed {address}");
         return CliProgram.Ok;
@@ -49,35 +46,15 @@ internal static class UserCommands
     public static async Task<int> PasswdAsync(VerbContext context, string address, bool passwordStdin, CancellationToken cancellationToken)
     {
         await using var store = DataFolder.OpenAdmin(context.Settings);
-        var credentials = await store.GetCredentialsAsync(address, cancellationToken).ConfigureAwait(false)
-            ?? throw new StoreException(StoreError.NotFound, $"no account {address}");
-        var account = credentials.Account;
-        var password = ReadPassword(passwordStdin);
+        if (await store.FindAccountAsync(address, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new StoreException(StoreError.NotFound, $"no account {address}");
+        }
 
-        // Under the account's salt and iterations, which its app passwords share: SCRAM-SHA-256 names one salt per
-        // account, so a new salt would leave them working over PLAIN and LOGIN only (see ScramSecret.Rederive).
-        await store.SetPasswordAsync(account.Id, ScramSecret.Rederive(password, credentials.Password), cancellationToken).ConfigureAwait(false);
+        var password = ReadPassword(passwordStdin);
+        var account = await AccountChanges.SetPasswordAsync(store, address, password, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"password changed for {account.Address}");
         return CliProgram.Ok;
-    }
-
-    /// <summary>
-    /// An account outside the configured Domains could never receive mail (RCPT for it is relayed or refused), so it
-    /// is refused here. Domains live in the configuration, not the store, so there is no flag to add one from here.
-    /// </summary>
-    private static void RequireLocalDomain(string address, string[] domains)
-    {
-        var at = address.LastIndexOf('@');
-        if (at < 0 || !AddressRules.IsValid(address, out _))
-        {
-            return; // the store says what is wrong with the address itself
-        }
-
-        var domain = address[(at + 1)..].Trim();
-        if (!domains.Contains(domain, StringComparer.OrdinalIgnoreCase))
-        {
-            throw new StoreException(StoreError.NotAllowed, $"{domain} is not one of the local domains (Domains: {string.Join(", ", domains)}): add it to Domains in the configuration first, e.g. --Domains={string.Join(',', [.. domains, domain])}");
-        }
     }
 
     private static string ReadPassword(bool passwordStdin)

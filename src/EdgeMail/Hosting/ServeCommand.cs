@@ -123,6 +123,7 @@ internal static class ServeCommand
         // The web page (EdgeMail.Web), in this process, over the host's adapters.
         builder.Services.AddSingleton<IBoxInfo, BoxInfo>();
         builder.Services.AddSingleton<IBoxCertificates, BoxCertificates>();
+        builder.Services.AddSingleton<IQueueControl, QueueControl>();
         builder.Services.AddWebPage(settings.Web, new WebEndpoints(settings.Network.GetBindAddresses()));
 #endif
         builder.Services.AddSingleton(settings.Control);
