@@ -255,6 +255,8 @@ public sealed partial class WebPageTests
         await using var web = await WebServe.StartAsync("--Device:Gpio:Driver=LibGpiod", "--Device:Gpio:Chip=63");
         using var press = await web.Client.PostAsJsonAsync("/api/device/button", new { holdMs = 10 });
         Assert.Equal(HttpStatusCode.NotFound, press.StatusCode);
+        using var pins = await web.Client.GetAsync("/api/device/pins/events");
+        Assert.Equal(HttpStatusCode.NotFound, pins.StatusCode);
         Assert.False((await web.StatusAsync()).TryGetProperty("pins", out _));
     }
 
