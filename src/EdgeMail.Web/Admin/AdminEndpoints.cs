@@ -185,7 +185,8 @@ internal static class AdminEndpoints
             accounts.Add((account, await store.ListAppPasswordsAsync(account.Id, context.RequestAborted).ConfigureAwait(false)));
         }
         var queue = await store.ListQueueAsync(context.RequestAborted).ConfigureAwait(false);
-        return Page(AdminPages.Dashboard(context, session.Address, accounts, queue, notice, error), status);
+        var log = context.RequestServices.GetService(typeof(IRecentLog)) is IRecentLog recent ? recent.Lines() : [];
+        return Page(AdminPages.Dashboard(context, session.Address, accounts, queue, log, notice, error), status);
     }
 
     private static IResult Forbidden() => Page(Html.Page("Refused · EdgeMail",

@@ -18,7 +18,7 @@ internal static class AdminPages
         + (askCode ? "<label for=\"code\">Code from the authenticator app (or a recovery code)</label><input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required>" : "")
         + "<div class=\"actions\"><button type=\"submit\">Log in</button></div></form></section>");
 
-    public static string Dashboard(HttpContext context, string admin, IReadOnlyList<(Account Account, IReadOnlyList<AppPassword> Devices)> accounts, IReadOnlyList<QueuedMessage> queue, string? notice, string? error)
+    public static string Dashboard(HttpContext context, string admin, IReadOnlyList<(Account Account, IReadOnlyList<AppPassword> Devices)> accounts, IReadOnlyList<QueuedMessage> queue, IReadOnlyList<EdgeMail.Web.Hosting.LogLine> log, string? notice, string? error)
     {
         var csrf = Csrf.Field(context);
         var body = new StringBuilder(8192);
@@ -96,6 +96,14 @@ internal static class AdminPages
             body.Append("</tbody></table>");
         }
         body.Append("</section>");
+
+        body.Append("<section><h2>Recent log</h2><details><summary>The last ").Append(log.Count.ToString(CultureInfo.InvariantCulture)).Append(" lines</summary><pre class=\"log\" id=\"log\">");
+        foreach (var line in log.Reverse())
+        {
+            body.Append(Html.Text(line.At.ToUniversalTime().ToString("MM-dd HH:mm:ss", CultureInfo.InvariantCulture))).Append(' ').Append(Html.Text(line.Level)).Append(' ')
+                .Append(Html.Text(line.Category.StartsWith("EdgeMail.", StringComparison.Ordinal) ? line.Category["EdgeMail.".Length..] : line.Category)).Append(": ").Append(Html.Text(line.Message)).Append('\n');
+        }
+        body.Append("</pre></details></section>");
         return Html.Page("Admin · EdgeMail", body.ToString());
     }
 

@@ -27,6 +27,7 @@ internal static class WebServices
         services.AddSingleton(host.GetRequiredService<IBoxInfo>());
         services.AddSingleton(host.GetRequiredService<IBoxCertificates>());
         services.AddSingleton(host.GetRequiredService<IQueueControl>());
+        services.AddSingleton(host.GetRequiredService<IRecentLog>());
         services.AddSingleton(host.GetRequiredService<WebListeners>());
         if (host.GetService<DeviceService>() is { } device)
         {

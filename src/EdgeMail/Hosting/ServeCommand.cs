@@ -62,6 +62,12 @@ internal static class ServeCommand
         // where the page is.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+#if EDGEMAIL_WEB
+        // The latest lines, for the admin page.
+        var recentLog = new RecentLog(TimeProvider.System);
+        builder.Logging.AddProvider(recentLog);
+        builder.Services.AddSingleton<IRecentLog>(recentLog);
+#endif
         builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Network.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(TimeProvider.System);

@@ -38,6 +38,15 @@ public sealed partial class AdminPageTests
         Assert.Contains("Logged in as <strong id=\"admin-name\">admin@example.org", dashboard, StringComparison.Ordinal);
         Assert.Contains("data-device=\"Laptop\"", dashboard, StringComparison.Ordinal);
 
+        // The recent log: the service's own lines, and no password that was typed, right or wrong.
+        var log = dashboard[dashboard.IndexOf("id=\"log\"", StringComparison.Ordinal)..];
+        Assert.Contains("serving data folder", log, StringComparison.Ordinal);
+        Assert.Contains("failed", log, StringComparison.OrdinalIgnoreCase);
+        foreach (var secret in new[] { "not the password", AdminPassword, appPassword })
+        {
+            Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
+        }
+
         // Add a second account from the page: the CLI sees it, and it is not an admin.
         using (var added = await PostAsync(web, "/admin/accounts/add", ("csrf", csrf), ("account", "bob@example.org"), ("password", "bobs password 1")))
         {
