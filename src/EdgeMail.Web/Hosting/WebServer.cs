@@ -37,6 +37,9 @@ public sealed class WebServer : IHostedService, IAsyncDisposable
         _loggers = loggers;
     }
 
+    /// <summary>Runs before the page's routes are mapped: tests put a middleware there (the remote address of a LAN client).</summary>
+    internal Action<WebApplication>? BeforeRoutes { get; init; }
+
     /// <summary>The page's bound sockets once started (<c>http</c>, <c>https</c>), for status.</summary>
     public IReadOnlyList<ServiceListener> Listeners { get; private set; } = [];
 
@@ -86,6 +89,7 @@ public sealed class WebServer : IHostedService, IAsyncDisposable
         });
 
         var app = builder.Build();
+        BeforeRoutes?.Invoke(app);
         WebRoutes.Map(app);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         _app = app;
