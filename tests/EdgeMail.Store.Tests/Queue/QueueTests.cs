@@ -67,7 +67,7 @@ public sealed class QueueTests
         var again = (await h.Store.GetQueuedAsync(queued.Id))!;
         Assert.All(again.Recipients, r => Assert.Equal(RecipientState.Queued, r.State));
         Assert.Equal(1, again.Recipients[0].Attempts);
-        Assert.Equal(new QueueCounts(1, 2, 1), await h.Store.GetQueueCountsAsync());
+        Assert.Equal(new QueueCounts(1, 2, 1, queued.Created), await h.Store.GetQueueCountsAsync());
     }
 
     [Fact]
