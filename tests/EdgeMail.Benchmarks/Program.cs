@@ -20,6 +20,7 @@ Benchmark[] benchmarks =
     new("imap", "[--messages N] [--seconds S] ...", "IMAP against Dovecot: SELECT/FETCH/SEARCH of a large INBOX, mixed load ops/s, memory of 1,000 IDLE connections (plain, TLS)", ImapBenchmark.RunAsync),
     new("login-flood", "[binary] [seconds=60] [connections=10]", "wrong IMAP passwords from 1, N and 250 rotating addresses against the default throttle: answers, log size, the real user's login after", LoginFloodBenchmark.RunAsync),
     new("device", "[binary] [seconds=60] [deliveries=50]", "the Virtual-driver LEDs under serve: idle CPU with steady and with blinking LEDs, the mail LED's latency after an SMTP delivery", DeviceBenchmark.RunAsync),
+    new("web", "BINARY [BINARY_WITHOUT_WEB] [ARM64 ARM64_WITHOUT_WEB]", "what the web page costs: binary size with and without it, serve's start and idle RSS/PSS with the page on and off, GET /api/status and GET / latency and requests/s on one keep-alive connection", WebBenchmark.RunAsync),
     new("append-latency", "[--appends N] [--runs R] [--binary PATH] ...", "serial IMAP APPEND latency (median, p90) from a Nagle-on client as imaplib sends it, and with TCP_NODELAY, EdgeMail beside Dovecot", AppendLatencyBenchmark.RunAsync),
 ];
 
