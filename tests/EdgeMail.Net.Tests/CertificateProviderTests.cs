@@ -18,9 +18,9 @@ public sealed class CertificateProviderTests : IDisposable
     public void Dispose() => _data.Dispose();
 
     [Fact]
-    public void Generated_certificate_is_ECDSA_P256_for_server_auth_with_loopback_names_for_ten_years()
+    public void Generated_certificate_is_ECDSA_P256_for_server_auth_issued_by_the_box_CA_for_397_days()
     {
-        using var provider = new CertificateProvider(new TlsOptions(), _data.Path);
+        using var provider = new CertificateProvider(new TlsOptions(), _data.Path, lanAddresses: () => [IPAddress.Parse("192.168.1.20")]);
         var certificate = provider.Certificate;
 
         Assert.True(provider.IsGenerated);
@@ -33,11 +33,14 @@ public sealed class CertificateProviderTests : IDisposable
         var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages;
         Assert.Contains(usages.Cast<Oid>(), oid => oid.Value == "1.3.6.1.5.5.7.3.1");
         var names = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+        string host = Dns.GetHostName().ToLowerInvariant();
         Assert.Contains("localhost", names.EnumerateDnsNames());
-        Assert.Contains(Dns.GetHostName().ToLowerInvariant(), names.EnumerateDnsNames());
-        Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback], names.EnumerateIPAddresses());
-        Assert.Equal("CN=" + Dns.GetHostName().ToLowerInvariant(), certificate.Subject);
-        Assert.InRange(certificate.NotAfter - certificate.NotBefore, TimeSpan.FromDays(3650), TimeSpan.FromDays(3660));
+        Assert.Contains("edgemail.local", names.EnumerateDnsNames());
+        Assert.Contains(host, names.EnumerateDnsNames());
+        Assert.Equal([IPAddress.Loopback, IPAddress.Parse("192.168.1.20"), IPAddress.IPv6Loopback], names.EnumerateIPAddresses());
+        Assert.Equal("CN=" + host, certificate.Subject);
+        Assert.Equal(provider.Authority!.Subject, certificate.Issuer);
+        Assert.InRange(certificate.NotAfter - certificate.NotBefore, TimeSpan.FromDays(396.9), TimeSpan.FromDays(397.1));
         Assert.Equal(Path.GetFullPath(CertificateFile), provider.CertificatePath);
     }
 
