@@ -28,10 +28,11 @@ internal static class LocalNames
     /// <summary>Loopback always, then the LAN addresses, in a stable order (so equal sets compare equal).</summary>
     public static IReadOnlyList<IPAddress> IpAddresses(IEnumerable<IPAddress> lan) =>
         new[] { IPAddress.Loopback, IPAddress.IPv6Loopback }
-            .Concat(lan.Select(a => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a).Where(IsLanAddress))
+            .Concat(lan.Select(a => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a)
+                .Where(IsLanAddress)
+                .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1)
+                .ThenBy(a => a.GetAddressBytes(), ByteOrder.Instance))
             .Distinct()
-            .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1)
-            .ThenBy(a => a.GetAddressBytes(), ByteOrder.Instance)
             .ToArray();
 
     /// <summary>
