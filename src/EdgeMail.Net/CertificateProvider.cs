@@ -335,7 +335,11 @@ public sealed class CertificateProvider : IDisposable
 
     private string? WhyRenew(Issued current, IReadOnlyList<IPAddress> addresses)
     {
-        if (current.Certificate.NotAfter.ToUniversalTime() - _time.GetUtcNow() < RenewBefore)
+        var now = _time.GetUtcNow();
+        // In the CA's own last month a new certificate could not outlive the current one (it ends with the CA),
+        // so it is not renewed every hour for nothing; a new CA is a step for the user (see the README).
+        if (current.Certificate.NotAfter.ToUniversalTime() - now < RenewBefore
+            && _authorityWithKey!.NotAfter.ToUniversalTime() > current.Certificate.NotAfter.ToUniversalTime())
         {
             return "it expires on " + current.Certificate.NotAfter.ToUniversalTime().ToString("u", System.Globalization.CultureInfo.InvariantCulture);
         }
@@ -356,9 +360,11 @@ public sealed class CertificateProvider : IDisposable
         {
             RenewIfNeeded();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or NetworkInformationException)
+        catch (Exception ex)
         {
-            // The current certificate keeps serving; the next check tries again.
+            // On a timer or network-change thread, where an exception would end the process: whatever failed
+            // (a full disk, an interface list that cannot be read), the current certificate keeps serving and the
+            // next check tries again.
             _logger.RenewalFailed(CertificatePath, ex);
         }
     }

@@ -93,6 +93,23 @@ public sealed class CertificateRenewalTests : IDisposable
     }
 
     [Fact]
+    public void In_the_CA_last_month_the_certificate_ends_with_the_CA_and_is_not_reissued_every_hour()
+    {
+        using var provider = Create();
+        int renewals = 0;
+        provider.Renewed += (_, _) => renewals++;
+        var caEnd = provider.Authority!.NotAfter.ToUniversalTime();
+
+        _time.Advance(caEnd - _time.GetUtcNow().UtcDateTime - TimeSpan.FromDays(20));
+        Assert.Equal(1, renewals);
+        Assert.Equal(caEnd, provider.Certificate.NotAfter.ToUniversalTime());
+
+        _time.Advance(TimeSpan.FromHours(1));
+        _time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, renewals);
+    }
+
+    [Fact]
     public void A_configured_certificate_is_never_renewed()
     {
         using var source = new TempFolder();
