@@ -46,10 +46,9 @@ internal static partial class Log
     [LoggerMessage(20, LogLevel.Information, "TLS certificate {Path} loaded, SHA-256 fingerprint {Fingerprint}, valid until {NotAfter:u}")]
     public static partial void CertificateLoaded(this ILogger logger, string path, string fingerprint, DateTime notAfter);
 
-    [LoggerMessage(21, LogLevel.Information, "Self-signed TLS certificate generated at {Path}, SHA-256 fingerprint {Fingerprint}, valid until {NotAfter:u}")]
-    public static partial void CertificateGenerated(this ILogger logger, string path, string fingerprint, DateTime notAfter);
+    // 21 was "self-signed certificate generated", before the box had its own CA.
 
-    [LoggerMessage(22, LogLevel.Warning, "Self-signed TLS certificate {Path} is unusable ({Reason}); generating a new one, whose fingerprint clients must accept again")]
+    [LoggerMessage(22, LogLevel.Warning, "TLS certificate {Path} is unusable ({Reason}); issuing a new one from the box's CA")]
     public static partial void GeneratedCertificateUnusable(this ILogger logger, string path, string reason);
 
     [LoggerMessage(23, LogLevel.Error, "TLS certificate {Path} expired on {NotAfter:u}; clients will refuse it")]
@@ -57,4 +56,25 @@ internal static partial class Log
 
     [LoggerMessage(24, LogLevel.Warning, "TLS certificate {Path} expires on {NotAfter:u}")]
     public static partial void CertificateExpiring(this ILogger logger, string path, DateTime notAfter);
+
+    [LoggerMessage(25, LogLevel.Information, "TLS: the box's CA {Path} loaded, SHA-256 fingerprint {Fingerprint}, valid until {NotAfter:u}")]
+    public static partial void AuthorityLoaded(this ILogger logger, string path, string fingerprint, DateTime notAfter);
+
+    [LoggerMessage(26, LogLevel.Information, "TLS: the box's own CA created at {Path}, SHA-256 fingerprint {Fingerprint}, valid until {NotAfter:u}, for the names {Names} only; clients trust it once")]
+    public static partial void AuthorityCreated(this ILogger logger, string path, string fingerprint, DateTime notAfter, string names);
+
+    [LoggerMessage(27, LogLevel.Warning, "TLS: the box's CA {Path} is unusable ({Reason}); creating a new one, which clients must trust again")]
+    public static partial void AuthorityUnusable(this ILogger logger, string path, string reason);
+
+    [LoggerMessage(28, LogLevel.Information, "TLS certificate {Path} issued by the box's CA ({Reason}), SHA-256 fingerprint {Fingerprint}, valid until {NotAfter:u}, for {Names}")]
+    public static partial void CertificateIssued(this ILogger logger, string path, string fingerprint, DateTime notAfter, string reason, string names);
+
+    [LoggerMessage(29, LogLevel.Warning, "TLS: the certificate clients accepted (SHA-256 {OldFingerprint}) is replaced by {NewFingerprint}, issued by the box's CA {AuthorityFingerprint}; trust the CA once (see the README) or accept the new fingerprint")]
+    public static partial void CertificateMigrated(this ILogger logger, string oldFingerprint, string newFingerprint, string authorityFingerprint);
+
+    [LoggerMessage(30, LogLevel.Error, "TLS certificate {Path} could not be renewed; the current one keeps serving and the next check tries again")]
+    public static partial void RenewalFailed(this ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(31, LogLevel.Warning, "TLS: the host name {HostName} is outside the names the box's CA may sign for ({Permitted}); the certificate leaves it out")]
+    public static partial void HostNameNotPermitted(this ILogger logger, string hostName, string permitted);
 }

@@ -29,7 +29,8 @@ public sealed class MailConnection : IAsyncDisposable
     private readonly Socket? _socket;
     private readonly Stream _transport;
     private readonly MemoryPool<byte> _pool;
-    private readonly SslStreamCertificateContext? _certificate;
+    // Asked at each handshake, so a renewed certificate serves the next STARTTLS even on a connection opened before.
+    private readonly Func<SslStreamCertificateContext>? _certificate;
     private readonly TimeSpan _handshakeTimeout;
     private readonly TimeProvider _time;
     private SslStream? _tls;
@@ -46,7 +47,7 @@ public sealed class MailConnection : IAsyncDisposable
         Socket? socket,
         Stream transport,
         MemoryPool<byte> pool,
-        SslStreamCertificateContext? certificate,
+        Func<SslStreamCertificateContext>? certificate,
         TimeSpan handshakeTimeout,
         TimeProvider timeProvider)
     {
@@ -143,6 +144,7 @@ public sealed class MailConnection : IAsyncDisposable
         var toServer = new Pipe();
         var toClient = new Pipe();
         client = new DuplexPipe(toClient.Reader, toServer.Writer);
+        var context = certificate is null ? null : SslStreamCertificateContext.Create(certificate, null, offline: true);
         return new MailConnection(
             ConnectionId.Next(),
             endpointName,
@@ -151,7 +153,7 @@ public sealed class MailConnection : IAsyncDisposable
             socket: null,
             new DuplexPipeStream(toServer.Reader, toClient.Writer),
             MemoryPool<byte>.Shared,
-            certificate is null ? null : SslStreamCertificateContext.Create(certificate, null, offline: true),
+            context is null ? null : () => context,
             TimeSpan.FromSeconds(30),
             timeProvider ?? TimeProvider.System);
     }
@@ -327,7 +329,7 @@ public sealed class MailConnection : IAsyncDisposable
             await tls.AuthenticateAsServerAsync(
                 new SslServerAuthenticationOptions
                 {
-                    ServerCertificateContext = _certificate,
+                    ServerCertificateContext = _certificate(),
                     // RFC 8996 deprecates TLS 1.0 and 1.1; RFC 8314 §4.1 asks mail services for TLS 1.2 or later.
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     ClientCertificateRequired = false,

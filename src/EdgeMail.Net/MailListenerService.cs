@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -36,7 +37,8 @@ public sealed class MailListenerService : BackgroundService, IHostedLifecycleSer
     private readonly ListenerEndpoint _endpoint;
     private readonly ConnectionLimiter _limiter;
     private readonly NetOptions _options;
-    private readonly CertificateProvider? _certificates;
+    // One delegate for all connections; it reads the provider's current context at each handshake.
+    private readonly Func<SslStreamCertificateContext>? _certificateContext;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly MemoryPool<byte> _pool;
@@ -84,7 +86,7 @@ public sealed class MailListenerService : BackgroundService, IHostedLifecycleSer
         _limiter = limiter;
         _options = options;
         _logger = logger;
-        _certificates = certificates;
+        _certificateContext = certificates is null ? null : () => certificates.Context;
         _time = timeProvider ?? TimeProvider.System;
         _pool = pool;
     }
@@ -242,7 +244,7 @@ public sealed class MailListenerService : BackgroundService, IHostedLifecycleSer
                 socket.NoDelay = true;
                 connection = new MailConnection(
                     id, _endpoint.Name, local, remote, socket, new SocketStream(socket, _options.TcpQuickAck),
-                    _pool, _certificates?.Context, _options.TlsHandshakeTimeout, _time);
+                    _pool, _certificateContext, _options.TlsHandshakeTimeout, _time);
             }
             catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
             {

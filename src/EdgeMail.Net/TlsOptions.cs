@@ -4,7 +4,7 @@ namespace EdgeMail.Net;
 
 /// <summary>
 /// Options of the server certificate, bound from the "Tls" configuration section. With neither path set, a
-/// self-signed certificate is generated once and kept in the data folder (see <see cref="CertificateProvider"/>).
+/// certificate is issued by the box's own CA, both kept in the data folder (see <see cref="CertificateProvider"/>).
 /// </summary>
 public sealed class TlsOptions : IValidatableObject
 {

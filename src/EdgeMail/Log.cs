@@ -4,8 +4,8 @@ namespace EdgeMail;
 
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "EdgeMail serving data folder {DataPath}; TLS certificate SHA-256 {Fingerprint}; listening {Endpoints}")]
-    public static partial void Listening(ILogger logger, string dataPath, string fingerprint, string endpoints);
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "EdgeMail serving data folder {DataPath}; TLS certificate SHA-256 {Fingerprint}; CA SHA-256 {AuthorityFingerprint}; listening {Endpoints}")]
+    public static partial void Listening(ILogger logger, string dataPath, string fingerprint, string authorityFingerprint, string endpoints);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Control channel listening on {Path}")]
     public static partial void ControlListening(ILogger logger, string path);

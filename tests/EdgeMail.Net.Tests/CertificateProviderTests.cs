@@ -18,9 +18,9 @@ public sealed class CertificateProviderTests : IDisposable
     public void Dispose() => _data.Dispose();
 
     [Fact]
-    public void Generated_certificate_is_ECDSA_P256_for_server_auth_with_loopback_names_for_ten_years()
+    public void Generated_certificate_is_ECDSA_P256_for_server_auth_issued_by_the_box_CA_for_397_days()
     {
-        using var provider = new CertificateProvider(new TlsOptions(), _data.Path);
+        using var provider = new CertificateProvider(new TlsOptions(), _data.Path, lanAddresses: () => [IPAddress.Parse("192.168.1.20")]);
         var certificate = provider.Certificate;
 
         Assert.True(provider.IsGenerated);
@@ -33,11 +33,14 @@ public sealed class CertificateProviderTests : IDisposable
         var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages;
         Assert.Contains(usages.Cast<Oid>(), oid => oid.Value == "1.3.6.1.5.5.7.3.1");
         var names = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+        string host = Dns.GetHostName().ToLowerInvariant();
         Assert.Contains("localhost", names.EnumerateDnsNames());
-        Assert.Contains(Dns.GetHostName().ToLowerInvariant(), names.EnumerateDnsNames());
-        Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback], names.EnumerateIPAddresses());
-        Assert.Equal("CN=" + Dns.GetHostName().ToLowerInvariant(), certificate.Subject);
-        Assert.InRange(certificate.NotAfter - certificate.NotBefore, TimeSpan.FromDays(3650), TimeSpan.FromDays(3660));
+        Assert.Contains("edgemail.local", names.EnumerateDnsNames());
+        Assert.Contains(host, names.EnumerateDnsNames());
+        Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback, IPAddress.Parse("192.168.1.20")], names.EnumerateIPAddresses());
+        Assert.Equal("CN=" + host, certificate.Subject);
+        Assert.Equal(provider.Authority!.Subject, certificate.Issuer);
+        Assert.InRange(certificate.NotAfter - certificate.NotBefore, TimeSpan.FromDays(396.9), TimeSpan.FromDays(397.1));
         Assert.Equal(Path.GetFullPath(CertificateFile), provider.CertificatePath);
     }
 
@@ -114,6 +117,12 @@ public sealed class CertificateProviderTests : IDisposable
         Assert.True(provider.Certificate.HasPrivateKey);
         Assert.False(Directory.Exists(Path.Combine(_data.Path, "tls")));
         Assert.Equal(expected, CertificateProvider.ReadFingerprint(options, _data.Path));
+        // A configured certificate wins: no CA is made or offered.
+        Assert.Null(provider.Authority);
+        Assert.Null(provider.AuthoritySha256Fingerprint);
+        Assert.Null(provider.AuthorityDer);
+        Assert.Null(provider.AuthorityPem);
+        Assert.Null(CertificateProvider.ReadAuthorityFingerprint(options, source.Path));
     }
 
     [Fact]
@@ -203,6 +212,68 @@ public sealed class CertificateProviderTests : IDisposable
         Assert.NotEqual(first, replaced.Sha256Fingerprint);
         Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("unusable", StringComparison.Ordinal));
         Assert.Contains(logs.Entries, e => e.Message.Contains(replaced.Sha256Fingerprint, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Old_self_signed_pair_migrates_once_to_a_CA_issued_certificate_and_both_fingerprints_are_logged()
+    {
+        string old = WriteOldSelfSignedPair();
+        var logs = new CollectingLoggerFactory();
+
+        string migrated;
+        using (var provider = new CertificateProvider(new TlsOptions(), _data.Path, logs.CreateLogger<CertificateProvider>()))
+        {
+            migrated = provider.Sha256Fingerprint;
+            Assert.NotEqual(old, migrated);
+            Assert.NotNull(provider.Authority);
+            Assert.True(File.Exists(Path.Combine(_data.Path, "tls", CertificateProvider.AuthorityCertificateFileName)));
+            using var chain = Certificates.LocalAuthorityTests.TrustingOnly(provider.Authority);
+            Assert.True(chain.Build(provider.Certificate));
+            Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains(old, StringComparison.Ordinal)
+                && e.Message.Contains(migrated, StringComparison.Ordinal) && e.Message.Contains(provider.AuthoritySha256Fingerprint!, StringComparison.Ordinal));
+        }
+
+        var again = new CollectingLoggerFactory();
+        using var restarted = new CertificateProvider(new TlsOptions(), _data.Path, again.CreateLogger<CertificateProvider>());
+        Assert.Equal(migrated, restarted.Sha256Fingerprint);
+        Assert.DoesNotContain(again.Entries, e => e.Level >= LogLevel.Warning);
+    }
+
+    [Fact]
+    public void Half_written_CA_pair_is_replaced_and_the_server_certificate_reissued_from_the_new_CA()
+    {
+        string firstAuthority;
+        using (var provider = new CertificateProvider(new TlsOptions(), _data.Path))
+        {
+            firstAuthority = provider.AuthoritySha256Fingerprint!;
+        }
+        File.Delete(Path.Combine(_data.Path, "tls", CertificateProvider.AuthorityCertificateFileName));
+        var logs = new CollectingLoggerFactory();
+
+        using var replaced = new CertificateProvider(new TlsOptions(), _data.Path, logs.CreateLogger<CertificateProvider>());
+
+        Assert.NotEqual(firstAuthority, replaced.AuthoritySha256Fingerprint);
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("CA", StringComparison.Ordinal) && e.Message.Contains("unusable", StringComparison.Ordinal));
+        using var chain = Certificates.LocalAuthorityTests.TrustingOnly(replaced.Authority!);
+        Assert.True(chain.Build(replaced.Certificate));
+    }
+
+    // What EdgeMail generated before it had a CA: a self-signed leaf kept in the same two files.
+    private string WriteOldSelfSignedPair()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=" + Dns.GetHostName().ToLowerInvariant(), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(3652));
+        Directory.CreateDirectory(Path.GetDirectoryName(CertificateFile)!);
+        File.WriteAllText(KeyFile, key.ExportPkcs8PrivateKeyPem());
+        File.WriteAllText(CertificateFile, certificate.ExportCertificatePem());
+        return CertificateProvider.FormatFingerprint(certificate);
     }
 
     private static string RunOpenSsl(params string[] arguments)

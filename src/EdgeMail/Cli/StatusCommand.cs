@@ -52,7 +52,10 @@ internal static class StatusCommand
         Console.WriteLine(report.OutboundPossible
             ? $"outbound mail:   through {report.Relay}"
             : "outbound mail:   cannot leave: no Relay:Host is configured (set it to the provider's submission server)");
-        Console.WriteLine($"TLS certificate: {report.TlsFingerprintSha256 ?? "not generated yet (created at the first start of serve)"}");
+        Console.WriteLine($"TLS certificate: {report.Tls.FingerprintSha256 ?? "not generated yet (created at the first start of serve)"}");
+        Console.WriteLine(report.Tls.Configured
+            ? "TLS CA:          none (Tls:CertificatePath is configured)"
+            : $"TLS CA:          {report.Tls.CaFingerprintSha256 ?? "not created yet (created at the first start of serve)"} (trust it once on each device; see the README)");
         Console.WriteLine(report.Pairing.Open
             ? string.Create(CultureInfo.InvariantCulture, $"pairing window:  open, {report.Pairing.SecondsLeft} s left (edgemail pair --close ends it)")
             : report.Running ? "pairing window:  closed (edgemail pair, or hold the button, opens it)" : "pairing window:  closed (the service is not running)");

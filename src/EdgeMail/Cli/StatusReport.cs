@@ -24,7 +24,10 @@ internal sealed class StatusReport
 
     public string[] Domains { get; set; } = [];
 
+    /// <summary>The server certificate's fingerprint; kept beside <see cref="Tls"/> for scripts that read it.</summary>
     public string? TlsFingerprintSha256 { get; set; }
+
+    public TlsStatus Tls { get; set; } = new();
 
     public string Bind { get; set; } = "";
 
@@ -52,6 +55,12 @@ internal sealed class StatusReport
         DataPath = dataPath,
         Domains = settings.Domains,
         TlsFingerprintSha256 = CertificateProvider.ReadFingerprint(settings.Tls, dataPath),
+        Tls = new TlsStatus
+        {
+            FingerprintSha256 = CertificateProvider.ReadFingerprint(settings.Tls, dataPath),
+            CaFingerprintSha256 = CertificateProvider.ReadAuthorityFingerprint(settings.Tls, dataPath),
+            Configured = !string.IsNullOrWhiteSpace(settings.Tls.CertificatePath),
+        },
         Bind = settings.Network.Bind,
         Ports = new Dictionary<string, int>
         {
@@ -77,6 +86,18 @@ internal sealed class StatusReport
             Open = left > TimeSpan.Zero,
             SecondsLeft = (int)Math.Ceiling(left.TotalSeconds),
             WindowSeconds = (int)window.Length.TotalSeconds,
+        };
+    }
+
+    /// <summary>The running service's certificates, as it serves them now (a renewal may be newer than a file read).</summary>
+    public void AddCertificates(CertificateProvider certificates)
+    {
+        TlsFingerprintSha256 = certificates.Sha256Fingerprint;
+        Tls = new TlsStatus
+        {
+            FingerprintSha256 = certificates.Sha256Fingerprint,
+            CaFingerprintSha256 = certificates.AuthoritySha256Fingerprint,
+            Configured = !certificates.IsGenerated,
         };
     }
 

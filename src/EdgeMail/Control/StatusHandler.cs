@@ -19,6 +19,10 @@ internal sealed class StatusHandler(MailStore store, EdgeMailSettings settings, 
         report.Running = true;
         await report.AddStoreAsync(store, cancellationToken).ConfigureAwait(false);
         report.AddPairing(pairing);
+        if (services.GetService<CertificateProvider>() is { } certificates)
+        {
+            report.AddCertificates(certificates);
+        }
 
         // Resolved per request: the listeners are hosted services like the control server itself.
         foreach (var listener in services.GetServices<IHostedService>().OfType<MailListenerService>())

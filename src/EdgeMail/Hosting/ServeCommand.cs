@@ -78,19 +78,12 @@ internal static class ServeCommand
         // folder or a bad certificate fails `serve` with one clear line.
         DataFolder.CheckWritable(Path.GetFullPath(settings.Storage.Path));
         var store = MailStore.Open(settings.Storage, StoreOpenMode.Service);
-        CertificateProvider certificate;
-        try
-        {
-            certificate = new CertificateProvider(settings.Tls, store.DataPath);
-        }
-        catch
-        {
-            await store.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
 
         builder.Services.AddSingleton(store);
-        builder.Services.AddSingleton(certificate);
+        // Made by the container (which disposes it, ending its renewal timer) so that it logs through the host's
+        // loggers: the CA's creation, the migration from the old self-signed certificate, each renewal.
+        builder.Services.AddSingleton(sp => new CertificateProvider(
+            settings.Tls, store.DataPath, sp.GetRequiredService<ILogger<CertificateProvider>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton(settings.Auth);
         builder.Services.AddSingleton(settings.Auth.Throttle);
         builder.Services.AddSingleton<LoginThrottle>();
@@ -151,6 +144,17 @@ internal static class ServeCommand
 
         using var host = builder.Build();
         var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeMail");
+        CertificateProvider certificate;
+        try
+        {
+            certificate = host.Services.GetRequiredService<CertificateProvider>();
+        }
+        catch
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         try
         {
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -169,7 +173,7 @@ internal static class ServeCommand
             listening = listening.Concat(web.Listeners.Select(l => $"{l.Service}={(l.Address.Contains(':', StringComparison.Ordinal) ? $"[{l.Address}]" : l.Address)}:{l.Port}"));
         }
 #endif
-        Log.Listening(logger, store.DataPath, certificate.Sha256Fingerprint, string.Join(' ', listening));
+        Log.Listening(logger, store.DataPath, certificate.Sha256Fingerprint, certificate.AuthoritySha256Fingerprint ?? "none (configured certificate)", string.Join(' ', listening));
         await host.WaitForShutdownAsync().ConfigureAwait(false);
         return CliProgram.Ok;
     }

@@ -71,6 +71,42 @@ public sealed partial class WebPageTests
     }
 
     [Fact]
+    public async Task The_box_ca_is_downloadable_and_the_https_page_verifies_against_it_alone_with_the_host_name()
+    {
+        await using var web = await WebServe.StartAsync();
+        var status = await web.StatusAsync();
+        var caFingerprint = status.GetProperty("tls").GetProperty("caFingerprintSha256").GetString();
+
+        using var der = await web.Client.GetAsync("/ca.crt");
+        Assert.Equal(HttpStatusCode.OK, der.StatusCode);
+        Assert.Equal("application/x-x509-ca-cert", der.Content.Headers.ContentType?.MediaType);
+        using var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(await der.Content.ReadAsByteArrayAsync());
+        Assert.Equal(caFingerprint, Convert.ToHexString(ca.GetCertHash(System.Security.Cryptography.HashAlgorithmName.SHA256)).Chunk(2).Select(c => new string(c)).Aggregate((a, b) => a + ":" + b));
+        var pem = await web.Client.GetStringAsync("/ca.pem");
+        Assert.Equal(ca.RawData, System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(pem).RawData);
+
+        // The page's HTTPS, trusting only that CA, with the name checked (localhost is in the certificate).
+        using var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = (_, certificate, _, errors) =>
+            {
+                if ((errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) != System.Net.Security.SslPolicyErrors.None || certificate is null)
+                {
+                    return false;
+                }
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return chain.Build(certificate);
+            },
+        };
+        using var https = new HttpClient(handler) { BaseAddress = new Uri($"https://localhost:{web.Https}") };
+        var page = await https.GetStringAsync("/");
+        Assert.Contains(caFingerprint!, page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Holding_the_button_through_the_hook_opens_the_window_and_the_event_stream_shows_it()
     {
         await using var web = await WebServe.StartAsync();
