@@ -74,6 +74,19 @@ public sealed partial class MailStore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadAccount(reader) : null;
     }
 
+    /// <summary>
+    /// The box's admin: the account flagged admin (the first one made), or, when none is (the admin account was
+    /// removed), the oldest remaining account, so that a box always has one; null on a box without accounts.
+    /// </summary>
+    public async Task<Account?> FindAdminAccountAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, address, created, admin FROM accounts ORDER BY admin DESC, id LIMIT 1";
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadAccount(reader) : null;
+    }
+
     public async Task<IReadOnlyList<Account>> ListAccountsAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = OpenReader();

@@ -105,6 +105,7 @@ public sealed partial class MailStore : IAsyncDisposable
     {
         await _writes.DisposeAsync().ConfigureAwait(false);
         _bodies?.Dispose();
+        _secrets?.Dispose();
         SqliteConnection.ClearAllPools();
         _lock?.Dispose();
     }

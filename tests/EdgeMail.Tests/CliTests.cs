@@ -16,7 +16,7 @@ public sealed class CliTests : IDisposable
         Assert.Equal(0, add.ExitCode);
         var list = await EdgeMailProcess.RunAsync(["user", "list", "--data", _data.Path]);
         Assert.Equal(0, list.ExitCode);
-        Assert.Equal("alice@edgemail.local", list.Stdout.Trim());
+        Assert.Equal("alice@edgemail.local  admin  2fa off", list.Stdout.Trim());
     }
 
     [Fact]

@@ -23,6 +23,10 @@ public sealed class RootOwnershipTests : IDisposable
         Assert.Equal(0, (await EdgeMailProcess.RunAsync(["user", "list", "--data", data])).ExitCode);
         Assert.Equal(0, (await EdgeMailProcess.RunAsync(["queue", "list", "--data", data])).ExitCode);
 
+        // The secret box's key file, made by the first `user 2fa enable`, is the service's too (and 0600).
+        Assert.Equal(0, (await EdgeMailProcess.RunAsync(["user", "2fa", "enable", "ann@edgemail.local", "--data", data])).ExitCode);
+        Assert.True(File.Exists(Path.Combine(data, "secret.key")));
+
         Assert.True(File.Exists(Path.Combine(data, "edgemail.db")));
         Assert.Equal(string.Empty, (await Shell.RunAsync("find", data, "-uid", "0")).Trim());
         Assert.Equal(string.Empty, (await Shell.RunAsync("find", data, "-not", "-uid", "65534")).Trim());

@@ -26,7 +26,7 @@ public sealed class SystemConfigTests : IDisposable
         var add = await EdgeMailProcess.RunAsync(["user", "add", "ann@home.example", "--password-stdin"], "correct horse\n", Environment);
         Assert.True(add.ExitCode == 0, add.Stderr);
         Assert.True(File.Exists(Path.Combine(data, "edgemail.db")));
-        Assert.Equal("ann@home.example", (await EdgeMailProcess.RunAsync(["user", "list"], environment: Environment)).Stdout.Trim());
+        Assert.StartsWith("ann@home.example ", (await EdgeMailProcess.RunAsync(["user", "list"], environment: Environment)).Stdout.Trim(), StringComparison.Ordinal);
 
         var status = await EdgeMailProcess.RunAsync(["status", "--json"], environment: Environment);
         using var json = JsonDocument.Parse(status.Stdout);

@@ -169,6 +169,41 @@ public sealed class Authenticator : IDisposable
     }
 
     /// <summary>
+    /// A second factor after a right password (the web page's admin login and its TOTP code): the address's lockout and
+    /// delay first, as before a password, then <paramref name="verify"/>. A code that does not verify (wrong, or
+    /// replayed) counts as one failed login of the address in the same throttle and log as a wrong password, so the
+    /// password alone does not buy unlimited guesses at six digits; a verified code ends the attempt as a success.
+    /// Every code counts, even the same wrong one again: a replay is not a stale client retrying.
+    /// </summary>
+    public async ValueTask<LoginResult> CheckSecondFactorAsync(LoginAttempts client, string mechanism, Store.Accounts.Account account, Func<CancellationToken, Task<bool>> verify, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(verify);
+        if (!await AdmitAsync(client, mechanism, cancellationToken).ConfigureAwait(false))
+        {
+            return LoginResult.Locked;
+        }
+
+        if (await verify(cancellationToken).ConfigureAwait(false))
+        {
+            _throttle.RecordSuccess(client.Remote, account.Address);
+            return new LoginResult(LoginOutcome.Success, account);
+        }
+
+        _throttle.RecordFailure(client.Remote, account.Address);
+        _failures.Record(LoginThrottle.AddressLabel(client.Remote), account.Address, client.Protocol, mechanism, LoginOutcome.Failed);
+        client.Failures++;
+        var disconnect = client.Failures >= _maxFailuresPerConnection;
+        if (disconnect)
+        {
+            _throttle.RecordDisconnect(client.Remote);
+        }
+
+        return new LoginResult(LoginOutcome.Failed, Disconnect: disconnect);
+    }
+
+    /// <summary>
     /// Revokes an app password: deletes it, so that no login accepts it any more, then ends the sessions it opened on
     /// this service. False if the account had no app password of that name.
     /// </summary>

@@ -14,7 +14,9 @@ internal sealed class Database
     //    name (mailboxes.subscribed is no longer read or written).
     // 4: accounts.admin, set on the first account (the one that pairs an empty box); app_passwords.last_from, the
     //    remote address of the last use, written with last_used.
-    public const int SchemaVersion = 4;
+    // 5: totp and totp_recovery, an account's TOTP second factor (its secret sealed by Secrets/SecretBox) and its
+    //    one-time recovery codes (SHA-256 hashes); new tables only.
+    public const int SchemaVersion = 5;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -33,6 +35,21 @@ internal sealed class Database
             last_from TEXT,
             salt BLOB NOT NULL, iterations INTEGER NOT NULL, stored_key BLOB NOT NULL, server_key BLOB NOT NULL,
             UNIQUE(account_id, name));
+        -- The TOTP second factor (RFC 6238) of an account: the secret sealed by SecretBox (the account id as associated
+        -- data), pending (enabled 0) until a code confirms it, and the last time step a code was accepted for: a code
+        -- of that step or an earlier one is refused (RFC 6238 §5.2). -1: none yet.
+        CREATE TABLE IF NOT EXISTS totp(
+            account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+            secret BLOB NOT NULL,
+            enabled INTEGER NOT NULL DEFAULT 0,
+            last_step INTEGER NOT NULL DEFAULT -1,
+            created INTEGER NOT NULL);
+        -- The unused recovery codes of an account's TOTP, as SHA-256 hashes (random codes need no slow hash); a code
+        -- is deleted when used.
+        CREATE TABLE IF NOT EXISTS totp_recovery(
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            hash BLOB NOT NULL,
+            PRIMARY KEY(account_id, hash)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS mailboxes(
             id INTEGER PRIMARY KEY,
             account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
@@ -228,6 +245,8 @@ internal sealed class Database
                 """;
             command.ExecuteNonQuery();
         }
+
+        // 5 adds only tables, which the schema above has just created: nothing to move.
 
         command.CommandText = "UPDATE meta SET value = $v WHERE key = 'schema';";
         command.ExecuteNonQuery();

@@ -77,7 +77,25 @@ internal static class CommandTree
         var passwd = new Command("passwd", "Change an account's password") { passwdAddress, stdin };
         passwd.SetAction((r, ct) => UserCommands.PasswdAsync(context(r), r.GetRequiredValue(passwdAddress), r.GetValue(stdin), ct));
 
-        return new Command("user", "Manage the accounts") { add, list, remove, passwd };
+        return new Command("user", "Manage the accounts") { add, list, remove, passwd, TwoFactorCommand(context, Address) };
+    }
+
+    private static Command TwoFactorCommand(Func<ParseResult, VerbContext> context, Func<Argument<string>> address)
+    {
+        var enableAddress = address();
+        var enable = new Command("enable", "Begin a TOTP enrolment: prints the secret and its otpauth:// URI for an authenticator app") { enableAddress };
+        enable.SetAction((r, ct) => TwoFactorCommands.EnableAsync(context(r), r.GetRequiredValue(enableAddress), ct));
+
+        var confirmAddress = address();
+        var code = new Argument<string>("code") { HelpName = "CODE", Description = "The 6-digit code the authenticator app shows now" };
+        var confirm = new Command("confirm", "Turn two-factor login on with a code from the app; prints the recovery codes once") { confirmAddress, code };
+        confirm.SetAction((r, ct) => TwoFactorCommands.ConfirmAsync(context(r), r.GetRequiredValue(confirmAddress), r.GetRequiredValue(code), ct));
+
+        var disableAddress = address();
+        var disable = new Command("disable", "Turn two-factor login off (a lost phone), and drop the recovery codes") { disableAddress };
+        disable.SetAction((r, ct) => TwoFactorCommands.DisableAsync(context(r), r.GetRequiredValue(disableAddress), ct));
+
+        return new Command("2fa", "The TOTP second factor of the admin login to the web page") { enable, confirm, disable };
     }
 
     private static Command DeviceCommand(Func<ParseResult, VerbContext> context)

@@ -6,7 +6,7 @@ using EdgeMail.Store.Accounts;
 
 namespace EdgeMail.Cli;
 
-/// <summary>`edgemail user add|list|remove|passwd`: works beside a running service (SQLite locking).</summary>
+/// <summary>`edgemail user add|list|remove|passwd` (`user 2fa` is TwoFactorCommands): works beside a running service (SQLite locking).</summary>
 internal static class UserCommands
 {
     /// <summary>The shortest password accepted; NIST SP 800-63B §5.1.1.2 asks for at least 8.</summary>
@@ -26,9 +26,20 @@ internal static class UserCommands
     public static async Task<int> ListAsync(VerbContext context, CancellationToken cancellationToken)
     {
         await using var store = DataFolder.OpenAdmin(context.Settings);
-        foreach (var account in await store.ListAccountsAsync(cancellationToken).ConfigureAwait(false))
+        var accounts = await store.ListAccountsAsync(cancellationToken).ConfigureAwait(false);
+        if (accounts.Count == 0)
         {
-            Console.WriteLine(account.Address);
+            return CliProgram.Ok;
+        }
+
+        // One account a line, its address first (scripts take the first word): whether it is the admin (the one the
+        // web page's admin login takes) and whether that login asks for a TOTP code.
+        var admin = await store.FindAdminAccountAsync(cancellationToken).ConfigureAwait(false);
+        var width = accounts.Max(a => a.Address.Length);
+        foreach (var account in accounts)
+        {
+            var twoFactor = await store.IsTotpEnabledAsync(account.Id, cancellationToken).ConfigureAwait(false) ? "2fa on" : "2fa off";
+            Console.WriteLine($"{account.Address.PadRight(width)}  {(account.Id == admin?.Id ? "admin" : ""),-5}  {twoFactor}");
         }
 
         return CliProgram.Ok;
