@@ -24,5 +24,6 @@ internal static class WebRoutes
         Assets.Map(app);
         StatusEndpoints.Map(app);
         ButtonHook.Map(app);
+        Autoconfig.AutoconfigEndpoints.Map(app);
     }
 }
