@@ -28,5 +28,6 @@ internal static class WebRoutes
         PairEndpoints.Map(app);
         AdminEndpoints.Map(app);
         ButtonHook.Map(app);
+        Autoconfig.AutoconfigEndpoints.Map(app);
     }
 }
