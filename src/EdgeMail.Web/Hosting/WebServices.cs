@@ -42,8 +42,9 @@ internal static class WebServices
             sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new AdminSessions(options, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new PairingTokens(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new OneTimeDownloads(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new PairFlow(
-            sp.GetRequiredService<PairingService>(), sp.GetRequiredService<PairingTokens>(), sp.GetRequiredService<MailStore>(),
-            sp.GetRequiredService<IBoxInfo>(), sp.GetRequiredService<IBoxCertificates>(), options, sp.GetRequiredService<StatusEvents>()));
+            sp.GetRequiredService<PairingService>(), sp.GetRequiredService<PairingTokens>(), sp.GetRequiredService<OneTimeDownloads>(),
+            sp.GetRequiredService<MailStore>(), sp.GetRequiredService<IBoxCertificates>(), options, sp.GetRequiredService<StatusEvents>()));
     }
 }

@@ -87,6 +87,19 @@ internal static class PairEndpoints
                 : Error(result.Reason, StatusFor(result.Outcome));
         });
 
+        app.MapGet("/pair/profile/{id}/edgemail.mobileconfig", (HttpContext context, string id, OneTimeDownloads downloads) =>
+        {
+            if (!Requests.MaySeePasswords(context))
+            {
+                return Results.NotFound();
+            }
+
+            NoStore(context);
+            return downloads.Take(id) is { } profile
+                ? Results.File(profile, Autoconfig.AppleProfile.ContentType, "edgemail.mobileconfig")
+                : Page(PairPages.Message("Download used or expired", "This profile held a password, so it could be downloaded once, while the pairing window was open. Pair again to get a new one.", 410), 410);
+        });
+
         app.MapGet("/api/pair/link/{id}", (string id, PairFlow flow) =>
             Results.Json(new PhoneLinkState(flow.PhoneLinkState(id)), WebJsonContext.Default.PhoneLinkState));
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using EdgeMail.Auth.Pairing;
 using EdgeMail.Store;
 using EdgeMail.Store.Accounts;
+using EdgeMail.Web.Autoconfig;
 using EdgeMail.Web.Hosting;
 using EdgeMail.Web.Status;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,7 @@ namespace EdgeMail.Web.Pairing;
 /// and a one-time phone link. A phone that redeems the link gets an app password of its own, through the same
 /// <see cref="AppPasswords"/> as <c>edgemail device add</c>.
 /// </summary>
-internal sealed class PairFlow(PairingService pairing, PairingTokens tokens, MailStore store, IBoxInfo box, IBoxCertificates certificates, WebOptions options, StatusEvents events)
+internal sealed class PairFlow(PairingService pairing, PairingTokens tokens, OneTimeDownloads downloads, MailStore store, IBoxCertificates certificates, WebOptions options, StatusEvents events)
 {
     public PairingWindow Window => pairing.Window;
 
@@ -68,46 +69,20 @@ internal sealed class PairFlow(PairingService pairing, PairingTokens tokens, Mai
 
     public string PhoneLinkState(string stateId) => tokens.State(stateId);
 
-    /// <summary>The name mail clients are told: Web:MailHostName, else the name the page was opened by, else &lt;host&gt;.local.</summary>
-    public string MailHostName(HttpContext context)
+    private PairAnswer Answer(HttpContext context, Account account, string deviceName, string password, bool createdAccount, string? phoneLink, string? phoneState)
     {
-        if (!string.IsNullOrEmpty(options.MailHostName))
-        {
-            return options.MailHostName;
-        }
-
-        var requested = context.Request.Host.Host;
-        if (requested.Length > 0 && System.Net.IPAddress.TryParse(requested.Trim('[', ']'), out _) is false && WebOptions.IsHostName(requested))
-        {
-            return requested.ToLowerInvariant();
-        }
-
-        var host = System.Net.Dns.GetHostName().ToLowerInvariant();
-        return host.Contains('.', StringComparison.Ordinal) ? host : host + ".local";
+        // The profile with the password goes into a one-time download: fetched once, then gone, and gone with the window.
+        var profile = downloads.Put(ClientSetup.OneTimeAppleProfile(context, account.Address, password), pairing.Window.ClosesAt);
+        return new(account.Address, deviceName, password, createdAccount, Settings(context, account.Address), certificates.AuthorityFingerprint, phoneLink, phoneState,
+            "/pair/profile/" + profile + "/edgemail.mobileconfig");
     }
 
-    private PairAnswer Answer(HttpContext context, Account account, string deviceName, string password, bool createdAccount, string? phoneLink, string? phoneState) =>
-        new(account.Address, deviceName, password, createdAccount, Settings(context, account.Address), certificates.AuthorityFingerprint, phoneLink, phoneState);
-
-    private MailSettings Settings(HttpContext context, string address)
+    private static MailSettings Settings(HttpContext context, string address)
     {
-        var ports = box.GetMailPorts();
-        var servers = new List<MailServer>();
-        void Add(string protocol, int port, string security)
-        {
-            if (port != 0)
-            {
-                servers.Add(new MailServer(protocol, port, security));
-            }
-        }
-
-        Add("imap", ports.ImapTls, "ssl");
-        Add("imap", ports.Imap, "starttls");
-        Add("pop3", ports.Pop3Tls, "ssl");
-        Add("pop3", ports.Pop3, "starttls");
-        Add("smtp", ports.SubmissionTls, "ssl");
-        Add("smtp", ports.Submission, "starttls");
-        return new MailSettings(MailHostName(context), address, servers);
+        var client = ClientSetup.For(context, address);
+        var servers = client.Servers.Select(s => new ServerAnswer(
+            s.Protocol.ToString().ToLowerInvariant(), s.Port, s.Security == MailSecurity.Tls ? "ssl" : "starttls")).ToList();
+        return new MailSettings(client.HostName, address, servers);
     }
 
     /// <summary>The phone's link: HTTPS on Web:TlsPort at the name clients use (a phone cannot use "localhost").</summary>
@@ -120,6 +95,6 @@ internal sealed class PairFlow(PairingService pairing, PairingTokens tokens, Mai
         }
 
         var port = options.TlsPort == 443 ? "" : ":" + options.TlsPort.ToString(CultureInfo.InvariantCulture);
-        return $"https://{MailHostName(context)}{port}{path}";
+        return $"https://{ClientSetup.For(context, null).HostName}{port}{path}";
     }
 }

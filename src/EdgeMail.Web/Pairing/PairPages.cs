@@ -58,7 +58,13 @@ internal static class PairPages
             body.Append("<dt>").Append(server.Protocol switch { "imap" => "IMAP", "pop3" => "POP3", _ => "SMTP (sending)" }).Append("</dt><dd>port ")
                 .Append(server.Port.ToString(CultureInfo.InvariantCulture)).Append(server.Security == "ssl" ? ", SSL/TLS" : ", STARTTLS").Append("</dd>");
         }
-        body.Append("</dl><p>Thunderbird and Outlook find these settings by themselves from the mail address.</p></section>");
+        body.Append("</dl><p>Thunderbird and Outlook find these settings by themselves from the mail address.");
+        if (answer.AppleProfileLink is { } profile)
+        {
+            body.Append(" On an iPhone, iPad or Mac: <a id=\"apple-profile\" href=\"").Append(Html.Attribute(profile))
+                .Append("\">download the profile</a>, which sets up the account with this password and trusts the box's CA (it can be downloaded once).");
+        }
+        body.Append("</p></section>");
 
         if (!phone && answer.PhoneLink is { } link)
         {

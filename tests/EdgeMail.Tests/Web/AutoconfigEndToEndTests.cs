@@ -148,8 +148,10 @@ public sealed class AutoconfigEndToEndTests : IAsyncLifetime
         Assert.Equal("edgemail.local", mail.GetProperty("IncomingMailServerHostName").GetString());
         Assert.Equal(_imaps, mail.GetProperty("IncomingMailServerPortNumber").GetInt32());
         Assert.Equal(_submissions, mail.GetProperty("OutgoingMailServerPortNumber").GetInt32());
-        // The CA payload comes with the box's own CA; until it has one, none.
-        Assert.Single(payloads);
+        // The box's own CA rides along as a root payload, byte for byte the certificate /ca.crt serves.
+        Assert.Equal(2, payloads.Count);
+        var root = payloads.Single(p => p.GetProperty("PayloadType").GetString() == "com.apple.security.root");
+        Assert.Equal(await _http.GetByteArrayAsync("/ca.crt"), Convert.FromBase64String(root.GetProperty("PayloadContent").GetString()!));
     }
 
     private static string OutlookRequest(string address) => $"""

@@ -169,8 +169,10 @@ public sealed partial class WebPageTests
         Assert.Equal(Admin, answer.GetProperty("account").GetString());
         var appPassword = answer.GetProperty("appPassword").GetString()!;
         Assert.Equal(Admin, answer.GetProperty("settings").GetProperty("userName").GetString());
-        var server = Assert.Single(answer.GetProperty("settings").GetProperty("servers").EnumerateArray());
-        Assert.Equal(("imap", web.Imap, "starttls"), (server.GetProperty("protocol").GetString(), server.GetProperty("port").GetInt32(), server.GetProperty("security").GetString()));
+        var servers = answer.GetProperty("settings").GetProperty("servers").EnumerateArray()
+            .Select(s => (s.GetProperty("protocol").GetString(), s.GetProperty("port").GetInt32(), s.GetProperty("security").GetString())).ToList();
+        Assert.Equal([("imap", web.Imap, "starttls"), ("smtp", web.Submission, "starttls")], servers);
+        Assert.Equal("localhost", answer.GetProperty("settings").GetProperty("hostName").GetString());
         Assert.Matches($"^https://localhost:{web.Https}/p/[A-Za-z0-9_-]{{22}}$", answer.GetProperty("phoneLink").GetString());
 
         using (var imap = new ImapClient())
@@ -232,6 +234,22 @@ public sealed partial class WebPageTests
         Assert.StartsWith($"https://localhost:{web.Https}/p/", link, StringComparison.Ordinal);
         Assert.Contains("data:image/png;base64,", answer, StringComparison.Ordinal);
         Assert.Equal("waiting", (await web.Client.GetFromJsonAsync<JsonElement>(stateUrl)).GetProperty("state").GetString());
+
+        // The Apple profile with the password in it downloads once, then is gone.
+        var profileUrl = ProfileLink().Match(answer).Groups[1].Value;
+        using (var profile = await web.Client.GetAsync(profileUrl))
+        {
+            Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+            Assert.Equal("application/x-apple-aspen-config", profile.Content.Headers.ContentType?.MediaType);
+            var plist = await profile.Content.ReadAsStringAsync();
+            Assert.Contains("<key>IncomingPassword</key>", plist, StringComparison.Ordinal);
+            Assert.Contains($"<string>{laptopPassword}</string>", plist, StringComparison.Ordinal);
+            Assert.Contains("com.apple.security.root", plist, StringComparison.Ordinal);
+        }
+        using (var twice = await web.Client.GetAsync(profileUrl))
+        {
+            Assert.Equal(HttpStatusCode.Gone, twice.StatusCode);
+        }
 
         // The phone opens the link (a GET never redeems), then asks for its password.
         var path = new Uri(link).AbsolutePath;
@@ -321,6 +339,9 @@ public sealed partial class WebPageTests
 
     [GeneratedRegex("data-link=\"([^\"]+)\"")]
     private static partial Regex DataLink();
+
+    [GeneratedRegex("id=\"apple-profile\" href=\"([^\"]+)\"")]
+    private static partial Regex ProfileLink();
 
     [GeneratedRegex("data-state-url=\"([^\"]+)\"")]
     private static partial Regex StateUrl();

@@ -28,6 +28,8 @@ internal sealed partial class WebServe : IAsyncDisposable
 
     public int Smtp { get; } = EdgeMailProcess.FreePort();
 
+    public int Submission { get; } = EdgeMailProcess.FreePort();
+
     public int Http { get; } = EdgeMailProcess.FreePort();
 
     public int Https { get; } = EdgeMailProcess.FreePort();
@@ -49,7 +51,7 @@ internal sealed partial class WebServe : IAsyncDisposable
             await EdgeMailProcess.AddUserAsync(EdgeMailProcess.Program, web._data.Path, address, password!);
         }
 
-        var args = ServeProcess.OnlyArguments(web._data.Path, ("Imap:Port", web.Imap), ("Smtp:Port", web.Smtp), ("Web:Port", web.Http), ("Web:TlsPort", web.Https));
+        var args = ServeProcess.OnlyArguments(web._data.Path, ("Imap:Port", web.Imap), ("Smtp:Port", web.Smtp), ("Smtp:SubmissionPort", web.Submission), ("Web:Port", web.Http), ("Web:TlsPort", web.Https));
         args.AddRange(["--Web:MailHostName=localhost", "--Device:Gpio:Driver=Virtual", "--Device:MailLed:Pin=17", "--Device:StatusLed:Pin=27", "--Device:Button:Pin=22"]);
         args.AddRange(extra);
         web._serve = await ServeProcess.StartAsync(EdgeMailProcess.StartInfo(args), TimeSpan.FromSeconds(60));
