@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using EdgeMail.Auth.Accounts;
+using EdgeMail.Auth.Admin;
+using EdgeMail.Auth.TwoFactor;
 using EdgeMail.Auth.Login;
 using EdgeMail.Store;
 using EdgeMail.Store.Accounts;
@@ -13,8 +15,8 @@ using Microsoft.AspNetCore.Routing;
 namespace EdgeMail.Web.Admin;
 
 /// <summary>
-/// <c>/admin</c>: the admin's login (the account's own password through the shared login throttle; refused over plain
-/// HTTP except from loopback) and, once logged in, accounts (add, remove, reset password), devices (revoke) and the relay
+/// <c>/admin</c>: the admin's login (<see cref="AdminLogin"/>: the account's own password and, once turned on, a TOTP
+/// code, through the shared login throttle; refused over plain HTTP except from loopback) and, once logged in, accounts (add, remove, reset password), devices (revoke) and the relay
 /// queue (retry now, delete). Each action runs the code of its CLI verb: <see cref="AccountChanges"/> (<c>user</c>),
 /// <see cref="Authenticator.RevokeAppPasswordAsync"/> (<c>device revoke</c>), <see cref="IQueueControl"/> (<c>queue</c>).
 /// Every form is CSRF-checked.
@@ -38,7 +40,7 @@ internal static class AdminEndpoints
                 : Page(AdminPages.Login(context));
         });
 
-        app.MapPost("/admin/login", async (HttpContext context, AdminSessions sessions, Authenticator authenticator, MailStore store) =>
+        app.MapPost("/admin/login", async (HttpContext context, AdminSessions sessions, AdminLogin admin) =>
         {
             if (await FormAsync(context).ConfigureAwait(false) is not { } form)
             {
@@ -46,22 +48,23 @@ internal static class AdminEndpoints
             }
 
             var address = form["account"].ToString().Trim();
-            var client = await authenticator.AcceptAsync(Requests.Remote(context).Address, Protocol, context.RequestAborted).ConfigureAwait(false);
-            var login = await authenticator.LoginAsync(client, Protocol, address, form["password"].ToString(), context.RequestAborted).ConfigureAwait(false);
-            var refusal = login switch
+            var code = form["code"].ToString();
+            var result = await admin.LoginAsync(new AdminLoginRequest(address, form["password"].ToString(), code.Length == 0 ? null : code, Requests.Remote(context).Address), context.RequestAborted).ConfigureAwait(false);
+            if (!result.Succeeded)
             {
-                { Outcome: LoginOutcome.Locked } => (StatusCodes.Status429TooManyRequests, "too many failed logins from this address; try again later"),
-                { Succeeded: false } => (StatusCodes.Status401Unauthorized, "wrong address or password"),
-                { UsedAppPassword: true } => (StatusCodes.Status403Forbidden, "the admin page takes the account's own password, not an app password"),
-                { Account.IsAdmin: false } => (StatusCodes.Status403Forbidden, $"{login.Account!.Address} is not the admin account"),
-                _ => ((int, string)?)null,
-            };
-            if (refusal is { } r)
-            {
-                return Page(AdminPages.Login(context, r.Item2, address), r.Item1);
+                var status = result.Outcome switch
+                {
+                    AdminLoginOutcome.Locked => StatusCodes.Status429TooManyRequests,
+                    AdminLoginOutcome.WrongCredentials or AdminLoginOutcome.SecondFactorRequired or AdminLoginOutcome.WrongSecondFactor => StatusCodes.Status401Unauthorized,
+                    _ => StatusCodes.Status403Forbidden,
+                };
+
+                // The password is asked again with the code: the page keeps no password between two requests.
+                var askCode = result.Outcome is AdminLoginOutcome.SecondFactorRequired or AdminLoginOutcome.WrongSecondFactor;
+                return Page(AdminPages.Login(context, result.Reason, address, askCode), status);
             }
 
-            sessions.Start(context, login.Account!.Id, login.Account.Address);
+            sessions.Start(context, result.Account!.Id, result.Account.Address);
             return Results.Redirect("/admin", permanent: false);
         });
 
@@ -114,6 +117,39 @@ internal static class AdminEndpoints
             return $"revoked {device} of {address}: it can no longer log in, and its open sessions have ended";
         });
 
+        // Two-factor for the logged-in admin: the code of `edgemail user 2fa enable|confirm|disable`.
+        MapPage(app, "/admin/2fa/begin", async (context, form, services, session) =>
+        {
+            var result = await services.TwoFactor.BeginAsync(await AccountOf(services, session, context).ConfigureAwait(false), context.RequestAborted).ConfigureAwait(false);
+            return result.Succeeded
+                ? AdminPages.TwoFactorEnrol(context, result.Secret!, result.Uri!, error: null)
+                : throw new StoreException(StoreError.NotAllowed, result.Reason);
+        });
+
+        MapPage(app, "/admin/2fa/confirm", async (context, form, services, session) =>
+        {
+            var account = await AccountOf(services, session, context).ConfigureAwait(false);
+            var result = await services.TwoFactor.ConfirmAsync(account, form["code"].ToString(), context.RequestAborted).ConfigureAwait(false);
+            if (result.Succeeded)
+            {
+                return AdminPages.RecoveryCodes(result.RecoveryCodes!);
+            }
+            if (result.Outcome == TwoFactorOutcome.WrongCode && form["secret"].ToString() is { Length: > 0 } secret)
+            {
+                // Still pending: the same secret again, with the reason.
+                return AdminPages.TwoFactorEnrol(context, secret, TwoFactorService.KeyUri(account.Address, secret), result.Reason);
+            }
+            throw new StoreException(StoreError.NotAllowed, result.Reason);
+        });
+
+        MapAction(app, "/admin/2fa/disable", async (context, form, services) =>
+        {
+            var account = await services.Store.FindAccountAsync(form["account"].ToString(), context.RequestAborted).ConfigureAwait(false)
+                ?? throw new StoreException(StoreError.NotFound, $"no account {form["account"]}");
+            var result = await services.TwoFactor.DisableAsync(account, context.RequestAborted).ConfigureAwait(false);
+            return result.Succeeded ? $"two-factor login is off for {account.Address}" : throw new StoreException(StoreError.NotAllowed, result.Reason);
+        });
+
         MapAction(app, "/admin/queue/retry", async (context, form, services) =>
         {
             var count = await services.Queue.RetryNowAsync(context.RequestAborted).ConfigureAwait(false);
@@ -132,15 +168,30 @@ internal static class AdminEndpoints
     }
 
     /// <summary>The services an admin action uses.</summary>
-    internal sealed record AdminServices(MailStore Store, Authenticator Authenticator, IQueueControl Queue, IBoxInfo Box, StatusEvents Events);
+    internal sealed record AdminServices(MailStore Store, Authenticator Authenticator, IQueueControl Queue, IBoxInfo Box, StatusEvents Events, TwoFactorService TwoFactor);
 
     /// <summary>
     /// One admin action: HTTPS or loopback, the CSRF check, a logged-in admin, then the action; its result or the
     /// store's one-sentence refusal is shown on the dashboard.
     /// </summary>
-    private static void MapAction(IEndpointRouteBuilder app, string path, Func<HttpContext, IFormCollection, AdminServices, Task<string>> action)
+    private static void MapAction(IEndpointRouteBuilder app, string path, Func<HttpContext, IFormCollection, AdminServices, Task<string>> action) =>
+        Map(app, path, async (context, form, services, session) =>
+        {
+            var notice = await action(context, form, services).ConfigureAwait(false);
+            return await DashboardAsync(context, session, services.Store, notice, error: null).ConfigureAwait(false);
+        });
+
+    /// <summary>An admin action that answers a page of its own (two-factor enrolment) rather than the dashboard.</summary>
+    private static void MapPage(IEndpointRouteBuilder app, string path, Func<HttpContext, IFormCollection, AdminServices, AdminSessions.Session, Task<string>> action) =>
+        Map(app, path, async (context, form, services, session) => Page(await action(context, form, services, session).ConfigureAwait(false)));
+
+    private static async Task<Account> AccountOf(AdminServices services, AdminSessions.Session session, HttpContext context) =>
+        await services.Store.FindAccountAsync(session.Address, context.RequestAborted).ConfigureAwait(false)
+        ?? throw new StoreException(StoreError.NotFound, $"no account {session.Address}");
+
+    private static void Map(IEndpointRouteBuilder app, string path, Func<HttpContext, IFormCollection, AdminServices, AdminSessions.Session, Task<IResult>> action)
     {
-        app.MapPost(path, async (HttpContext context, AdminSessions sessions, MailStore store, Authenticator authenticator, IQueueControl queue, IBoxInfo box, StatusEvents events) =>
+        app.MapPost(path, async (HttpContext context, AdminSessions sessions, MailStore store, Authenticator authenticator, IQueueControl queue, IBoxInfo box, StatusEvents events, TwoFactorService twoFactor) =>
         {
             if (await FormAsync(context).ConfigureAwait(false) is not { } form)
             {
@@ -154,8 +205,7 @@ internal static class AdminEndpoints
             NoStore(context);
             try
             {
-                var notice = await action(context, form, new AdminServices(store, authenticator, queue, box, events)).ConfigureAwait(false);
-                return await DashboardAsync(context, session, store, notice, error: null).ConfigureAwait(false);
+                return await action(context, form, new AdminServices(store, authenticator, queue, box, events, twoFactor), session).ConfigureAwait(false);
             }
             catch (StoreException ex)
             {
@@ -185,8 +235,13 @@ internal static class AdminEndpoints
             accounts.Add((account, await store.ListAppPasswordsAsync(account.Id, context.RequestAborted).ConfigureAwait(false)));
         }
         var queue = await store.ListQueueAsync(context.RequestAborted).ConfigureAwait(false);
+        var twoFactor = new Dictionary<long, bool>();
+        foreach (var (account, _) in accounts)
+        {
+            twoFactor[account.Id] = await store.IsTotpEnabledAsync(account.Id, context.RequestAborted).ConfigureAwait(false);
+        }
         var log = context.RequestServices.GetService(typeof(IRecentLog)) is IRecentLog recent ? recent.Lines() : [];
-        return Page(AdminPages.Dashboard(context, session.Address, accounts, queue, log, notice, error), status);
+        return Page(AdminPages.Dashboard(context, session.Address, accounts, twoFactor, queue, log, notice, error), status);
     }
 
     private static IResult Forbidden() => Page(Html.Page("Refused · EdgeMail",

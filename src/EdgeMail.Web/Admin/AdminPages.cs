@@ -18,7 +18,7 @@ internal static class AdminPages
         + (askCode ? "<label for=\"code\">Code from the authenticator app (or a recovery code)</label><input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required>" : "")
         + "<div class=\"actions\"><button type=\"submit\">Log in</button></div></form></section>");
 
-    public static string Dashboard(HttpContext context, string admin, IReadOnlyList<(Account Account, IReadOnlyList<AppPassword> Devices)> accounts, IReadOnlyList<QueuedMessage> queue, IReadOnlyList<EdgeMail.Web.Hosting.LogLine> log, string? notice, string? error)
+    public static string Dashboard(HttpContext context, string admin, IReadOnlyList<(Account Account, IReadOnlyList<AppPassword> Devices)> accounts, IReadOnlyDictionary<long, bool> twoFactor, IReadOnlyList<QueuedMessage> queue, IReadOnlyList<EdgeMail.Web.Hosting.LogLine> log, string? notice, string? error)
     {
         var csrf = Csrf.Field(context);
         var body = new StringBuilder(8192);
@@ -31,6 +31,25 @@ internal static class AdminPages
         if (error is not null)
         {
             body.Append("<p class=\"error\" role=\"alert\" id=\"error\">").Append(Html.Text(error)).Append("</p>");
+        }
+        body.Append("</section>");
+
+        // Two-factor login of the admin accounts (the logged-in admin enrols itself: the secret goes to its phone).
+        body.Append("<section><h2>Two-factor login</h2>");
+        foreach (var (account, _) in accounts.Where(a => a.Account.IsAdmin || string.Equals(a.Account.Address, admin, StringComparison.OrdinalIgnoreCase)))
+        {
+            var on = twoFactor.TryGetValue(account.Id, out var enabled) && enabled;
+            body.Append("<p id=\"twofactor-state\">").Append(Html.Text(account.Address)).Append(on ? ": on (a code from the authenticator app is asked at each login)." : ": off.").Append("</p>");
+            if (on)
+            {
+                body.Append("<form method=\"post\" action=\"/admin/2fa/disable\">").Append(csrf)
+                    .Append("<input type=\"hidden\" name=\"account\" value=\"").Append(Html.Attribute(account.Address)).Append("\">")
+                    .Append("<button class=\"danger\" type=\"submit\">Turn off</button></form>");
+            }
+            else if (string.Equals(account.Address, admin, StringComparison.OrdinalIgnoreCase))
+            {
+                body.Append("<form method=\"post\" action=\"/admin/2fa/begin\">").Append(csrf).Append("<button type=\"submit\" id=\"twofactor-begin\">Turn on</button></form>");
+            }
         }
         body.Append("</section>");
 
@@ -106,6 +125,23 @@ internal static class AdminPages
         body.Append("</pre></details></section>");
         return Html.Page("Admin · EdgeMail", body.ToString());
     }
+
+    /// <summary>Enrolment: the QR code of the otpauth URI (and the secret to type), and the form that confirms it with a code.</summary>
+    public static string TwoFactorEnrol(HttpContext context, string secret, string uri, string? error) => Html.Page("Two-factor login · EdgeMail",
+        "<section><h1>Turn on two-factor login</h1><p>Scan this code with an authenticator app (any TOTP app: Aegis, FreeOTP, Google Authenticator, 1Password...), or type the key.</p>"
+        + "<p class=\"qr\"><img id=\"totp-qr\" alt=\"QR code of the authenticator key\" src=\"" + Pairing.QrImage.DataUrl(uri) + "\" data-uri=\"" + Html.Attribute(uri) + "\"></p>"
+        + "<p>Key: <code id=\"totp-secret\">" + Html.Text(secret) + "</code></p>"
+        + (error is null ? "" : "<p class=\"error\" role=\"alert\">" + Html.Text(error) + "</p>")
+        + "<form method=\"post\" action=\"/admin/2fa/confirm\">" + Csrf.Field(context)
+        + "<input type=\"hidden\" name=\"secret\" value=\"" + Html.Attribute(secret) + "\">"
+        + "<label for=\"code\">The 6-digit code the app shows now</label><input type=\"text\" id=\"code\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" required>"
+        + "<div class=\"actions\"><button type=\"submit\">Turn on</button></div></form></section>");
+
+    /// <summary>The recovery codes, shown once when two-factor is turned on.</summary>
+    public static string RecoveryCodes(IReadOnlyList<string> codes) => Html.Page("Recovery codes · EdgeMail",
+        "<section><h1>Two-factor login is on</h1><p>Keep these recovery codes somewhere safe: each logs in once without the phone. They are shown only now.</p><ul id=\"recovery-codes\">"
+        + string.Concat(codes.Select(c => "<li><code>" + Html.Text(c) + "</code></li>"))
+        + "</ul><p>Lost the phone and the codes? On the box: <code>edgemail user 2fa disable ADDRESS</code>.</p><p><a href=\"/admin\">Back to admin</a></p></section>");
 
     private static string Date(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 }

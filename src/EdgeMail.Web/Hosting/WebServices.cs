@@ -24,6 +24,8 @@ internal static class WebServices
         services.AddSingleton(host.GetRequiredService<Authenticator>());
         services.AddSingleton(host.GetRequiredService<PairingWindow>());
         services.AddSingleton(host.GetRequiredService<PairingService>());
+        services.AddSingleton(host.GetRequiredService<EdgeMail.Auth.TwoFactor.TwoFactorService>());
+        services.AddSingleton(host.GetRequiredService<EdgeMail.Auth.Admin.AdminLogin>());
         services.AddSingleton(host.GetRequiredService<IBoxInfo>());
         services.AddSingleton(host.GetRequiredService<IBoxCertificates>());
         services.AddSingleton(host.GetRequiredService<IQueueControl>());

@@ -91,6 +91,8 @@ internal static class ServeCommand
         builder.Services.AddSingleton(settings.Pairing);
         builder.Services.AddSingleton<PairingWindow>();
         builder.Services.AddSingleton(sp => new PairingService(sp.GetRequiredService<MailStore>(), sp.GetRequiredService<Authenticator>(), sp.GetRequiredService<PairingWindow>(), settings.Domains));
+        builder.Services.AddSingleton<EdgeMail.Auth.TwoFactor.TwoFactorService>();
+        builder.Services.AddSingleton<EdgeMail.Auth.Admin.AdminLogin>();
         builder.Services.AddSingleton(settings.Imap);
         builder.Services.AddSingleton<ImapConnectionHandler>();
         builder.Services.AddSingleton(settings.Pop3);

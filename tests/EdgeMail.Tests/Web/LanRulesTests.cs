@@ -52,6 +52,9 @@ public sealed class LanRulesTests : IAsyncLifetime
         services.AddSingleton(authenticator);
         services.AddSingleton(window);
         services.AddSingleton(new PairingService(_store, authenticator, window, ["example.org"]));
+        var twoFactor = new EdgeMail.Auth.TwoFactor.TwoFactorService(_store, time);
+        services.AddSingleton(twoFactor);
+        services.AddSingleton(new EdgeMail.Auth.Admin.AdminLogin(_store, authenticator, twoFactor));
         services.AddSingleton<IBoxInfo>(new FakeBox());
         services.AddSingleton<IBoxCertificates>(new FakeCertificates(_certificate));
         services.AddSingleton<IQueueControl>(new FakeQueue());
