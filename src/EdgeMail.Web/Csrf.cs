@@ -53,5 +53,24 @@ internal static class Csrf
             && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(cookie), System.Text.Encoding.ASCII.GetBytes(sent));
     }
 
+    /// <summary>
+    /// The form of a POST that may be acted on: over HTTPS or from loopback (it carries or answers a password), with form
+    /// content, and its CSRF token. Otherwise null and <paramref name="refusal"/> says why (one sentence for the page).
+    /// </summary>
+    public static async Task<(IFormCollection? Form, string? Refusal)> ReadFormAsync(HttpContext context)
+    {
+        if (!Requests.MaySeePasswords(context))
+        {
+            return (null, "this form takes or shows a password, so it is served over HTTPS only");
+        }
+        if (!context.Request.HasFormContentType)
+        {
+            return (null, "this address takes a form (application/x-www-form-urlencoded)");
+        }
+
+        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        return Check(context, form) ? (form, null) : (null, "the form has expired: reload the page and try again");
+    }
+
     private static bool IsHex(string value) => value.All(char.IsAsciiHexDigitLower);
 }

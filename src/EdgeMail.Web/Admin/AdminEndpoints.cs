@@ -215,17 +215,7 @@ internal static class AdminEndpoints
         });
     }
 
-    /// <summary>The form of a POST that may be acted on (HTTPS or loopback, form content, CSRF token), or null.</summary>
-    private static async Task<IFormCollection?> FormAsync(HttpContext context)
-    {
-        if (!Requests.MaySeePasswords(context) || !context.Request.HasFormContentType)
-        {
-            return null;
-        }
-
-        var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-        return Csrf.Check(context, form) ? form : null;
-    }
+    private static async Task<IFormCollection?> FormAsync(HttpContext context) => (await Csrf.ReadFormAsync(context).ConfigureAwait(false)).Form;
 
     private static async Task<IResult> DashboardAsync(HttpContext context, AdminSessions.Session session, MailStore store, string? notice, string? error, int status = StatusCodes.Status200OK)
     {

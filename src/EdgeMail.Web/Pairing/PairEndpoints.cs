@@ -36,20 +36,11 @@ internal static class PairEndpoints
 
         app.MapPost("/pair", async (HttpContext context, PairFlow flow, MailStore store, IBoxInfo box, WebOptions options) =>
         {
-            if (!Requests.MaySeePasswords(context))
-            {
-                return Page(PairPages.Message("HTTPS needed", "Pairing takes a password, so it is served over HTTPS only.", 403), 403);
-            }
-            if (!context.Request.HasFormContentType)
-            {
-                return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
-            }
-
             NoStore(context);
-            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-            if (!Csrf.Check(context, form))
+            var (form, formRefusal) = await Csrf.ReadFormAsync(context).ConfigureAwait(false);
+            if (form is null)
             {
-                return Page(PairPages.Message("The form has expired", "Reload the pairing page and try again.", 403), 403);
+                return Page(PairPages.Message("Refused", formRefusal!, 403), 403);
             }
 
             var address = form["account"].ToString();
@@ -119,20 +110,11 @@ internal static class PairEndpoints
 
         app.MapPost("/p/{token}", async (HttpContext context, string token, PairFlow flow) =>
         {
-            if (!Requests.MaySeePasswords(context))
-            {
-                return Page(PairPages.Message("HTTPS needed", "Pairing shows a password, so it is served over HTTPS only.", 403), 403);
-            }
-            if (!context.Request.HasFormContentType)
-            {
-                return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
-            }
-
             NoStore(context);
-            var form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
-            if (!Csrf.Check(context, form))
+            var (form, formRefusal) = await Csrf.ReadFormAsync(context).ConfigureAwait(false);
+            if (form is null)
             {
-                return Page(PairPages.Message("The form has expired", "Open the link again and retry.", 403), 403);
+                return Page(PairPages.Message("Refused", formRefusal!, 403), 403);
             }
 
             var (refusal, answer) = await flow.RedeemAsync(context, token, form["device"].ToString()).ConfigureAwait(false);

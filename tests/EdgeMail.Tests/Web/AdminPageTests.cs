@@ -24,11 +24,11 @@ public sealed partial class AdminPageTests
 
         var login = await web.Client.GetStringAsync("/admin");
         var csrf = WebServe.CsrfOf(login);
-        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(web, "/admin/login", ("account", Admin), ("password", AdminPassword))).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(web, "/admin/login", ("csrf", csrf), ("account", Admin), ("password", "not the password"))).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(web, "/admin/login", ("csrf", csrf), ("account", Admin), ("password", appPassword))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await web.PostFormAsync("/admin/login", ("account", Admin), ("password", AdminPassword))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", "not the password"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", appPassword))).StatusCode);
 
-        using var ok = await PostAsync(web, "/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword));
+        using var ok = await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword));
         Assert.Equal(HttpStatusCode.Redirect, ok.StatusCode);
         var cookie = web.Cookies.GetCookies(new Uri(web.Client.BaseAddress!, "/admin"))["edgemail-admin"];
         Assert.NotNull(cookie);
@@ -48,13 +48,13 @@ public sealed partial class AdminPageTests
         }
 
         // Add a second account from the page: the CLI sees it, and it is not an admin.
-        using (var added = await PostAsync(web, "/admin/accounts/add", ("csrf", csrf), ("account", "bob@example.org"), ("password", "bobs password 1")))
+        using (var added = await web.PostFormAsync("/admin/accounts/add", ("csrf", csrf), ("account", "bob@example.org"), ("password", "bobs password 1")))
         {
             Assert.True(added.StatusCode == HttpStatusCode.OK, $"{added.StatusCode}: {await added.Content.ReadAsStringAsync()}");
         }
         var (_, users, _) = await web.RunAsync("user", "list");
         Assert.Contains("bob@example.org", users, StringComparison.Ordinal);
-        using (var outside = await PostAsync(web, "/admin/accounts/add", ("csrf", csrf), ("account", "eve@elsewhere.test"), ("password", "eves password 1")))
+        using (var outside = await web.PostFormAsync("/admin/accounts/add", ("csrf", csrf), ("account", "eve@elsewhere.test"), ("password", "eves password 1")))
         {
             Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
             Assert.Contains("is not one of the local domains", await outside.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -64,7 +64,7 @@ public sealed partial class AdminPageTests
         using var open = new ImapClient();
         await open.ConnectAsync("127.0.0.1", web.Imap, SecureSocketOptions.None);
         await open.AuthenticateAsync(Admin, appPassword);
-        using (var revoked = await PostAsync(web, "/admin/devices/revoke", ("csrf", csrf), ("account", Admin), ("device", "Laptop")))
+        using (var revoked = await web.PostFormAsync("/admin/devices/revoke", ("csrf", csrf), ("account", Admin), ("device", "Laptop")))
         {
             Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
             Assert.Contains("revoked Laptop", await revoked.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -77,10 +77,10 @@ public sealed partial class AdminPageTests
         await Assert.ThrowsAnyAsync<Exception>(() => open.NoOpAsync());
 
         // A non-admin cannot log in to the page; after logout the admin's cookie no longer works.
-        Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(web, "/admin/login", ("csrf", csrf), ("account", "bob@example.org"), ("password", "bobs password 1"))).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(web, "/admin/logout", ("csrf", csrf))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", "bob@example.org"), ("password", "bobs password 1"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await web.PostFormAsync("/admin/logout", ("csrf", csrf))).StatusCode);
         Assert.Contains("Admin login", await web.Client.GetStringAsync("/admin"), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(web, "/admin/queue/retry", ("csrf", csrf))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await web.PostFormAsync("/admin/queue/retry", ("csrf", csrf))).StatusCode);
     }
 
     [Fact]
@@ -100,9 +100,9 @@ public sealed partial class AdminPageTests
     {
         await using var web = await WebServe.StartWithUserAsync(Admin, AdminPassword);
         var csrf = WebServe.CsrfOf(await web.Client.GetStringAsync("/admin"));
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(web, "/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword))).StatusCode);
 
-        using var begin = await PostAsync(web, "/admin/2fa/begin", ("csrf", csrf));
+        using var begin = await web.PostFormAsync("/admin/2fa/begin", ("csrf", csrf));
         var enrol = await begin.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, begin.StatusCode);
         var secret = TotpSecret().Match(enrol).Groups[1].Value;
@@ -113,11 +113,11 @@ public sealed partial class AdminPageTests
         var key = Base32(secret);
 
         // A wrong code keeps it pending; the right one turns it on and shows the recovery codes once.
-        using (var wrong = await PostAsync(web, "/admin/2fa/confirm", ("csrf", csrf), ("secret", secret), ("code", "000000")))
+        using (var wrong = await web.PostFormAsync("/admin/2fa/confirm", ("csrf", csrf), ("secret", secret), ("code", "000000")))
         {
             Assert.Contains("role=\"alert\"", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
-        using var confirm = await PostAsync(web, "/admin/2fa/confirm", ("csrf", csrf), ("secret", secret), ("code", Totp(key, DateTimeOffset.UtcNow, 6)));
+        using var confirm = await web.PostFormAsync("/admin/2fa/confirm", ("csrf", csrf), ("secret", secret), ("code", Totp(key, DateTimeOffset.UtcNow, 6)));
         var codesPage = await confirm.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
         var recovery = RecoveryCode().Matches(codesPage).Select(m => m.Groups[1].Value).ToList();
@@ -125,10 +125,10 @@ public sealed partial class AdminPageTests
         var (_, users, _) = await web.RunAsync("user", "list");
         Assert.Contains("2fa on", users, StringComparison.Ordinal);
 
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(web, "/admin/logout", ("csrf", csrf))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await web.PostFormAsync("/admin/logout", ("csrf", csrf))).StatusCode);
 
         // The password alone is not enough now: the page asks for the code.
-        using (var passwordOnly = await PostAsync(web, "/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword)))
+        using (var passwordOnly = await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword)))
         {
             Assert.Equal(HttpStatusCode.Unauthorized, passwordOnly.StatusCode);
             Assert.Contains("id=\"code\"", await passwordOnly.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -136,15 +136,15 @@ public sealed partial class AdminPageTests
         Assert.Contains("Admin login", await web.Client.GetStringAsync("/admin"), StringComparison.Ordinal);
 
         // The next step's code (the confirmation used this one, and a code counts once; one step of skew is allowed).
-        using var withCode = await PostAsync(web, "/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("code", Totp(key, DateTimeOffset.UtcNow.AddSeconds(30), 6)));
+        using var withCode = await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("code", Totp(key, DateTimeOffset.UtcNow.AddSeconds(30), 6)));
         Assert.Equal(HttpStatusCode.Redirect, withCode.StatusCode);
         Assert.Contains("id=\"admin-name\"", await web.Client.GetStringAsync("/admin"), StringComparison.Ordinal);
 
         // A recovery code works once in place of the code.
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(web, "/admin/logout", ("csrf", csrf))).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(web, "/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("code", recovery[0]))).StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await PostAsync(web, "/admin/logout", ("csrf", csrf))).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await PostAsync(web, "/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("code", recovery[0]))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await web.PostFormAsync("/admin/logout", ("csrf", csrf))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("code", recovery[0]))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await web.PostFormAsync("/admin/logout", ("csrf", csrf))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("code", recovery[0]))).StatusCode);
     }
 
     /// <summary>RFC 6238 TOTP with HMAC-SHA-1 and 30 s steps, RFC 4226 §5.3's dynamic truncation: the test's own, not the server's.</summary>
@@ -184,7 +184,4 @@ public sealed partial class AdminPageTests
 
     [GeneratedRegex("<li><code>([a-z0-9-]+)</code></li>")]
     private static partial Regex RecoveryCode();
-
-    private static Task<HttpResponseMessage> PostAsync(WebServe web, string path, params (string Key, string Value)[] fields) =>
-        web.Client.PostAsync(path, new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))));
 }

@@ -26,7 +26,7 @@ public sealed class DeviceButtonEndToEndTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
 
-        var (name, data) = await NextEventAsync(reader, timeout.Token);
+        var (name, data) = await WebServe.NextEventAsync(reader, timeout.Token);
         Assert.Equal("pins", name);
         Assert.Equal(0, data.GetProperty(MailLedPin.ToString(System.Globalization.CultureInfo.InvariantCulture)).GetInt32());
 
@@ -74,28 +74,11 @@ public sealed class DeviceButtonEndToEndTests
     {
         while (true)
         {
-            var (name, data) = await NextEventAsync(reader, cancellationToken);
+            var (name, data) = await WebServe.NextEventAsync(reader, cancellationToken);
             if (name == "pin" && data.GetProperty("pin").GetInt32() == MailLedPin)
             {
                 return data.GetProperty("level").GetInt32();
             }
         }
-    }
-
-    private static async Task<(string Name, JsonElement Data)> NextEventAsync(StreamReader reader, CancellationToken cancellationToken)
-    {
-        string? name = null;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.StartsWith("event: ", StringComparison.Ordinal))
-            {
-                name = line[7..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null)
-            {
-                return (name, JsonDocument.Parse(line[6..]).RootElement.Clone());
-            }
-        }
-        throw new EndOfStreamException("the pin stream ended");
     }
 }

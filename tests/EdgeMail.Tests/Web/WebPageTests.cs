@@ -211,11 +211,11 @@ public sealed partial class WebPageTests
         var csrf = WebServe.CsrfOf(form);
 
         // Without the token (a forged cross-site form), nothing happens.
-        using (var forged = await web.Client.PostAsync("/pair", Form(("account", Admin), ("password", AdminPassword), ("device", "Laptop"))))
+        using (var forged = await web.Client.PostAsync("/pair", WebServe.Form(("account", Admin), ("password", AdminPassword), ("device", "Laptop"))))
         {
             Assert.Equal(HttpStatusCode.Forbidden, forged.StatusCode);
         }
-        using (var otherOrigin = new HttpRequestMessage(HttpMethod.Post, "/pair") { Content = Form(("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("device", "Laptop")) })
+        using (var otherOrigin = new HttpRequestMessage(HttpMethod.Post, "/pair") { Content = WebServe.Form(("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("device", "Laptop")) })
         {
             otherOrigin.Headers.Add("Origin", "http://evil.example");
             using var refused = await web.Client.SendAsync(otherOrigin);
@@ -223,7 +223,7 @@ public sealed partial class WebPageTests
         }
         Assert.Equal(0, (await web.StatusAsync()).GetProperty("accounts").GetInt32());
 
-        using var paired = await web.Client.PostAsync("/pair", Form(("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("device", "Laptop")));
+        using var paired = await web.Client.PostAsync("/pair", WebServe.Form(("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("device", "Laptop")));
         Assert.Equal(HttpStatusCode.OK, paired.StatusCode);
         Assert.Equal("no-store", paired.Headers.CacheControl?.ToString());
         var answer = await paired.Content.ReadAsStringAsync();
@@ -256,7 +256,7 @@ public sealed partial class WebPageTests
         var phonePage = await web.Client.GetStringAsync(path);
         Assert.Contains(Admin, phonePage, StringComparison.Ordinal);
         Assert.Contains(Admin, await web.Client.GetStringAsync(path), StringComparison.Ordinal);
-        using var phone = await web.Client.PostAsync(path, Form(("csrf", WebServe.CsrfOf(phonePage)), ("device", "Phone")));
+        using var phone = await web.Client.PostAsync(path, WebServe.Form(("csrf", WebServe.CsrfOf(phonePage)), ("device", "Phone")));
         Assert.Equal(HttpStatusCode.OK, phone.StatusCode);
         var phonePassword = AppPassword().Match(await phone.Content.ReadAsStringAsync()).Groups[1].Value;
         Assert.NotEmpty(phonePassword);
@@ -264,7 +264,7 @@ public sealed partial class WebPageTests
         Assert.Equal("used", (await web.Client.GetFromJsonAsync<JsonElement>(stateUrl)).GetProperty("state").GetString());
 
         // Once only.
-        using (var again = await web.Client.PostAsync(path, Form(("csrf", WebServe.CsrfOf(phonePage)), ("device", "Phone 2"))))
+        using (var again = await web.Client.PostAsync(path, WebServe.Form(("csrf", WebServe.CsrfOf(phonePage)), ("device", "Phone 2"))))
         {
             Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
         }
@@ -316,23 +316,15 @@ public sealed partial class WebPageTests
 
     private static async Task<JsonElement> NextStatusAsync(StreamReader reader, CancellationToken cancellationToken)
     {
-        string? eventName = null;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        while (true)
         {
-            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            var (name, data) = await WebServe.NextEventAsync(reader, cancellationToken);
+            if (name == "status")
             {
-                eventName = line[7..];
-            }
-            else if (line.StartsWith("data: ", StringComparison.Ordinal) && eventName == "status")
-            {
-                return JsonDocument.Parse(line[6..]).RootElement.Clone();
+                return data;
             }
         }
-        throw new EndOfStreamException("the event stream ended");
     }
-
-    private static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
-        new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
 
     [GeneratedRegex("id=\"app-password\">([a-z0-9-]+)<")]
     private static partial Regex AppPassword();

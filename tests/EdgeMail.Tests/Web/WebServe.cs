@@ -82,6 +82,31 @@ internal sealed partial class WebServe : IAsyncDisposable
     public async Task<HttpResponseMessage> PairApiAsync(string account, string password, string device) =>
         await Client.PostAsJsonAsync("/api/pair", new { account, password, deviceName = device });
 
+    /// <summary>A form body, as a browser posts it.</summary>
+    public static FormUrlEncodedContent Form(params (string Key, string Value)[] fields) =>
+        new(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+
+    public Task<HttpResponseMessage> PostFormAsync(string path, params (string Key, string Value)[] fields) => Client.PostAsync(path, Form(fields));
+
+    /// <summary>The next server-sent event of a stream (its name and JSON data), read strictly line by line.</summary>
+    public static async Task<(string Name, JsonElement Data)> NextEventAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        string? name = null;
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line[7..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal) && name is not null)
+            {
+                using var json = JsonDocument.Parse(line[6..]);
+                return (name, json.RootElement.Clone());
+            }
+        }
+        throw new EndOfStreamException("the event stream ended");
+    }
+
     /// <summary>The form's hidden CSRF value in a page.</summary>
     public static string CsrfOf(string html) => CsrfField().Match(html) is { Success: true } m ? m.Groups[1].Value : throw new Xunit.Sdk.XunitException("no CSRF field in the page");
 
