@@ -20,6 +20,12 @@ public sealed class PairingInBrowserTests(WebBox box) : IClassFixture<WebBox>
     public async Task Holding_the_button_opens_the_window_on_the_page_and_the_form_pairs_a_laptop_then_the_QR_link_a_phone()
     {
         await using var laptop = await box.Chromium.NewContextAsync();
+        await using var phone = await box.Chromium.NewContextAsync();
+        await Screenshots.OnFailureAsync(() => PairAsync(laptop, phone), "pairing", laptop, phone);
+    }
+
+    private async Task PairAsync(IBrowserContext laptop, IBrowserContext phone)
+    {
         var page = await laptop.NewPageAsync();
         var navigations = 0;
         page.FrameNavigated += (_, frame) => navigations += frame == page.MainFrame ? 1 : 0;
@@ -49,7 +55,7 @@ public sealed class PairingInBrowserTests(WebBox box) : IClassFixture<WebBox>
 
         // 3. "Pair a device now": the form creates the first account (the admin) and pairs the laptop.
         await page.GetByRole(AriaRole.Link, new() { Name = "Pair a device now" }).ClickAsync();
-        await page.WaitForURLAsync(new Uri(box.Origin, "/pair").ToString());
+        await Assertions.Expect(page).ToHaveURLAsync(new Uri(box.Origin, "/pair").ToString());
         await Assertions.Expect(page.Locator("main")).ToContainTextAsync("This box has no account yet");
         await page.Locator("#account").FillAsync(Admin);
         await page.Locator("#password").FillAsync(Password);
@@ -82,7 +88,6 @@ public sealed class PairingInBrowserTests(WebBox box) : IClassFixture<WebBox>
 
         // 5. The phone opens the QR code's link (over HTTPS on the box's TLS port; "localhost" because the page was
         // opened by that name) in a profile of its own, keeps the device name "Phone", and gets its own password.
-        await using var phone = await box.Chromium.NewContextAsync();
         var phonePage = await phone.NewPageAsync();
         await phonePage.GotoAsync(PhoneReachable(link).ToString());
         await Assertions.Expect(phonePage.Locator("main")).ToContainTextAsync(Admin);
