@@ -17,7 +17,10 @@ internal static class WebRoutes
             var headers = context.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
-            headers["Referrer-Policy"] = "no-referrer";
+            // same-origin, not no-referrer: no URL (a /p/TOKEN link) leaks to another site, but a form POST keeps its
+            // Origin. Under no-referrer a browser sends "Origin: null" on every POST (Fetch, "serializing a request
+            // origin"), which the CSRF check refuses.
+            headers["Referrer-Policy"] = "same-origin";
             // Only our own files; the QR code is a data: image.
             headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
             return next(context);
