@@ -1,4 +1,5 @@
 using EdgeMail.Browser.Tests.Support;
+using EdgeMail.Testing;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Security;
@@ -9,7 +10,8 @@ namespace EdgeMail.Browser.Tests.Pairing;
 /// <summary>
 /// The owner's first evening with the box, in a real browser: the status page, the button held (through the loopback
 /// test hook), the pairing window appearing on the page without a reload, the form, the answer with its app password
-/// and QR code, IMAP with that password, and the phone's one-time link redeemed in a second page.
+/// and QR code, IMAP with that password, the phone's one-time link redeemed in a second page; then the admin page: two-factor
+/// turned on with a code from the test's own TOTP, a login that needs the code, and the laptop revoked.
 /// </summary>
 public sealed class PairingInBrowserTests(WebBox box) : IClassFixture<WebBox>
 {
@@ -107,6 +109,54 @@ public sealed class PairingInBrowserTests(WebBox box) : IClassFixture<WebBox>
         await Screenshots.TakeAsync(page, "07-phone-link-used");
         var again = await phonePage.GotoAsync(PhoneReachable(link).ToString());
         Assert.Equal(410, again!.Status);
+
+        // 6. The admin (the first account) logs in to the admin page and turns on the second factor.
+        await page.GotoAsync(new Uri(box.Origin, "/admin").ToString());
+        await page.Locator("#account").FillAsync(Admin);
+        await page.Locator("#password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-name")).ToHaveTextAsync(Admin);
+        await Assertions.Expect(page.Locator("[data-device=\"Laptop\"]")).ToBeVisibleAsync();
+        await Screenshots.TakeAsync(page, "08-admin");
+        await page.Locator("#twofactor-begin").ClickAsync();
+        var secret = (await page.Locator("#totp-secret").TextContentAsync())!.Trim();
+        var totpQr = page.Locator("#totp-qr");
+        var otpauth = QrCode.Decode(QrCode.FromDataUrl((await totpQr.GetAttributeAsync("src"))!));
+        Assert.StartsWith("otpauth://totp/EdgeMail:", otpauth, StringComparison.Ordinal);
+        Assert.Contains("secret=" + secret, otpauth, StringComparison.Ordinal);
+        await Screenshots.TakeAsync(page, "09-totp-enrol");
+        var key = TestTotp.Base32(secret);
+        await page.Locator("#code").FillAsync(TestTotp.Code(key, DateTimeOffset.UtcNow));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Turn on" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#recovery-codes li")).ToHaveCountAsync(8);
+        await Screenshots.TakeAsync(page, "10-recovery-codes");
+
+        // 7. Log out; the password alone now gets the question for a code; with a code (the next step's: the one of
+        // the confirmation counts once) the admin is in.
+        await page.GotoAsync(new Uri(box.Origin, "/admin").ToString());
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log out" }).ClickAsync();
+        await page.Locator("#account").FillAsync(Admin);
+        await page.Locator("#password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#code")).ToBeVisibleAsync();
+        await Screenshots.TakeAsync(page, "11-login-asks-code");
+        await page.Locator("#password").FillAsync(Password);
+        await page.Locator("#code").FillAsync(TestTotp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30)));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#admin-name")).ToHaveTextAsync(Admin);
+        await Assertions.Expect(page.Locator("#twofactor-state")).ToContainTextAsync("on");
+
+        // 8. Revoke the laptop: its app password no longer logs in over IMAP; the phone's still does.
+        await page.Locator("[data-device=\"Laptop\"]").GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#notice")).ToContainTextAsync("revoked Laptop");
+        await Assertions.Expect(page.Locator("[data-device=\"Laptop\"]")).ToHaveCountAsync(0);
+        await Screenshots.TakeAsync(page, "12-device-revoked");
+        using (var imap = new ImapClient())
+        {
+            await imap.ConnectAsync("127.0.0.1", box.ImapPort, SecureSocketOptions.None);
+            await Assert.ThrowsAsync<AuthenticationException>(() => imap.AuthenticateAsync(Admin, appPassword!));
+        }
+        await AssertImapLoginAsync(Admin, phonePassword!);
     }
 
     /// <summary>

@@ -88,10 +88,10 @@ public sealed partial class AdminPageTests
     {
         // RFC 6238 Appendix B, SHA-1, the 20-byte ASCII key "12345678901234567890", 8 digits.
         var key = System.Text.Encoding.ASCII.GetBytes("12345678901234567890");
-        Assert.Equal("94287082", Totp(key, DateTimeOffset.FromUnixTimeSeconds(59), 8));
-        Assert.Equal("07081804", Totp(key, DateTimeOffset.FromUnixTimeSeconds(1111111109), 8));
-        Assert.Equal("14050471", Totp(key, DateTimeOffset.FromUnixTimeSeconds(1111111111), 8));
-        Assert.Equal("89005924", Totp(key, DateTimeOffset.FromUnixTimeSeconds(1234567890), 8));
+        Assert.Equal("94287082", TestTotp.Code(key, DateTimeOffset.FromUnixTimeSeconds(59), 8));
+        Assert.Equal("07081804", TestTotp.Code(key, DateTimeOffset.FromUnixTimeSeconds(1111111109), 8));
+        Assert.Equal("14050471", TestTotp.Code(key, DateTimeOffset.FromUnixTimeSeconds(1111111111), 8));
+        Assert.Equal("89005924", TestTotp.Code(key, DateTimeOffset.FromUnixTimeSeconds(1234567890), 8));
         await Task.CompletedTask;
     }
 
@@ -110,14 +110,14 @@ public sealed partial class AdminPageTests
         Assert.StartsWith("otpauth://totp/EdgeMail:", uri, StringComparison.Ordinal);
         Assert.Contains("secret=" + secret, uri, StringComparison.Ordinal);
         Assert.Contains("data:image/png;base64,", enrol, StringComparison.Ordinal);
-        var key = Base32(secret);
+        var key = TestTotp.Base32(secret);
 
         // A wrong code keeps it pending; the right one turns it on and shows the recovery codes once.
         using (var wrong = await web.PostFormAsync("/admin/2fa/confirm", ("csrf", csrf), ("secret", secret), ("code", "000000")))
         {
             Assert.Contains("role=\"alert\"", await wrong.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
-        using var confirm = await web.PostFormAsync("/admin/2fa/confirm", ("csrf", csrf), ("secret", secret), ("code", Totp(key, DateTimeOffset.UtcNow, 6)));
+        using var confirm = await web.PostFormAsync("/admin/2fa/confirm", ("csrf", csrf), ("secret", secret), ("code", TestTotp.Code(key, DateTimeOffset.UtcNow, 6)));
         var codesPage = await confirm.Content.ReadAsStringAsync();
         Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
         var recovery = RecoveryCode().Matches(codesPage).Select(m => m.Groups[1].Value).ToList();
@@ -136,7 +136,7 @@ public sealed partial class AdminPageTests
         Assert.Contains("Admin login", await web.Client.GetStringAsync("/admin"), StringComparison.Ordinal);
 
         // The next step's code (the confirmation used this one, and a code counts once; one step of skew is allowed).
-        using var withCode = await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("code", Totp(key, DateTimeOffset.UtcNow.AddSeconds(30), 6)));
+        using var withCode = await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("code", TestTotp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30), 6)));
         Assert.Equal(HttpStatusCode.Redirect, withCode.StatusCode);
         Assert.Contains("id=\"admin-name\"", await web.Client.GetStringAsync("/admin"), StringComparison.Ordinal);
 
@@ -145,35 +145,6 @@ public sealed partial class AdminPageTests
         Assert.Equal(HttpStatusCode.Redirect, (await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("code", recovery[0]))).StatusCode);
         Assert.Equal(HttpStatusCode.Redirect, (await web.PostFormAsync("/admin/logout", ("csrf", csrf))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await web.PostFormAsync("/admin/login", ("csrf", csrf), ("account", Admin), ("password", AdminPassword), ("code", recovery[0]))).StatusCode);
-    }
-
-    /// <summary>RFC 6238 TOTP with HMAC-SHA-1 and 30 s steps, RFC 4226 §5.3's dynamic truncation: the test's own, not the server's.</summary>
-    private static string Totp(byte[] key, DateTimeOffset at, int digits)
-    {
-        var counter = new byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(counter, at.ToUnixTimeSeconds() / 30);
-        var hash = System.Security.Cryptography.HMACSHA1.HashData(key, counter);
-        var offset = hash[^1] & 0x0f;
-        var value = ((hash[offset] & 0x7f) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
-        return (value % (int)Math.Pow(10, digits)).ToString(System.Globalization.CultureInfo.InvariantCulture).PadLeft(digits, '0');
-    }
-
-    private static byte[] Base32(string text)
-    {
-        const string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        var bytes = new List<byte>();
-        int buffer = 0, bits = 0;
-        foreach (var c in text.TrimEnd('=').ToUpperInvariant())
-        {
-            buffer = (buffer << 5) | alphabet.IndexOf(c, StringComparison.Ordinal);
-            bits += 5;
-            if (bits >= 8)
-            {
-                bytes.Add((byte)(buffer >> (bits - 8)));
-                bits -= 8;
-            }
-        }
-        return [.. bytes];
     }
 
     [GeneratedRegex("id=\"totp-secret\">([A-Z2-7]+)<")]
