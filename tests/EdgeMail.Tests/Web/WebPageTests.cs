@@ -134,6 +134,15 @@ public sealed partial class WebPageTests
 
         var status = await web.StatusAsync();
         Assert.True(status.GetProperty("pairing").GetProperty("open").GetBoolean());
+
+        // `edgemail status --json` on the running service says the same.
+        var (code, stdout, stderr) = await web.RunAsync("status", "--json");
+        Assert.True(code == 0, stderr);
+        using (var cli = JsonDocument.Parse(stdout))
+        {
+            Assert.True(cli.RootElement.GetProperty("pairing").GetProperty("open").GetBoolean());
+            Assert.Equal("fast-blink", cli.RootElement.GetProperty("device").GetProperty("statusLed").GetProperty("pattern").GetString());
+        }
         Assert.Contains(status.GetProperty("device").GetProperty("button").GetProperty("lastEvent").GetString(), new[] { "held", "released" });
 
         // A second hold closes it, and the stream says so too.
