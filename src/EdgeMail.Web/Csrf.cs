@@ -22,7 +22,14 @@ internal static class Csrf
             return existing;
         }
 
+        // One new token per answer, however many forms the page has.
+        if (context.Items[CookieName] is string issued)
+        {
+            return issued;
+        }
+
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        context.Items[CookieName] = token;
         context.Response.Cookies.Append(CookieName, token, new CookieOptions
         {
             HttpOnly = true,

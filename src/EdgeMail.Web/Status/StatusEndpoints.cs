@@ -57,7 +57,10 @@ internal static class StatusEndpoints
                 yield return new SseItem<string>(JsonSerializer.Serialize(status, WebJsonContext.Default.StatusSnapshot), "status");
                 while (true)
                 {
-                    var woke = await Task.WhenAny(next, Task.Delay(KeepAlive, cancellationToken)).ConfigureAwait(false);
+                    // The keep-alive's timer is cancelled as soon as a change comes, so none lingers per event.
+                    using var keepAlive = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var woke = await Task.WhenAny(next, Task.Delay(KeepAlive, keepAlive.Token)).ConfigureAwait(false);
+                    await keepAlive.CancelAsync().ConfigureAwait(false);
                     if (woke == next || cancellationToken.IsCancellationRequested)
                     {
                         break;

@@ -11,8 +11,8 @@ namespace EdgeMail.Tests.Web;
 /// <summary>The admin page on the real `serve`: who may log in, CSRF on every form, and its actions doing what the CLI verbs do.</summary>
 public sealed partial class AdminPageTests
 {
-    private const string Admin = "admin@example.org";
-    private const string AdminPassword = "correct horse battery";
+    private const string Admin = WebServe.Admin;
+    private const string AdminPassword = WebServe.AdminPassword;
 
     [Fact]
     public async Task Only_the_admin_with_its_own_password_logs_in_and_revoking_a_device_ends_its_imap_logins()

@@ -15,8 +15,8 @@ namespace EdgeMail.Tests.Web;
 /// </summary>
 public sealed partial class WebPageTests
 {
-    private const string Admin = "admin@example.org";
-    private const string AdminPassword = "correct horse battery";
+    private const string Admin = WebServe.Admin;
+    private const string AdminPassword = WebServe.AdminPassword;
 
     [Fact]
     public async Task Status_json_names_version_uptime_listeners_accounts_queue_storage_leds_pairing_fingerprints_and_the_virtual_pins()

@@ -15,6 +15,11 @@ internal sealed partial class WebServe : IAsyncDisposable
 {
     public const string Domain = "example.org";
 
+    /// <summary>The box's first account (its admin, once made by pairing or `user add`) and its password.</summary>
+    public const string Admin = "admin@" + Domain;
+
+    public const string AdminPassword = "correct horse battery";
+
     private readonly TempFolder _data = new();
     private ServeProcess? _serve;
 
