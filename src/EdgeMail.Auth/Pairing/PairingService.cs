@@ -7,7 +7,7 @@ using EdgeMail.Store.Accounts;
 namespace EdgeMail.Auth.Pairing;
 
 /// <summary>
-/// Pairing requests (the web page's, later): while the <see cref="PairingWindow"/> is open, an account's address and
+/// Pairing requests (the web page's form and POST /api/pair): while the <see cref="PairingWindow"/> is open, an account's address and
 /// main password plus a device name give a new app password for that device. On a box with no account yet, the
 /// request makes the first account with that address and password, its admin. The password is checked by the one
 /// <see cref="Authenticator"/> path, so the login throttle counts pairing guesses with every other login from the
