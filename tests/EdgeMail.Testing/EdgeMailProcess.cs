@@ -77,15 +77,25 @@ public static class EdgeMailProcess
     }
 
     /// <summary>
-    /// A port free at this moment on 127.0.0.1, for a child process to bind a moment later. Taken below the kernel's
-    /// ephemeral range (32768–60999 on Linux), from which every in-process listener on port 0 and every outgoing
-    /// connection draws: a port from there could be handed to another test while the child is still starting.
+    /// A port free at this moment on 127.0.0.1, for a child process to bind a moment later, and one this process has
+    /// not handed out before: tests pick their ports before `serve` binds them, so two tests side by side must never
+    /// be given the same one (random picks from 12,000 ports, a few hundred a run, collided now and then). Taken below
+    /// the kernel's ephemeral range (32768–60999 on Linux), from which every in-process listener on port 0 and every
+    /// outgoing connection draws: a port from there could be handed to another test while the child is still starting.
     /// </summary>
     public static int FreePort()
     {
         for (var attempt = 0; attempt < 100; attempt++)
         {
             var port = Random.Shared.Next(20_000, 32_000);
+            lock (HandedOut)
+            {
+                if (!HandedOut.Add(port))
+                {
+                    continue;
+                }
+            }
+
             try
             {
                 using var listener = new TcpListener(IPAddress.Loopback, port);
@@ -102,6 +112,8 @@ public static class EdgeMailProcess
         any.Start();
         return ((IPEndPoint)any.LocalEndpoint).Port;
     }
+
+    private static readonly HashSet<int> HandedOut = [];
 
     public static void SendSignal(Process process, string signal)
     {
