@@ -24,17 +24,15 @@ internal static class Requests
     /// <summary>The same path on the HTTPS port, for a redirect from plain HTTP; null when Web:TlsPort is 0.</summary>
     public static string? HttpsUrl(HttpContext context, WebOptions options)
     {
-        if (options.TlsPort == 0)
-        {
-            return null;
-        }
-
         var host = context.Request.Host.Host;
         if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('['))
         {
             host = $"[{host}]";
         }
-        var port = options.TlsPort == 443 ? "" : ":" + options.TlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return $"https://{host}{port}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
+        return options.TlsPort == 0 ? null : $"{HttpsOrigin(host, options)}{context.Request.PathBase}{context.Request.Path}{context.Request.QueryString}";
     }
+
+    /// <summary><c>https://HOST</c> on Web:TlsPort, the port left out when it is 443.</summary>
+    public static string HttpsOrigin(string host, WebOptions options) =>
+        options.TlsPort == 443 ? $"https://{host}" : $"https://{host}:{options.TlsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -94,7 +94,6 @@ internal sealed class PairFlow(PairingService pairing, PairingTokens tokens, One
             return $"{context.Request.Scheme}://{context.Request.Host}{path}";
         }
 
-        var port = options.TlsPort == 443 ? "" : ":" + options.TlsPort.ToString(CultureInfo.InvariantCulture);
-        return $"https://{ClientSetup.For(context, null).HostName}{port}{path}";
+        return Requests.HttpsOrigin(ClientSetup.For(context, null).HostName, options) + path;
     }
 }

@@ -1,10 +1,10 @@
 using EdgeMail.Auth.Pairing;
 using EdgeMail.Cli;
 using EdgeMail.Configuration;
+using EdgeMail.Hosting;
 using EdgeMail.Net;
 using EdgeMail.Store;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace EdgeMail.Control;
 
@@ -24,19 +24,9 @@ internal sealed class StatusHandler(MailStore store, EdgeMailSettings settings, 
             report.AddCertificates(certificates);
         }
 
-        // Resolved per request: the listeners are hosted services like the control server itself.
-        foreach (var listener in services.GetServices<IHostedService>().OfType<MailListenerService>())
+        foreach (var (name, bound, tls) in BoundListeners.Of(services))
         {
-            if (listener.LocalEndPoint is { } bound)
-            {
-                report.Listening.Add(new ListenerStatus
-                {
-                    Protocol = listener.Endpoint.Name,
-                    Address = bound.Address.ToString(),
-                    Port = bound.Port,
-                    Tls = listener.Endpoint.TlsMode == TlsMode.Implicit ? "implicit" : "starttls",
-                });
-            }
+            report.Listening.Add(new ListenerStatus { Protocol = name, Address = bound.Address.ToString(), Port = bound.Port, Tls = tls });
         }
 
         report.Device = services.GetService<EdgeMail.Device.DeviceService>()?.GetStatus();

@@ -168,7 +168,7 @@ internal static class ServeCommand
             return CliProgram.Failure;
         }
 
-        var listening = host.Services.GetServices<IHostedService>().OfType<MailListenerService>().Select(l => $"{l.Endpoint.Name}={l.LocalEndPoint}");
+        var listening = BoundListeners.Of(host.Services).Select(l => $"{l.Name}={l.Bound}");
 #if EDGEMAIL_WEB
         if (host.Services.GetService<WebServer>() is { } web)
         {

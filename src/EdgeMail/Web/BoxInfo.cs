@@ -1,11 +1,9 @@
 using System.Reflection;
 using EdgeMail.Configuration;
-using EdgeMail.Net;
+using EdgeMail.Hosting;
 using EdgeMail.Signals;
 using EdgeMail.Store;
 using EdgeMail.Web.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace EdgeMail.Web;
 
@@ -41,18 +39,8 @@ internal sealed class BoxInfo : IBoxInfo
 
     public IReadOnlyList<string> Domains { get; }
 
-    public IReadOnlyList<ServiceListener> GetMailListeners()
-    {
-        var result = new List<ServiceListener>();
-        foreach (var listener in _services.GetServices<IHostedService>().OfType<MailListenerService>())
-        {
-            if (listener.LocalEndPoint is { } bound)
-            {
-                result.Add(new ServiceListener(listener.Endpoint.Name, bound.Address.ToString(), bound.Port, listener.Endpoint.TlsMode == TlsMode.Implicit ? "implicit" : "starttls"));
-            }
-        }
-        return result;
-    }
+    public IReadOnlyList<ServiceListener> GetMailListeners() =>
+        [.. BoundListeners.Of(_services).Select(l => new ServiceListener(l.Name, l.Bound.Address.ToString(), l.Bound.Port, l.Tls))];
 
     public StorageUse GetStorage() => new(MailBytes(), _disk.FreeBytes(), _settings.Storage.MinFreeBytes);
 
