@@ -28,12 +28,13 @@ public sealed partial class MailStore
         var internalDate = request.InternalDate ?? _time.GetUtcNow();
         using var prepared = await PrepareBodyAsync(request.Body, cancellationToken, request.KeepLineEnds).ConfigureAwait(false);
         var summaryBytes = prepared.SummaryBytes;
+        var sha256 = prepared.Sha256;
         var size = prepared.Size;
         var op = new WriteOp<AppendResult>((tx, op) =>
         {
             var location = op.Location!.Value;
             var mailbox = FindMailbox(tx, mailboxId) ?? throw new StoreException(StoreError.NotFound, "no such mailbox");
-            var bodyId = InsertBody(tx, location, summaryBytes);
+            var bodyId = InsertBody(tx, location, summaryBytes, sha256);
             var (uid, modseq) = AllocateUids(tx, mailbox, 1);
             InsertMessage(tx, mailboxId, uid, modseq, request.Flags, keywords, internalDate, size, bodyId);
             op.Changes.Add(new MailboxChange(ChangeKind.Appended, mailbox.AccountId, mailboxId, uid, modseq, request.Flags, keywords));
@@ -434,9 +435,10 @@ public sealed partial class MailStore
         }
     }
 
-    private static long InsertBody(WriteTx tx, BodyLocation location, byte[] summary)
+    private static long InsertBody(WriteTx tx, BodyLocation location, byte[] summary, byte[] sha256)
     {
-        var insert = tx.Command("INSERT INTO bodies(segment, offset, length, file, summary) VALUES($s, $o, $l, $f, $y) RETURNING id");
+        var insert = tx.Command("INSERT INTO bodies(segment, offset, length, file, summary, sha256) VALUES($s, $o, $l, $f, $y, $h) RETURNING id");
+        insert.Parameters.AddWithValue("$h", sha256);
         insert.Parameters.AddWithValue("$s", (object?)location.Segment ?? DBNull.Value);
         insert.Parameters.AddWithValue("$o", location.Offset);
         insert.Parameters.AddWithValue("$l", location.Length);

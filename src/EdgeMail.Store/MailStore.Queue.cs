@@ -31,12 +31,13 @@ public sealed partial class MailStore
         var internalDate = request.InternalDate ?? _time.GetUtcNow();
         using var prepared = await PrepareBodyAsync(request.Body, cancellationToken).ConfigureAwait(false);
         var summaryBytes = prepared.SummaryBytes;
+        var sha256 = prepared.Sha256;
         var size = prepared.Size;
         var mailboxIds = request.MailboxIds.ToArray();
         var relay = request.Relay;
         var op = new WriteOp<DeliveryResult>((tx, op) =>
         {
-            var bodyId = InsertBody(tx, op.Location!.Value, summaryBytes);
+            var bodyId = InsertBody(tx, op.Location!.Value, summaryBytes, sha256);
             var appended = new List<AppendResult>(mailboxIds.Length);
             foreach (var mailboxId in mailboxIds)
             {

@@ -15,8 +15,6 @@ namespace EdgeMail.Store.Bodies;
 internal sealed class BodyFiles : IDisposable
 {
     public const string FolderName = "bodies";
-    private const string SegmentPrefix = "seg-";
-    private const string SegmentSuffix = ".dat";
     private const string FilePrefix = "b-";
     private const string FileSuffix = ".eml";
     private const long BlockSize = 4096;
@@ -50,7 +48,7 @@ internal sealed class BodyFiles : IDisposable
 
     public string SegmentPath(long id) => System.IO.Path.Combine(BodiesPath, SegmentName(id));
 
-    private static string SegmentName(long id) => SegmentPrefix + id.ToString("D6", CultureInfo.InvariantCulture) + SegmentSuffix;
+    private static string SegmentName(long id) => Backup.BodyBytes.SegmentName(id);
 
     public string FilePath(string name) => System.IO.Path.Combine(BodiesPath, name);
 
@@ -206,7 +204,7 @@ internal sealed class BodyFiles : IDisposable
         foreach (var path in Directory.EnumerateFiles(BodiesPath))
         {
             var name = System.IO.Path.GetFileName(path);
-            if (name.StartsWith(FilePrefix, StringComparison.Ordinal) && name.EndsWith(FileSuffix, StringComparison.Ordinal))
+            if (Backup.BodyBytes.IsOwnFileName(name))
             {
                 if (!liveFiles.Contains(name))
                 {
@@ -214,8 +212,7 @@ internal sealed class BodyFiles : IDisposable
                     report.OrphanFilesRemoved++;
                 }
             }
-            else if (name.StartsWith(SegmentPrefix, StringComparison.Ordinal) && name.EndsWith(SegmentSuffix, StringComparison.Ordinal)
-                && long.TryParse(name.AsSpan(SegmentPrefix.Length, name.Length - SegmentPrefix.Length - SegmentSuffix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            else if (Backup.BodyBytes.IsSegmentName(name, out var id))
             {
                 segments.Add(id);
             }

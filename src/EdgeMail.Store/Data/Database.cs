@@ -16,7 +16,7 @@ internal sealed class Database
     //    remote address of the last use, written with last_used.
     // 5: totp and totp_recovery, an account's TOTP second factor (its secret sealed by Secrets/SecretBox) and its
     //    one-time recovery codes (SHA-256 hashes); new tables only.
-    public const int SchemaVersion = 5;
+    public const int SchemaVersion = 6;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -74,7 +74,8 @@ internal sealed class Database
             offset INTEGER NOT NULL,
             length INTEGER NOT NULL,
             file TEXT,
-            summary BLOB NOT NULL);
+            summary BLOB NOT NULL,
+            sha256 BLOB);
         CREATE INDEX IF NOT EXISTS bodies_segment ON bodies(segment, offset) WHERE segment IS NOT NULL;
         CREATE TABLE IF NOT EXISTS messages(
             mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
@@ -247,6 +248,18 @@ internal sealed class Database
         }
 
         // 5 adds only tables, which the schema above has just created: nothing to move.
+
+        if (version < 6)
+        {
+            // Each body's SHA-256 as stored, recorded at intake from now on; bodies stored before have none until
+            // `edgemail check` hashes them.
+            command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('bodies') WHERE name = 'sha256';";
+            if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+            {
+                command.CommandText = "ALTER TABLE bodies ADD COLUMN sha256 BLOB;";
+                command.ExecuteNonQuery();
+            }
+        }
 
         command.CommandText = "UPDATE meta SET value = $v WHERE key = 'schema';";
         command.ExecuteNonQuery();

@@ -22,6 +22,9 @@ internal sealed partial class WriteQueue : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _loop;
     private readonly List<WriteOp> _batch = [];
+    private readonly List<BodyLocation> _deadBodies = [];
+    private readonly HashSet<long> _deadSegments = [];
+    private readonly Microsoft.Win32.SafeHandles.SafeFileHandle? _reclaimGate;
     private long _batches;
     private long _writes;
 
@@ -35,6 +38,7 @@ internal sealed partial class WriteQueue : IAsyncDisposable
         _feed = feed;
         _maxBatch = maxBatch;
         _logger = logger;
+        _reclaimGate = bodies is null ? null : Backup.BackupHold.OpenLockFile(System.IO.Path.GetDirectoryName(database.Path)!);
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -56,6 +60,7 @@ internal sealed partial class WriteQueue : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        _reclaimGate?.Dispose();
     }
 
     private async Task RunAsync()
@@ -197,14 +202,27 @@ internal sealed partial class WriteQueue : IAsyncDisposable
             return;
         }
 
+        _deadBodies.AddRange(op.Reclaimed);
+        _deadSegments.UnionWith(op.SegmentsMaybeDead);
+        if (_deadBodies.Count == 0 && _deadSegments.Count == 0)
+        {
+            return;
+        }
+
+        // A backup or a check is reading the bodies of its snapshot (BackupHold): what died stays until it ends.
+        if (!Interop.Libc.TryLockExclusive(_reclaimGate!))
+        {
+            return;
+        }
+
         try
         {
-            foreach (var location in op.Reclaimed)
+            foreach (var location in _deadBodies)
             {
                 _bodies.Reclaim(location);
             }
 
-            foreach (var segment in op.SegmentsMaybeDead)
+            foreach (var segment in _deadSegments)
             {
                 _bodies.DeleteSegment(segment);
             }
@@ -213,6 +231,12 @@ internal sealed partial class WriteQueue : IAsyncDisposable
         {
             // Space is reclaimed again by recovery at the next start; the data is already consistent.
             LogReclaimFailed(_logger, ex);
+        }
+        finally
+        {
+            Interop.Libc.Unlock(_reclaimGate!);
+            _deadBodies.Clear();
+            _deadSegments.Clear();
         }
     }
 

@@ -43,4 +43,52 @@ internal static partial class Libc
             }
         }
     }
+
+    private const int LockSharedOp = 1;
+    private const int LockExclusiveOp = 2;
+    private const int LockNonBlockingOp = 4;
+    private const int LockUnlockOp = 8;
+    private const int Eintr = 4;
+
+    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    private static partial int FlockCall(int fd, int operation);
+
+    /// <summary>flock(2) LOCK_SH, waiting for it: the reader's side of <see cref="Backup.BackupHold"/>.</summary>
+    public static void LockShared(SafeFileHandle handle)
+    {
+        while (Flock(handle, LockSharedOp) != 0)
+        {
+            if (Marshal.GetLastPInvokeError() != Eintr)
+            {
+                throw new IOException($"flock failed (errno {Marshal.GetLastPInvokeError()})");
+            }
+        }
+    }
+
+    /// <summary>flock(2) LOCK_EX without waiting: false while any reader holds its shared lock.</summary>
+    public static bool TryLockExclusive(SafeFileHandle handle) => Flock(handle, LockExclusiveOp | LockNonBlockingOp) == 0;
+
+    public static void Unlock(SafeFileHandle handle) => Flock(handle, LockUnlockOp);
+
+    private static int Flock(SafeFileHandle handle, int operation)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS())
+        {
+            return 0;
+        }
+
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            return FlockCall((int)handle.DangerousGetHandle(), operation);
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Buffers;
 using EdgeMail.Store.Bodies;
 using EdgeMail.Store.Data;
@@ -32,6 +33,9 @@ public sealed class MessageStaging : Stream
     private long _fileLength;
     private bool _previousCr;
     private bool _finished;
+
+    // The SHA-256 of the bytes as stored (line ends converted), kept with the body for `edgemail check` and backups.
+    private IncrementalHash? _hash;
 
     internal MessageStaging(string tempFolder, int inlineMax, long maxBytes, bool convertLineEnds)
     {
@@ -173,7 +177,7 @@ public sealed class MessageStaging : Stream
             }
 
             _finished = true;
-            var inline = new PreparedBody(_buffer, _buffered, null, Serialize(summary, crlfLength));
+            var inline = new PreparedBody(_buffer, _buffered, null, Serialize(summary, crlfLength), SHA256.HashData(_buffer.AsSpan(0, _buffered)));
             _buffer = null;
             return inline;
         }
@@ -202,7 +206,8 @@ public sealed class MessageStaging : Stream
         _finished = true;
         var staged = new StagedBody(_path!, _fileLength);
         _path = null;
-        return new PreparedBody(null, 0, staged, Serialize(summary, crlfLength));
+        var sha256 = Hash().GetHashAndReset();
+        return new PreparedBody(null, 0, staged, Serialize(summary, crlfLength), sha256);
 
         byte[] Serialize(MessageSummary s, long crlf) => System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(
             s with { CrlfLength = crlf, StoredCrlf = _convertLineEnds }, json);
@@ -213,6 +218,8 @@ public sealed class MessageStaging : Stream
         if (disposing)
         {
             Discard();
+            _hash?.Dispose();
+            _hash = null;
             _finished = true;
         }
 
@@ -352,6 +359,7 @@ public sealed class MessageStaging : Stream
             OpenFile();
         }
 
+        Hash().AppendData(_buffer.AsSpan(0, _buffered));
         RandomAccess.Write(_file!, _buffer.AsSpan(0, _buffered), _fileLength);
         _fileLength += _buffered;
         _buffered = 0;
@@ -364,10 +372,13 @@ public sealed class MessageStaging : Stream
             OpenFile();
         }
 
+        Hash().AppendData(_buffer.AsSpan(0, _buffered));
         await RandomAccess.WriteAsync(_file!, _buffer.AsMemory(0, _buffered), _fileLength, cancellationToken).ConfigureAwait(false);
         _fileLength += _buffered;
         _buffered = 0;
     }
+
+    private IncrementalHash Hash() => _hash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     private byte? LastByte()
     {

@@ -8,11 +8,14 @@ namespace EdgeMail.Store.Messages;
 /// A body written and summarized, waiting to be handed to its write: inline bytes in a pooled buffer (which goes back
 /// unless handed over), or a staged file fsynced and ready to be moved into place.
 /// </summary>
-internal sealed class PreparedBody(byte[]? buffer, int filled, StagedBody? staged, byte[] summaryBytes) : IDisposable
+internal sealed class PreparedBody(byte[]? buffer, int filled, StagedBody? staged, byte[] summaryBytes, byte[] sha256) : IDisposable
 {
     private bool _handedOver;
 
     public byte[] SummaryBytes { get; } = summaryBytes;
+
+    /// <summary>The SHA-256 of the body as stored, recorded with it (schema 6) for `edgemail check`.</summary>
+    public byte[] Sha256 { get; } = sha256;
 
     public long Size => staged?.Length ?? filled;
 

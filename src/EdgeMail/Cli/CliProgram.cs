@@ -7,7 +7,7 @@ using Microsoft.Data.Sqlite;
 namespace EdgeMail.Cli;
 
 /// <summary>
-/// The command line: serve, user add|list|remove|passwd|2fa, status, queue list|flush|delete, device list|add|revoke, pair, sendmail (see
+/// The command line: serve, user add|list|remove|passwd|2fa, status, queue list|flush|delete, device list|add|revoke, pair, backup, restore, check, sendmail (see
 /// <see cref="CommandTree"/>). Exit codes: 0 ok, 1 failure, 2 bad usage (sendmail: sysexits.h); an error is one line
 /// on stderr.
 /// </summary>

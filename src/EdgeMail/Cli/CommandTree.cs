@@ -53,6 +53,23 @@ internal static class CommandTree
         var pair = new Command("pair", "Open the running service's pairing window, as holding the button does (--close closes it)") { close };
         pair.SetAction((r, ct) => PairCommand.RunAsync(Context(r, true), r.GetValue(close), ct));
         root.Subcommands.Add(pair);
+        var backupTo = new Argument<string?>("destination") { HelpName = "DEST", Description = "The backup folder (default: Backup:Path); an earlier backup there is brought up to date", Arity = ArgumentArity.ZeroOrOne };
+        var encrypt = new Option<bool>("--encrypt") { Description = "Write one encrypted archive file instead of a folder (asks for a passphrase)" };
+        var passphraseStdin = new Option<bool>("--passphrase-stdin") { Description = "Read the passphrase from the first line of standard input" };
+        var backup = new Command("backup", "Copy the mail, accounts, keys and configuration to a folder while the service runs, and verify the copy") { backupTo, encrypt, passphraseStdin };
+        backup.SetAction((r, ct) => BackupCommands.BackupAsync(Context(r, true), r.GetValue(backupTo), r.GetValue(encrypt), r.GetValue(passphraseStdin), ct));
+        root.Subcommands.Add(backup);
+
+        var restoreFrom = new Argument<string>("source") { HelpName = "SRC", Description = "A folder, or an encrypted archive, made by edgemail backup" };
+        var restorePassphrase = new Option<bool>("--passphrase-stdin") { Description = "Read an encrypted backup's passphrase from the first line of standard input" };
+        var restore = new Command("restore", "Put a backup into an empty data folder (--data), then check it") { restoreFrom, restorePassphrase };
+        restore.SetAction((r, ct) => BackupCommands.RestoreAsync(Context(r, true), r.GetRequiredValue(restoreFrom), r.GetValue(restorePassphrase), ct));
+        root.Subcommands.Add(restore);
+
+        var check = new Command("check", "Verify the data folder: the database, every body present, its length and SHA-256; files nothing refers to");
+        check.SetAction((r, ct) => BackupCommands.CheckAsync(Context(r, true), ct));
+        root.Subcommands.Add(check);
+
         root.Subcommands.Add(new Command("sendmail", "Submit a message from standard input, as sendmail(1) does (edgemail sendmail --help)"));
         return root;
     }

@@ -69,6 +69,7 @@ internal static class StatusCommand
             }
 
             PrintDevice(report.Device);
+            PrintBackup(report.Backup);
             return;
         }
 
@@ -80,6 +81,20 @@ internal static class StatusCommand
         {
             Console.WriteLine($"  {name,-12} {(port == 0 ? "off" : port.ToString(CultureInfo.InvariantCulture))}");
         }
+    }
+
+    private static void PrintBackup(EdgeMail.Backup.BackupStatus? backup)
+    {
+        if (backup is null)
+        {
+            Console.WriteLine("backup:          none scheduled (set Backup:Path, or run edgemail backup DEST)");
+            return;
+        }
+
+        var last = backup.LastSuccess is { } at ? string.Create(CultureInfo.InvariantCulture, $"last {at:yyyy-MM-dd HH:mm}Z ({backup.Messages} messages)") : "none yet";
+        var failed = backup.LastError is { } error ? $"; the last attempt failed: {error}" : "";
+        var next = backup.NextAt is { } due ? string.Create(CultureInfo.InvariantCulture, $"; next {due:yyyy-MM-dd HH:mm}Z") : "";
+        Console.WriteLine($"backup:          to {backup.Path}, {last}{failed}{next}");
     }
 
     private static void PrintDevice(EdgeMail.Device.DeviceStatus? device)

@@ -50,6 +50,9 @@ internal sealed class StatusReport
     /// <summary>The LEDs, the button and the board, from the running service (null when it is not running).</summary>
     public EdgeMail.Device.DeviceStatus? Device { get; set; }
 
+    /// <summary>The scheduled backup of the running service (null when none is configured or no service runs).</summary>
+    public EdgeMail.Backup.BackupStatus? Backup { get; set; }
+
     public static StatusReport FromSettings(EdgeMailSettings settings, string dataPath) => new()
     {
         DataPath = dataPath,

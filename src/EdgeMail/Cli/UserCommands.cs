@@ -68,28 +68,31 @@ internal static class UserCommands
         return CliProgram.Ok;
     }
 
-    private static string ReadPassword(bool passwordStdin)
+    private static string ReadPassword(bool passwordStdin) => ReadSecret(passwordStdin, confirm: true, MinPasswordLength, "password");
+
+    /// <summary>A secret from the first line of standard input, or typed twice (or once) at a prompt without echo.</summary>
+    internal static string ReadSecret(bool fromStdin, bool confirm, int minLength, string noun)
     {
-        string? password;
-        if (passwordStdin || Console.IsInputRedirected)
+        string? secret;
+        if (fromStdin || Console.IsInputRedirected)
         {
-            password = Console.In.ReadLine();
+            secret = Console.In.ReadLine();
         }
         else
         {
-            password = Prompt("Password: ");
-            if (password != Prompt("Again: "))
+            secret = Prompt(char.ToUpperInvariant(noun[0]) + noun[1..] + ": ");
+            if (confirm && secret != Prompt("Again: "))
             {
-                throw new StoreException(StoreError.NotAllowed, "the passwords do not match");
+                throw new StoreException(StoreError.NotAllowed, $"the {noun}s do not match");
             }
         }
 
-        if (password is null || password.Length < MinPasswordLength)
+        if (secret is null || secret.Length < minLength)
         {
-            throw new StoreException(StoreError.NotAllowed, $"the password must have at least {MinPasswordLength} characters");
+            throw new StoreException(StoreError.NotAllowed, $"the {noun} must have at least {minLength} characters");
         }
 
-        return password;
+        return secret;
     }
 
     private static string Prompt(string text)

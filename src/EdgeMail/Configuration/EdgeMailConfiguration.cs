@@ -77,6 +77,22 @@ internal static class EdgeMailConfiguration
         }
     }
 
+    /// <summary>The JSON file this configuration was read from, if one was (for the backup to keep beside the mail).</summary>
+    public static string? FileOf(IConfigurationRoot configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        foreach (var provider in configuration.Providers)
+        {
+            if (provider is Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider { Source: { Path: { } path, FileProvider: Microsoft.Extensions.FileProviders.PhysicalFileProvider files } })
+            {
+                var full = Path.Combine(files.Root, path);
+                return File.Exists(full) ? full : null;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The installed configuration, when the verb may use it, neither --config nor --data was given, and it exists.</summary>
     private static string? SystemConfigFallback(ConfigurationInput input)
     {
@@ -97,6 +113,7 @@ internal static class EdgeMailConfiguration
     [
         StoreOptions.SectionName, "Network", "Tls", AuthOptions.SectionName, "Imap", "Pop3", SmtpOptions.SectionName,
         RelayOptions.SectionName, "Web", "Memory", ControlOptions.SectionName, DeviceOptions.SectionName, "Domains", "Logging",
+        EdgeMail.Backup.BackupOptions.SectionName,
     ];
 
     public static EdgeMailSettings Bind(IConfigurationRoot configuration)
@@ -165,6 +182,7 @@ internal static class EdgeMailConfiguration
             Control = Section(configuration, ControlOptions.SectionName, c => c.Get<ControlOptions>(Strict)),
             Device = Section(configuration, DeviceOptions.SectionName, c => WithoutPairing(c).Get<DeviceOptions>(Strict)),
             Pairing = Section(configuration, PairingOptions.SectionName, c => c.Get<PairingOptions>(Strict)),
+            Backup = Section(configuration, EdgeMail.Backup.BackupOptions.SectionName, c => c.Get<EdgeMail.Backup.BackupOptions>(Strict)),
         };
 
     /// <summary>
@@ -251,6 +269,7 @@ internal static class EdgeMailConfiguration
         Check(StoreOptions.SectionName, First(new StoreOptionsValidator().Validate(null, s.Storage)));
         Check(DeviceOptions.SectionName, First(new DeviceOptionsValidator().Validate(null, s.Device)));
         Check(WebOptions.SectionName, WebOptions.FirstProblem(s.Web));
+        Check(EdgeMail.Backup.BackupOptions.SectionName, EdgeMail.Backup.BackupOptions.FirstProblem(s.Backup));
 
         try
         {

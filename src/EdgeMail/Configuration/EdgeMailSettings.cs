@@ -45,4 +45,6 @@ internal sealed class EdgeMailSettings
 
     /// <summary>Local mail domains: recipients here are delivered locally.</summary>
     public string[] Domains { get; set; } = ["edgemail.local"];
+
+    public EdgeMail.Backup.BackupOptions Backup { get; set; } = new();
 }

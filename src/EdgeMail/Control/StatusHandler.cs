@@ -30,6 +30,7 @@ internal sealed class StatusHandler(MailStore store, EdgeMailSettings settings, 
         }
 
         report.Device = services.GetService<EdgeMail.Device.DeviceService>()?.GetStatus();
+        report.Backup = services.GetService<EdgeMail.Backup.BackupScheduler>()?.Status is { Path: not null } backup ? backup : null;
         return new ControlResponse { Status = report };
     }
 }

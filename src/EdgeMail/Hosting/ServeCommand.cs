@@ -127,6 +127,10 @@ internal static class ServeCommand
         builder.Services.AddSingleton<IQueueControl, QueueControl>();
         builder.Services.AddWebPage(settings.Web, new WebEndpoints(settings.Network.GetBindAddresses()));
 #endif
+        // The scheduled backup (off without Backup:Path).
+        builder.Services.AddSingleton(sp => new EdgeMail.Backup.BackupScheduler(
+            settings.Backup, store, EdgeMailConfiguration.FileOf(configuration), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EdgeMail.Backup.BackupScheduler>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EdgeMail.Backup.BackupScheduler>());
         builder.Services.AddSingleton(settings.Control);
         builder.Services.AddSingleton<IControlHandler, StatusHandler>();
         builder.Services.AddSingleton<IControlHandler, QueueFlushHandler>();

@@ -29,7 +29,7 @@ internal sealed class BoxInfo : IBoxInfo
         _services = services;
         _time = time;
         StartedAt = time.GetUtcNow();
-        Version = typeof(BoxInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
+        Version = ProductVersion.Current;
         Domains = settings.Domains;
     }
 
