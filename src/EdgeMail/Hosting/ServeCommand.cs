@@ -68,9 +68,9 @@ internal static class ServeCommand
         builder.Logging.AddProvider(recentLog);
         builder.Services.AddSingleton<IRecentLog>(recentLog);
 #endif
-        builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Network.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSystemdIntegration();
         builder.Services.AddSingleton<IOptions<NetOptions>>(Options.Create(settings.Network));
         builder.Services.AddSingleton<ConnectionLimiter>();
 
