@@ -36,8 +36,11 @@ internal static class CommandTree
             return new VerbContext(input);
         }
 
-        var serve = new Command("serve", "Run the mail service (never reads /etc/edgemail/edgemail.json unless given with --config)");
-        serve.SetAction((r, ct) => ServeCommand.RunAsync(Context(r, maySystemConfig: false), ct));
+        var check = new Option<bool>("--check") { Description = "Only load and check the configuration, print whether it is valid and exit (opens no store, binds no port)" };
+        var serve = new Command("serve", "Run the mail service (never reads /etc/edgemail/edgemail.json unless given with --config)") { check };
+        serve.SetAction((r, ct) => r.GetValue(check)
+            ? ServeCommand.CheckAsync(Context(r, maySystemConfig: false))
+            : ServeCommand.RunAsync(Context(r, maySystemConfig: false), ct));
         root.Subcommands.Add(serve);
 
         var json = new Option<bool>("--json") { Description = "Print the status as JSON" };

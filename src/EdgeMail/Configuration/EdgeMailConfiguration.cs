@@ -69,12 +69,31 @@ internal static class EdgeMailConfiguration
         }
         catch (InvalidDataException ex)
         {
-            throw new ConfigurationException($"the configuration file is not valid JSON: {ex.Message}");
+            // The provider's own text is a resource key in the published binary (UseSystemResourceKeys): say where instead.
+            var file = configFile ?? Path.Combine(dataPath, "edgemail.json");
+            throw new ConfigurationException(ex.GetBaseException() is System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } position }
+                ? $"the configuration file {file} is not valid JSON (line {line + 1}, byte {position + 1})"
+                : $"the configuration file {file} is not valid JSON: {ex.Message}");
         }
         catch (UnauthorizedAccessException)
         {
             throw new ConfigurationException($"the configuration file {configFile ?? Path.Combine(dataPath, "edgemail.json")} cannot be read: permission denied");
         }
+    }
+
+    /// <summary>The full path of the JSON file <paramref name="configuration"/> was built from; null when none was read (the defaults).</summary>
+    public static string? LoadedFile(IConfigurationRoot configuration)
+    {
+        foreach (var provider in configuration.Providers)
+        {
+            if (provider is FileConfigurationProvider { Source: { FileProvider: { } files, Path: { } path } }
+                && files.GetFileInfo(path) is { Exists: true, PhysicalPath: { } physical })
+            {
+                return physical;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The installed configuration, when the verb may use it, neither --config nor --data was given, and it exists.</summary>
@@ -194,7 +213,8 @@ internal static class EdgeMailConfiguration
         }
         catch (InvalidOperationException ex) when (SettingMessages.FromConversionFailure(ex.Message) is { } problem)
         {
-            throw new ConfigurationException(problem);
+            // The Device section is bound from a copy without its Pairing part, whose keys are relative to it.
+            throw new ConfigurationException(problem.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase) ? problem : $"{name}:{problem}");
         }
     }
 
