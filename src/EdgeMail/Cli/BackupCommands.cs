@@ -36,7 +36,7 @@ internal static class BackupCommands
             Directory.Delete(folder, recursive: true);
         }
 
-        var report = StoreBackup.Create(context.DataPath, folder, EdgeMailConfiguration.FileOf(context.Configuration), ProductVersion.Current, cancellationToken: cancellationToken);
+        var report = StoreBackup.Create(context.DataPath, folder, EdgeMailConfiguration.LoadedFile(context.Configuration), ProductVersion.Current, cancellationToken: cancellationToken);
         if (passphrase is not null)
         {
             try

@@ -36,8 +36,11 @@ internal static class CommandTree
             return new VerbContext(input);
         }
 
-        var serve = new Command("serve", "Run the mail service (never reads /etc/edgemail/edgemail.json unless given with --config)");
-        serve.SetAction((r, ct) => ServeCommand.RunAsync(Context(r, maySystemConfig: false), ct));
+        var check = new Option<bool>("--check") { Description = "Only load and check the configuration, print whether it is valid and exit (opens no store, binds no port)" };
+        var serve = new Command("serve", "Run the mail service (never reads /etc/edgemail/edgemail.json unless given with --config)") { check };
+        serve.SetAction((r, ct) => r.GetValue(check)
+            ? ServeCommand.CheckAsync(Context(r, maySystemConfig: false))
+            : ServeCommand.RunAsync(Context(r, maySystemConfig: false), ct));
         root.Subcommands.Add(serve);
 
         var json = new Option<bool>("--json") { Description = "Print the status as JSON" };
@@ -66,9 +69,9 @@ internal static class CommandTree
         restore.SetAction((r, ct) => BackupCommands.RestoreAsync(Context(r, true), r.GetRequiredValue(restoreFrom), r.GetValue(restorePassphrase), ct));
         root.Subcommands.Add(restore);
 
-        var check = new Command("check", "Verify the data folder: the database, every body present, its length and SHA-256; files nothing refers to");
-        check.SetAction((r, ct) => BackupCommands.CheckAsync(Context(r, true), ct));
-        root.Subcommands.Add(check);
+        var checkVerb = new Command("check", "Verify the data folder: the database, every body present, its length and SHA-256; files nothing refers to");
+        checkVerb.SetAction((r, ct) => BackupCommands.CheckAsync(Context(r, true), ct));
+        root.Subcommands.Add(checkVerb);
 
         root.Subcommands.Add(new Command("sendmail", "Submit a message from standard input, as sendmail(1) does (edgemail sendmail --help)"));
         return root;

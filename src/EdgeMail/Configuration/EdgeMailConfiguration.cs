@@ -69,7 +69,11 @@ internal static class EdgeMailConfiguration
         }
         catch (InvalidDataException ex)
         {
-            throw new ConfigurationException($"the configuration file is not valid JSON: {ex.Message}");
+            // The provider's own text is a resource key in the published binary (UseSystemResourceKeys): say where instead.
+            var file = configFile ?? Path.Combine(dataPath, "edgemail.json");
+            throw new ConfigurationException(ex.GetBaseException() is System.Text.Json.JsonException { LineNumber: { } line, BytePositionInLine: { } position }
+                ? $"the configuration file {file} is not valid JSON (line {line + 1}, byte {position + 1})"
+                : $"the configuration file {file} is not valid JSON: {ex.Message}");
         }
         catch (UnauthorizedAccessException)
         {
@@ -77,16 +81,15 @@ internal static class EdgeMailConfiguration
         }
     }
 
-    /// <summary>The JSON file this configuration was read from, if one was (for the backup to keep beside the mail).</summary>
-    public static string? FileOf(IConfigurationRoot configuration)
+    /// <summary>The full path of the JSON file <paramref name="configuration"/> was built from (serve --check names it, a backup keeps it); null when none was read (the defaults).</summary>
+    public static string? LoadedFile(IConfigurationRoot configuration)
     {
-        ArgumentNullException.ThrowIfNull(configuration);
         foreach (var provider in configuration.Providers)
         {
-            if (provider is Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider { Source: { Path: { } path, FileProvider: Microsoft.Extensions.FileProviders.PhysicalFileProvider files } })
+            if (provider is FileConfigurationProvider { Source: { FileProvider: { } files, Path: { } path } }
+                && files.GetFileInfo(path) is { Exists: true, PhysicalPath: { } physical })
             {
-                var full = Path.Combine(files.Root, path);
-                return File.Exists(full) ? full : null;
+                return physical;
             }
         }
 
@@ -212,7 +215,8 @@ internal static class EdgeMailConfiguration
         }
         catch (InvalidOperationException ex) when (SettingMessages.FromConversionFailure(ex.Message) is { } problem)
         {
-            throw new ConfigurationException(problem);
+            // The Device section is bound from a copy without its Pairing part, whose keys are relative to it.
+            throw new ConfigurationException(problem.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase) ? problem : $"{name}:{problem}");
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EdgeMail.Device;
 using EdgeMail.Pop3;
 using EdgeMail.Smtp.Relay;
 using Microsoft.Extensions.Configuration;
@@ -17,6 +18,8 @@ internal static partial class SettingMessages
     {
         [typeof(Pop3DeleteMode).FullName!] = Enum.GetNames<Pop3DeleteMode>(),
         [typeof(RelaySecurity).FullName!] = Enum.GetNames<RelaySecurity>(),
+        // SysFs is a name the binder takes but the Device validator refuses in this build: not offered.
+        [typeof(GpioDriverKind).FullName!] = [nameof(GpioDriverKind.Virtual), nameof(GpioDriverKind.LibGpiod)],
     };
 
     /// <summary>Whether <paramref name="typeName"/> (a full name) is an enum that <see cref="EnumNames"/> knows.</summary>

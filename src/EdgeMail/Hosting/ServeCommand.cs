@@ -39,6 +39,19 @@ internal static class ServeCommand
     /// <summary>The host's own category, which logs a failed start with its stack trace.</summary>
     private const string HostCategory = "Microsoft.Extensions.Hosting.Internal.Host";
 
+    /// <summary>
+    /// `serve --check`: the configuration loaded and validated as <see cref="RunAsync"/> loads it (the embedded defaults,
+    /// the file, EDGEMAIL_ variables, --Section:Key=value), and nothing else: no store is opened, no data folder made, no
+    /// port bound, no GPIO touched. A problem is the same one line and exit code as serve's.
+    /// </summary>
+    public static async Task<int> CheckAsync(VerbContext context)
+    {
+        _ = context.Settings;
+        var file = EdgeMailConfiguration.LoadedFile(context.Configuration) ?? "the embedded defaults";
+        await Console.Out.WriteLineAsync($"configuration OK: {file}").ConfigureAwait(false);
+        return CliProgram.Ok;
+    }
+
     public static async Task<int> RunAsync(VerbContext context, CancellationToken cancellationToken)
     {
         var configuration = context.Configuration;
@@ -68,9 +81,9 @@ internal static class ServeCommand
         builder.Logging.AddProvider(recentLog);
         builder.Services.AddSingleton<IRecentLog>(recentLog);
 #endif
-        builder.Services.AddSystemd();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Network.DrainTimeout + TimeSpan.FromSeconds(5));
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSystemdIntegration();
         builder.Services.AddSingleton<IOptions<NetOptions>>(Options.Create(settings.Network));
         builder.Services.AddSingleton<ConnectionLimiter>();
 
@@ -129,7 +142,7 @@ internal static class ServeCommand
 #endif
         // The scheduled backup (off without Backup:Path).
         builder.Services.AddSingleton(sp => new EdgeMail.Backup.BackupScheduler(
-            settings.Backup, store, EdgeMailConfiguration.FileOf(configuration), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EdgeMail.Backup.BackupScheduler>>()));
+            settings.Backup, store, EdgeMailConfiguration.LoadedFile(configuration), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EdgeMail.Backup.BackupScheduler>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EdgeMail.Backup.BackupScheduler>());
         builder.Services.AddSingleton(settings.Control);
         builder.Services.AddSingleton<IControlHandler, StatusHandler>();

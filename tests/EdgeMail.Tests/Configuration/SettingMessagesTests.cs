@@ -22,6 +22,7 @@ public sealed class SettingMessagesTests
     [InlineData("Failed to convert configuration value 'abc' at 'Imap:Port' to type 'System.Int32'.", "Imap:Port: 'abc' is not a whole number")]
     [InlineData("Failed to convert configuration value 'yes please' at 'Network:TcpQuickAck' to type 'System.Boolean'.", "Network:TcpQuickAck: 'yes please' is not true or false")]
     [InlineData("Failed to convert configuration value 'Trash' at 'Pop3:DeleteMode' to type 'EdgeMail.Pop3.Pop3DeleteMode'.", "Pop3:DeleteMode: 'Trash' is not one of Expunge, MoveToTrash, Keep")]
+    [InlineData("Failed to convert configuration value 'WiringPi' at 'Device:Gpio:Driver' to type 'EdgeMail.Device.GpioDriverKind'.", "Device:Gpio:Driver: 'WiringPi' is not one of Virtual, LibGpiod")]
     [InlineData("Something else entirely", null)]
     public void A_conversion_failure_names_key_value_and_expectation(string binderMessage, string? expected) =>
         Assert.Equal(expected, SettingMessages.FromConversionFailure(binderMessage));
