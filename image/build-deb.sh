@@ -136,7 +136,7 @@ Description: mail server appliance for a Raspberry Pi on a LAN
  .
  This package installs it as a hardened systemd service with its own user,
  the GPIO access for the LEDs and the button, the mDNS announcement of its
- services, and /usr/sbin/sendmail: it is the system's mail transport agent.
+ services, and /usr/sbin/sendmail: it is the system's MTA.
 CONTROL
 
 # md5sums of every file (not the DEBIAN folder, not links).
