@@ -5,7 +5,9 @@ namespace EdgeMail.Device.Leds;
 /// <summary>
 /// A Linux LED class device (Documentation/leds/leds-class.rst): <c>trigger</c> is set to <c>none</c> once, so the
 /// kernel (the Pi's ACT LED follows mmc0 by default) stops driving it, then on is <c>max_brightness</c> written to
-/// <c>brightness</c> and off is <c>0</c>.
+/// <c>brightness</c> and off is <c>0</c>. A trigger that already reads <c>[none]</c> is left unwritten: the packaged
+/// unit's root step sets it and hands only <c>brightness</c> to the service's group, and <c>trigger</c> stays
+/// root's.
 /// </summary>
 internal sealed class LedClassOutput : ILedOutput
 {
@@ -30,7 +32,13 @@ internal sealed class LedClassOutput : ILedOutput
         _on = File.Exists(max) && int.TryParse(File.ReadAllText(max).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var m) && m > 0
             ? m.ToString(CultureInfo.InvariantCulture)
             : "1";
-        File.WriteAllText(Path.Combine(folder, "trigger"), "none");
+        var trigger = Path.Combine(folder, "trigger");
+        // The kernel lists every trigger and brackets the selected one: "[none] timer heartbeat mmc0".
+        if (!File.ReadAllText(trigger).Contains("[none]", StringComparison.Ordinal))
+        {
+            File.WriteAllText(trigger, "none");
+        }
+
         Set(false);
     }
 

@@ -71,6 +71,22 @@ public sealed class LedClassOutputTests
     }
 
     [Fact]
+    public void A_trigger_already_none_is_not_written_so_a_root_owned_trigger_file_does_not_stop_the_led()
+    {
+        using var folder = new TempFolder();
+        var led = LayOut(folder, "ACT", "1", trigger: "[none] timer heartbeat mmc0");
+        var trigger = Path.Combine(led, "trigger");
+        // As the unit's root step (image/take-leds) leaves it: the trigger set, and root's alone, so a write from the
+        // service would fail; the file keeping the kernel's listing shows that none was attempted.
+
+        using var output = new LedClassOutput(folder.Path, "ACT");
+        output.Set(true);
+
+        Assert.Equal("[none] timer heartbeat mmc0", File.ReadAllText(trigger));
+        Assert.Equal("1", File.ReadAllText(Path.Combine(led, "brightness")));
+    }
+
+    [Fact]
     public void A_missing_led_fails_to_open_naming_its_folder()
     {
         using var folder = new TempFolder();
