@@ -71,14 +71,7 @@ host_bin=$publish_root/linux-x64/edgemail
 step "edgemail.json through the binary's validation"
 check_data=$scratch/check-data
 mkdir -p "$check_data"
-if "$host_bin" serve --help 2>&1 | grep -q -- '--check'; then
-    "$host_bin" serve --config "$config" --data "$check_data" --check
-else
-    # TODO(merge): `serve --check` comes with the watchdog branch; until then `status --config` binds and parses
-    # the file (a wrong type or an unknown enum fails), without the options' [OptionsValidator] rules.
-    echo "   serve --check not in this build: status --config instead"
-    "$host_bin" status --config "$config" --data "$check_data" >/dev/null
-fi
+"$host_bin" serve --config "$config" --data "$check_data" --check
 echo "   $config: valid"
 
 step "Avahi service file: well-formed, valid against avahi-service.dtd, ports as in edgemail.json"
@@ -222,12 +215,7 @@ chroot "$root" getent group gpio >/dev/null || fail "no gpio group"
 [ "$(chroot "$root" stat -c %U:%G /var/lib/edgemail)" = edgemail:edgemail ] \
     || fail "/var/lib/edgemail is not owned by edgemail"
 [ "$(chroot "$root" edgemail --version)" = "$version" ] || fail "edgemail --version inside is not $version"
-if chroot "$root" edgemail serve --help 2>&1 | grep -q -- '--check'; then
-    chroot "$root" edgemail serve --config /etc/edgemail/edgemail.json --check
-else
-    # TODO(merge): serve --check, as above.
-    chroot "$root" edgemail status --config /etc/edgemail/edgemail.json >/dev/null
-fi
+chroot "$root" edgemail serve --config /etc/edgemail/edgemail.json --check
 [ "$(readlink "$root/etc/systemd/system/multi-user.target.wants/edgemail.service")" = /usr/lib/systemd/system/edgemail.service ] \
     || fail "edgemail.service is not enabled (no multi-user.target.wants link)"
 [ -L "$root/etc/avahi/services/edgemail.service" ] || fail "the Avahi service file is not linked into /etc/avahi/services"
