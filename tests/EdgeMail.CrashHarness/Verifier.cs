@@ -300,10 +300,11 @@ internal sealed class Verifier(Ledger ledger, Tally tally, RelaySink sink, Dicti
                 {
                     var (before, again) = (list[i - 1], list[i]);
                     // A duplicate is in the window only if the copy before it was accepted by the sink shortly before
-                    // the server that sent it was killed, and the resend came from a later server.
+                    // the server that sent it was killed (or after: the final dot was in the socket's buffer, and the
+                    // 250 went to a dead peer, RFC 1047), and the resend came from a later server.
                     var killed = kills.TryGetValue(before.Generation, out var at) ? at : TimeSpan.MaxValue;
                     var gap = killed - before.At;
-                    if (again.Generation <= before.Generation || gap < TimeSpan.Zero || gap > RelayWindow)
+                    if (again.Generation <= before.Generation || gap > RelayWindow)
                     {
                         tally.Add("duplicated", string.Create(CultureInfo.InvariantCulture,
                             $"relayed {group.Key} reached the upstream again (server {before.Generation} then {again.Generation}) outside the kill window: the first 250 came {gap.TotalMilliseconds:0} ms before server {before.Generation} ended"));
@@ -312,7 +313,9 @@ internal sealed class Verifier(Ledger ledger, Tally tally, RelaySink sink, Dicti
                     {
                         tally.RelayDuplicates++;
                         NewRelayDuplicates.Add(string.Create(CultureInfo.InvariantCulture,
-                            $"{group.Key}: the upstream's 250 came {gap.TotalMilliseconds:0} ms before the kill of server {before.Generation}; resent by server {again.Generation}"));
+                            gap >= TimeSpan.Zero
+                                ? $"{group.Key}: the upstream's 250 came {gap.TotalMilliseconds:0} ms before the kill of server {before.Generation}; resent by server {again.Generation}"
+                                : $"{group.Key}: the upstream accepted it {-gap.TotalMilliseconds:0} ms after server {before.Generation} was killed (its 250 was never read); resent by server {again.Generation}"));
                     }
                 }
 
