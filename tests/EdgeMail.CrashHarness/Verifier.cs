@@ -312,10 +312,9 @@ internal sealed class Verifier(Ledger ledger, Tally tally, RelaySink sink, Dicti
                     else
                     {
                         tally.RelayDuplicates++;
-                        NewRelayDuplicates.Add(string.Create(CultureInfo.InvariantCulture,
-                            gap >= TimeSpan.Zero
-                                ? $"{group.Key}: the upstream's 250 came {gap.TotalMilliseconds:0} ms before the kill of server {before.Generation}; resent by server {again.Generation}"
-                                : $"{group.Key}: the upstream accepted it {-gap.TotalMilliseconds:0} ms after server {before.Generation} was killed (its 250 was never read); resent by server {again.Generation}"));
+                        NewRelayDuplicates.Add(gap >= TimeSpan.Zero
+                            ? string.Create(CultureInfo.InvariantCulture, $"{group.Key}: the upstream's 250 came {gap.TotalMilliseconds:0} ms before the kill of server {before.Generation}; resent by server {again.Generation}")
+                            : string.Create(CultureInfo.InvariantCulture, $"{group.Key}: the upstream accepted it {-gap.TotalMilliseconds:0} ms after server {before.Generation} was killed (its 250 was never read); resent by server {again.Generation}"));
                     }
                 }
 
