@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using EdgeMail.CrashHarness.Load;
 using EdgeMail.Testing;
 using MailKit;
@@ -49,6 +50,9 @@ internal sealed class Harness(HarnessOptions options, TextWriter output)
         await using var sink = new RelaySink(clock);
         var verifier = new Verifier(ledger, tally, sink, kills, TimeSpan.FromSeconds(60));
         var server = await ServerInstance.StartAsync(program, data, sink.Port, 0).ConfigureAwait(false);
+        // Interrupted (Ctrl+C, SIGTERM): take the running server along rather than leave it serving the data folder.
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => server.KillQuietly());
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => server.KillQuietly());
         await CreateArchiveAsync(server).ConfigureAwait(false);
         var printed = 0;
         var rounds = 0;

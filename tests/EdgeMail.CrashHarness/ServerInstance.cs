@@ -47,6 +47,19 @@ internal sealed class ServerInstance
         return output[1];
     }
 
+    /// <summary>SIGKILL without waiting, for when the harness itself is interrupted.</summary>
+    public void KillQuietly()
+    {
+        try
+        {
+            Serve.Process.Kill(entireProcessTree: false);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+    }
+
     public async Task StopAsync()
     {
         await Serve.StopAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
