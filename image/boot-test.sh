@@ -54,6 +54,12 @@ initrd=$(mdir -i "$copy@@$boot_off" -b :: | sed -n 's,^::/\(initrd.img-.*\),\1,p
 mcopy -n -i "$copy@@$boot_off" "::$kernel" "$work/vmlinuz"
 mcopy -n -i "$copy@@$boot_off" "::$initrd" "$work/initrd"
 echo "image's own kernel $kernel, initrd $initrd"
+kver=${kernel#vmlinuz-}
+if [ "$gpio_sim" = yes ] && ! debugfs -R "ls -l /usr/lib/modules/$kver/kernel/drivers/gpio" "$copy?offset=$root_off" 2>/dev/null \
+        | grep -q 'gpio-sim\.ko'; then
+    echo "gpio-sim: kernel $kver does not build it (CONFIG_GPIO_SIM is not set in its config): the pairing window is opened with 'edgemail pair' on the test shell instead of the simulated button"
+    gpio_sim=no
+fi
 
 # --- what only the test copy gets -------------------------------------------------------------------------------------
 f=$work/files
