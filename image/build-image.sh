@@ -110,7 +110,7 @@ echo "suite $suite: $codename $version, arm64 with main and non-free-firmware"
 # else from it. gpiod (the command line tools) comes from the suite itself.
 packages="systemd systemd-sysv udev dbus kmod systemd-resolved systemd-timesyncd iproute2 iputils-ping
  linux-image-arm64 raspi-firmware initramfs-tools zstd
- avahi-daemon libnss-mdns cloud-guest-utils fdisk e2fsprogs dosfstools
+ avahi-daemon libnss-mdns fdisk e2fsprogs dosfstools
  gpiod libgpiod2 ca-certificates adduser"
 extra_source=
 if [ "$codename" != bookworm ]; then

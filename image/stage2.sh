@@ -21,7 +21,11 @@ mark "essential packages installed"
 
 # shellcheck disable=SC2046
 apt-get --yes --no-download -o Dpkg::Options::=--force-confold -o APT::Install-Recommends=false \
-    install $(cat "$b/packages.list") "$b"/edgemail_*_arm64.deb
+    install $(cat "$b/packages.list")
+# The .deb by dpkg (apt takes a local file only by a path it can resolve), then whatever it depends on beyond
+# the list, from the same downloads.
+dpkg --install "$b"/edgemail_*_arm64.deb || apt-get --yes --no-download -o Dpkg::Options::=--force-confold -f install
+dpkg-query -W -f '${Status}\n' edgemail | grep -q 'install ok installed' || { echo "edgemail is not installed"; exit 1; }
 mark "packages installed"
 
 # The image's own files: fstab, network, first boot, raspi-firmware's settings.
