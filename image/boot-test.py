@@ -5,6 +5,7 @@ import argparse
 import imaplib
 import json
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -82,17 +83,16 @@ class Shell:
     def run(self, cmd, timeout=60):
         self.n += 1
         marker = f"__END_{self.n}_"
+        # The exit code follows the marker as digits: an echo of the command line itself ("$?") never matches.
+        done = re.compile(re.escape(marker).encode() + rb"(\d+)__")
         self.sock.sendall(f"{cmd}; echo {marker}$?__\n".encode())
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            idx = self.buf.find(marker.encode())
-            if idx >= 0:
-                close = self.buf.find(b"__", idx + len(marker))
-                if close >= 0:
-                    out = self.buf[:idx].decode(errors="replace")
-                    code = int(self.buf[idx + len(marker):close])
-                    self.buf = self.buf[close + 2:]
-                    return code, out.strip()
+            m = done.search(self.buf)
+            if m:
+                out = self.buf[:m.start()].decode(errors="replace")
+                self.buf = self.buf[m.end():]
+                return int(m.group(1)), out.strip()
             try:
                 data = self.sock.recv(65536)
                 if not data:

@@ -119,10 +119,15 @@ fi
 
 step "mmdebstrap --variant=extract ($codename arm64)"
 root=$work/root
-rm -rf "$root"
+# A run stopped while mmdebstrap had its mounts up leaves them behind: unmount them before removing the folder.
+if [ -d "$root" ]; then
+    findmnt -rn -o TARGET | grep "^$root/" | sort -r | while read -r m; do umount "$m" || umount -l "$m"; done
+fi
+rm -rf --one-file-system "$root"
 mkdir -p "$work/build"
 cp "$deb" "$work/build/"
 debname=$(basename "$deb")
+echo "$debname" > "$work/build/deb.name"
 # shellcheck disable=SC2086
 mmdebstrap --variant=extract --architectures=arm64 --components=main,non-free-firmware \
     --include='?essential' --include=apt \

@@ -24,7 +24,7 @@ apt-get --yes --no-download -o Dpkg::Options::=--force-confold -o APT::Install-R
     install $(cat "$b/packages.list")
 # The .deb by dpkg (apt takes a local file only by a path it can resolve), then whatever it depends on beyond
 # the list, from the same downloads.
-dpkg --install "$b"/edgemail_*_arm64.deb || apt-get --yes --no-download -o Dpkg::Options::=--force-confold -f install
+dpkg --install "$b/$(cat "$b/deb.name")" || apt-get --yes --no-download -o Dpkg::Options::=--force-confold -f install
 dpkg-query -W -f '${Status}\n' edgemail | grep -q 'install ok installed' || { echo "edgemail is not installed"; exit 1; }
 mark "packages installed"
 
