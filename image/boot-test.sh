@@ -1,10 +1,13 @@
 #!/bin/sh
 # Boots a COPY of a built image under qemu-system-aarch64 and uses it as a person would (root, minutes):
-#   image/boot-test.sh IMG [--no-gpio-sim] [--keep DIR]
+#   image/boot-test.sh IMG [--gpio sim|pl061|none] [--keep DIR]
 # The copy (never the image itself) gets, with debugfs -w, what only a test needs:
 #   - a root shell on a virtio console (/dev/hvc0, a unix socket on this side; the serial console stays the Pi's)
-#   - gpio-sim: a oneshot before edgemail.service makes a 54-line chip labelled pinctrl-bcm2711 (as the Pi 4's) and
-#     points the LibGpiod driver at it (EDGEMAIL_Device__Gpio__Chip), so the real driver path runs without a Pi
+#   - gpio-sim (when the image's kernel has it): a oneshot before edgemail.service makes a 54-line chip labelled
+#     pinctrl-bcm2711 (as the Pi 4's) and points the LibGpiod driver at it (EDGEMAIL_Device__Gpio__Chip);
+#   - else the virt machine's own PL061 GPIO chip (8 lines, gpiochip0): the LEDs move to its lines 4 and 5 and the
+#     button to line 6 (EDGEMAIL_Device__* in a drop-in), so the real LibGpiod driver and libgpiod.so.2 drive real
+#     kernel GPIO lines; nothing can press a PL061 button from outside, so pairing opens with 'edgemail pair'
 # Then: the image's own kernel and initrd (read from its boot partition with mcopy), the copy as the virtio disk
 # grown to 4 GiB (first boot grows the root to it), user-mode networking with restrict=on and only the mail and
 # web ports forwarded to 127.0.0.1; wait until IMAPS answers, hold the simulated button 3 s, pair over HTTPS,
@@ -13,17 +16,20 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-img=${1:?usage: boot-test.sh IMG [--no-gpio-sim] [--keep DIR]}
+usage() { echo "usage: boot-test.sh IMG [--gpio sim|pl061|none] [--keep DIR]" >&2; exit 2; }
+img=${1:-}
+[ -n "$img" ] || usage
 shift
-gpio_sim=yes
+gpio=auto
 keep=
 while [ $# -gt 0 ]; do
     case $1 in
-        --no-gpio-sim) gpio_sim=no; shift ;;
-        --keep) keep=${2:?--keep DIR}; shift 2 ;;
-        *) echo "usage: boot-test.sh IMG [--no-gpio-sim] [--keep DIR]" >&2; exit 2 ;;
+        --gpio) [ $# -ge 2 ] || usage; gpio=$2; shift 2 ;;
+        --keep) [ $# -ge 2 ] || usage; keep=$2; shift 2 ;;
+        *) usage ;;
     esac
 done
+case $gpio in auto|sim|pl061|none) ;; *) usage ;; esac
 [ "$(id -u)" = 0 ] || { echo "boot-test: must run as root" >&2; exit 2; }
 [ -f "$img" ] || { echo "boot-test: $img does not exist" >&2; exit 2; }
 for tool in qemu-system-aarch64 sfdisk mcopy debugfs python3; do
@@ -55,11 +61,20 @@ mcopy -n -i "$copy@@$boot_off" "::$kernel" "$work/vmlinuz"
 mcopy -n -i "$copy@@$boot_off" "::$initrd" "$work/initrd"
 echo "image's own kernel $kernel, initrd $initrd"
 kver=${kernel#vmlinuz-}
-if [ "$gpio_sim" = yes ] && ! debugfs -R "ls -l /usr/lib/modules/$kver/kernel/drivers/gpio" "$copy?offset=$root_off" 2>/dev/null \
-        | grep -q 'gpio-sim\.ko'; then
-    echo "gpio-sim: kernel $kver does not build it (CONFIG_GPIO_SIM is not set in its config): the pairing window is opened with 'edgemail pair' on the test shell instead of the simulated button"
-    gpio_sim=no
+if debugfs -R "ls -l /usr/lib/modules/$kver/kernel/drivers/gpio" "$copy?offset=$root_off" 2>/dev/null | grep -q 'gpio-sim\.ko'; then
+    has_sim=yes
+else
+    has_sim=no
 fi
+case $gpio:$has_sim in
+    auto:yes) gpio=sim ;;
+    auto:no)
+        echo "gpio-sim: kernel $kver does not build it (CONFIG_GPIO_SIM is not set in its config): the LEDs go to the virt machine's PL061 chip and the pairing window is opened with 'edgemail pair' on the test shell"
+        gpio=pl061 ;;
+    sim:no) echo "boot-test: --gpio sim, but kernel $kver has no gpio-sim module" >&2; exit 2 ;;
+esac
+gpio_sim=no
+[ "$gpio" = sim ] && gpio_sim=yes
 
 # --- what only the test copy gets -------------------------------------------------------------------------------------
 f=$work/files
@@ -69,7 +84,9 @@ cat > "$f/shell.service" <<'EOF'
 Description=Test copy only: a root shell on the virtio console
 [Service]
 ExecStartPre=/bin/sh -c 'modprobe virtio_console; n=0; while [ ! -e /dev/hvc0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done'
-ExecStart=/bin/sh -c 'exec /bin/sh </dev/hvc0 >/dev/hvc0 2>&1'
+# Raw and without echo, read through a pipe: a shell that is not interactive prints no prompt, so that what comes
+# back is only the commands' output and the exit-code marker boot-test.py waits for.
+ExecStart=/bin/sh -c 'stty -F /dev/hvc0 raw -echo && cat /dev/hvc0 | /bin/sh >/dev/hvc0 2>&1'
 Restart=always
 [Install]
 WantedBy=multi-user.target
@@ -109,6 +126,13 @@ cat > "$f/gpio-sim.conf" <<'EOF'
 EnvironmentFile=-/run/edgemail-test/gpio.env
 DeviceAllow=char-gpiochip rw
 EOF
+cat > "$f/pl061.conf" <<'EOF'
+# Test copy only: the LEDs and the button on the virt machine's PL061 (gpiochip0, lines 0-7; line 3 is its power key).
+# The button has no pull-up there and nothing presses it: pressed = high, and the line stays low.
+[Service]
+Environment=EDGEMAIL_Device__Gpio__Chip=0 EDGEMAIL_Device__MailLed__Pin=4 EDGEMAIL_Device__StatusLed__Pin=5
+Environment=EDGEMAIL_Device__Button__Pin=6 EDGEMAIL_Device__Button__PullUp=false
+EOF
 {
     echo "cd /etc/systemd/system"
     echo "write $f/shell.service edgemail-test-shell.service"
@@ -127,11 +151,16 @@ EOF
         echo "cd /usr/local/sbin"
         echo "write $f/gpio-sim edgemail-test-gpio-sim"
         echo "set_inode_field edgemail-test-gpio-sim mode 0100755"
+    elif [ "$gpio" = pl061 ]; then
+        echo "cd /etc/systemd/system"
+        echo "mkdir edgemail.service.d"
+        echo "cd /etc/systemd/system/edgemail.service.d"
+        echo "write $f/pl061.conf test-pl061.conf"
     fi
 } > "$f/debugfs.cmds"
 debugfs -w -f "$f/debugfs.cmds" "$copy?offset=$root_off" >/dev/null 2>"$f/debugfs.err"
 if grep -v '^debugfs' "$f/debugfs.err" | grep -q .; then cat "$f/debugfs.err" >&2; echo "boot-test: debugfs -w failed" >&2; exit 1; fi
-echo "test copy prepared ($(( $(date +%s) - t0 ))s): shell on hvc0$( [ "$gpio_sim" = yes ] && echo ', gpio-sim')"
+echo "test copy prepared ($(( $(date +%s) - t0 ))s): shell on hvc0, GPIO: $gpio"
 
 # --- boot ---------------------------------------------------------------------------------------------------------------
 ports=$(python3 -c '
@@ -156,7 +185,7 @@ qemu-system-aarch64 -M virt -cpu cortex-a72 -m 1024 -smp 2 -display none -monito
 qemu_pid=$!
 echo "qemu-system-aarch64 started (pid $qemu_pid); console: $console; IMAPS 127.0.0.1:$imaps, HTTPS :$https, SMTP :$smtp"
 
-EDGEMAIL_GPIO_SIM=$gpio_sim python3 "$here/boot-test.py" --console "$console" --shell "$shell_sock" \
+EDGEMAIL_TEST_GPIO=$gpio python3 "$here/boot-test.py" --console "$console" --shell "$shell_sock" \
     --imaps "$imaps" --https "$https" --http "$http" --smtp "$smtp" --qemu-pid "$qemu_pid" || {
     echo "boot-test: failed; last console lines:" >&2
     tail -n 25 "$console" >&2
