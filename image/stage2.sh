@@ -50,6 +50,9 @@ printf '127.0.0.1\tlocalhost\n127.0.1.1\tedgemail\n::1\t\tlocalhost ip6-localhos
 systemctl enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service avahi-daemon.service \
     edgemail-firstboot.service edgemail.service
 ln -sf ../run/systemd/resolve/stub-resolv.conf /etc/resolv.conf
+# machine-id "uninitialized" makes the first boot a systemd first boot, and systemd-firstboot would then ask on the
+# console for a locale, a time zone and a root password, waiting for a key on a box that has no keyboard: off.
+systemctl mask systemd-firstboot.service
 
 # No password anywhere: root is locked (no login at all until someone sets one on the card), no ssh server.
 usermod -L root
