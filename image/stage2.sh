@@ -69,6 +69,12 @@ DEB_MAINT_PARAMS=configure /etc/kernel/postinst.d/z50-raspi-firmware "$kver"
 mark "boot files written for $kver"
 ls -l /boot/firmware
 
+# What systemd would otherwise do at the first boot because /etc and /var look older than /usr
+# (ConditionNeedsUpdate): the linker cache and the journal's catalog, done here once, then marked done.
+ldconfig
+journalctl --update-catalog || true
+/usr/lib/systemd/systemd-update-done || true
+
 rm -f /usr/sbin/policy-rc.d
 apt-get clean
 rm -rf /var/lib/apt/lists/* /var/cache/debconf/*-old /var/lib/dpkg/*-old /var/log/apt/* "$b"
