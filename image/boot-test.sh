@@ -126,6 +126,15 @@ cat > "$f/gpio-sim.conf" <<'EOF'
 EnvironmentFile=-/run/edgemail-test/gpio.env
 DeviceAllow=char-gpiochip rw
 EOF
+# The web server listens on "*" as 0.0.0.0 and :: through Kestrel, which makes a socket on :: dual-stack, so its
+# [::]:80 collides with its own 0.0.0.0:80 and edgemail.service fails to start ("Failed to bind to address
+# http://[::]:80: address already in use"; net.ipv6.bindv6only=1 does not help). Until the web server makes its
+# IPv6 sockets IPv6-only as the mail listeners do, the test copy (only) binds IPv4 (qemu's user network is IPv4).
+cat > "$f/bind.conf" <<'EOF'
+# Test copy only: see boot-test.sh (the web server's [::] socket collides with its 0.0.0.0 one).
+[Service]
+Environment=EDGEMAIL_Network__Bind=0.0.0.0
+EOF
 cat > "$f/pl061.conf" <<'EOF'
 # Test copy only: the LEDs and the button on the virt machine's PL061 (gpiochip0, lines 0-7; line 3 is its power key).
 # The button has no pull-up there and nothing presses it: pressed = high, and the line stays low.
@@ -138,10 +147,16 @@ EOF
     echo "write $f/shell.service edgemail-test-shell.service"
     echo "cd /etc/systemd/system/multi-user.target.wants"
     echo "symlink edgemail-test-shell.service /etc/systemd/system/edgemail-test-shell.service"
+    echo "cd /etc/systemd/system"
+    # systemd's getty generator starts a login prompt on hvc0 by itself, which would read half of what the test
+    # shell is sent (root is locked, so it only eats characters): not on the test copy's virtio console.
+    echo "symlink serial-getty@hvc0.service /dev/null"
+    echo "mkdir edgemail.service.d"
+    echo "cd /etc/systemd/system/edgemail.service.d"
+    echo "write $f/bind.conf test-bind.conf"
     if [ "$gpio_sim" = yes ]; then
         echo "cd /etc/systemd/system"
         echo "write $f/gpio-sim.service edgemail-test-gpio-sim.service"
-        echo "mkdir edgemail.service.d"
         echo "mkdir edgemail.service.wants"
         echo "cd /etc/systemd/system/edgemail.service.d"
         echo "write $f/gpio-sim.conf test-gpio-sim.conf"
@@ -152,8 +167,6 @@ EOF
         echo "write $f/gpio-sim edgemail-test-gpio-sim"
         echo "set_inode_field edgemail-test-gpio-sim mode 0100755"
     elif [ "$gpio" = pl061 ]; then
-        echo "cd /etc/systemd/system"
-        echo "mkdir edgemail.service.d"
         echo "cd /etc/systemd/system/edgemail.service.d"
         echo "write $f/pl061.conf test-pl061.conf"
     fi
