@@ -92,7 +92,11 @@ class Shell:
         while time.monotonic() < end:
             m = done.search(self.buf)
             if m:
-                out = self.buf[:m.start()].decode(errors="replace")
+                out = self.buf[:m.start()].decode(errors="replace").replace("\r\n", "\n")
+                # Should the console echo after all, the echoed command line is not output.
+                echoed = f"{cmd}; echo {marker}$?__"
+                if out.lstrip().startswith(echoed):
+                    out = out.lstrip()[len(echoed):]
                 self.buf = self.buf[m.end():]
                 return int(m.group(1)), out.strip()
             try:

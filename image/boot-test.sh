@@ -86,7 +86,8 @@ Description=Test copy only: a root shell on the virtio console
 ExecStartPre=/bin/sh -c 'modprobe virtio_console; n=0; while [ ! -e /dev/hvc0 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n+1)); done'
 # Raw and without echo, read through a pipe: a shell that is not interactive prints no prompt, so that what comes
 # back is only the commands' output and the exit-code marker boot-test.py waits for.
-ExecStart=/bin/sh -c 'stty -F /dev/hvc0 raw -echo && cat /dev/hvc0 | /bin/sh >/dev/hvc0 2>&1'
+# (stty on the open console itself: hvc resets its settings when the last opener closes it.)
+ExecStart=/bin/sh -c 'exec </dev/hvc0 >/dev/hvc0 2>&1; stty raw -echo; cat | /bin/sh'
 Restart=always
 [Install]
 WantedBy=multi-user.target
