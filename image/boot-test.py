@@ -226,7 +226,8 @@ if gpio_mode == "pl061":
     if levels != {"hi", "lo"}:
         fail(f"the status LED's line 5 did not blink (levels seen: {levels}, pattern {pattern})")
     step(f"PL061 gpiochip0 through libgpiod.so.2: mail LED line 4 {lines[4][2]}, status LED line 5 blinking ({pattern})")
-elif gpio_sim:
+
+if gpio_sim:
     sim = sh.check("cat /run/edgemail-test/sim-path")
     print(sh.check("cat /run/edgemail-test/gpio.env; gpioinfo -c $(basename " + sim + ") 2>/dev/null | grep -E 'line +(17|22|27):' || true"))
     label = sh.check(f"cat {sim}/../../gpio-sim.*/*/label 2>/dev/null || gpiodetect | grep $(basename {sim})")
