@@ -276,12 +276,16 @@ with imaplib.IMAP4_SSL(host, args.imaps, ssl_context=ca_no_name) as imap:
         fail(f"the new message is not ours: {subject}")
     step(f"IMAPS: INBOX has {count} messages, the new one: {subject}")
 
-mail_led = wait_for("the mail LED lit for the unread message",
-                    lambda: (lambda p: p if p != "off" else None)(j(api("/api/status"), "leds", "mail", "pattern")), 30, interval=0.5)
+# The delivery's blink-once passes first; then the LED stays on while the message is unread.
+mail_led = wait_for("the mail LED steadily on for the unread message",
+                    lambda: (lambda p: p if p == "on" else None)(j(api("/api/status"), "leds", "mail", "pattern")), 30, interval=0.5)
 line = "n/a"
 if gpio_mode == "pl061":
-    line = "PL061 line 4 " + wait_for("the mail LED's PL061 line 4 high",
-                                      lambda: (lambda v: v if v == "hi" else None)(pl061_lines()[4][2]), 30, interval=0.5)
+    seen = sh.check(f"for i in $(seq 20); do sed -n 's/^ *gpio-{pl061_base + 4} .* \\(hi\\|lo\\).*/\\1/p' /sys/kernel/debug/gpio; "
+                    "sleep 0.05; done | sort | uniq -c", timeout=60)
+    if set(re.findall(r"\b(hi|lo)\b", seen)) != {"hi"}:
+        fail(f"the mail LED's PL061 line 4 is not steadily high: {' '.join(seen.split())}")
+    line = "PL061 line 4 high in 20 samples over 1 s (" + " ".join(seen.split()) + ")"
 elif sim:
     line = wait_for("the mail LED's gpio-sim line 17 high",
                     lambda: (lambda v: v if v == "1" else None)(sh.check(f"cat {sim}/sim_gpio17/value")), 30, interval=0.5)
