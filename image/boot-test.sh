@@ -145,7 +145,6 @@ EOF
     echo "symlink serial-getty@hvc0.service /dev/null"
     echo "mkdir edgemail.service.d"
     echo "cd /etc/systemd/system/edgemail.service.d"
-    echo "write $f/bind.conf test-bind.conf"
     if [ "$gpio_sim" = yes ]; then
         echo "cd /etc/systemd/system"
         echo "write $f/gpio-sim.service edgemail-test-gpio-sim.service"
