@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one target under afl-fuzz (README.md): publish, instrument the target's assemblies with sharpfuzz, fuzz for
 # SECONDS at the lowest priority, print the run's figures, and with --keep minimise the queue into corpus/TARGET.
-#   ./fuzz.sh TARGET [SECONDS=300] [--keep]
+#   ./fuzz.sh TARGET [SECONDS=300] [--keep]      (SECONDS 0: only minimise what an earlier run left with --keep)
 set -euo pipefail
 cd "$(dirname "$0")"
 target=${1:?usage: fuzz.sh TARGET [SECONDS] [--keep]}
@@ -30,6 +30,7 @@ mkdir -p "$work"
 if [ ! -f findings/published/EdgeMail.Fuzz.dll ]; then
   rm -rf "findings/$target/bin" findings/published
   dotnet publish -c Release -o findings/published --nologo -v quiet >/dev/null
+  git rev-parse --short HEAD >findings/published/.commit
 fi
 if [ ! -f "$bin/.instrumented" ] || [ findings/published/EdgeMail.Fuzz.dll -nt "$bin/.instrumented" ]; then
   rm -rf "$bin"
@@ -43,17 +44,23 @@ if [ ! -f "$bin/.instrumented" ] || [ findings/published/EdgeMail.Fuzz.dll -nt "
   touch "$bin/.instrumented"
 fi
 
+# afl-cmin wants the program's full path.
+dotnet=$(command -v dotnet)
+dotnet=$(readlink -f "$dotnet")
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_AUTORESUME=1
 export DOTNET_TieredPGO=0 DOTNET_TC_QuickJitForLoops=1
-nice -n 19 afl-fuzz -i "corpus/$target" -o "$work" -t 5000 -m none -V "$seconds" -- dotnet "$bin/EdgeMail.Fuzz.dll" "$target" >"$work/afl.log" 2>&1 || { tail -30 "$work/afl.log" >&2; exit 1; }
-
-stats="$work/default/fuzzer_stats"
-get() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
-echo "$target: $(get execs_done) executions in $(get run_time) s ($(get execs_per_sec)/s), corpus $(get corpus_count), edges $(get edges_found) of $(get total_edges), crashes $(get saved_crashes), hangs $(get saved_hangs)"
+if [ "$seconds" != 0 ]; then
+  nice -n 19 afl-fuzz -i "corpus/$target" -o "$work" -t 5000 -m none -V "$seconds" -- "$dotnet" "$bin/EdgeMail.Fuzz.dll" "$target" >"$work/afl.log" 2>&1 || { tail -30 "$work/afl.log" >&2; exit 1; }
+  stats="$work/default/fuzzer_stats"
+  get() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
+  echo "$target: $(get execs_done) executions in $(get run_time) s ($(get execs_per_sec)/s), corpus $(get corpus_count), edges $(get edges_found) of $(get total_edges), crashes $(get saved_crashes), hangs $(get saved_hangs)"
+  # The row for the Executions table of README.md.
+  echo "| $(date -u +%F) | \`$target\` | $(cat "$bin/.commit" 2>/dev/null || git rev-parse --short HEAD) | $(get run_time) | $(get execs_done) | $(get edges_found) | $(get corpus_count) | $(get saved_crashes) | $(get saved_hangs) |"
+fi
 
 if [ "$keep" = "--keep" ]; then
   rm -rf "$work/cmin"
-  nice -n 19 afl-cmin -i "$work/default/queue" -o "$work/cmin" -t 5000 -m none -- dotnet "$bin/EdgeMail.Fuzz.dll" "$target" >"$work/cmin.log" 2>&1 || { tail -20 "$work/cmin.log" >&2; exit 1; }
+  nice -n 19 afl-cmin -i "$work/default/queue" -o "$work/cmin" -t 5000 -m none -- "$dotnet" "$bin/EdgeMail.Fuzz.dll" "$target" >"$work/cmin.log" 2>&1 || { tail -20 "$work/cmin.log" >&2; exit 1; }
   rm -rf "corpus/$target"
   mkdir -p "corpus/$target"
   # A seed keeps its name (afl's queue says orig:NAME); an input afl found is named by its hash.
