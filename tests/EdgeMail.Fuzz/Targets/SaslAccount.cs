@@ -7,13 +7,17 @@ namespace EdgeMail.Fuzz.Targets;
 
 /// <summary>
 /// The one account the SASL targets know: alice@example.org, password "secret", an app password under the account's
-/// salt (so SCRAM can match it) and one under its own. One PBKDF2 iteration instead of 4096 keeps a run fast; the
+/// salt (so SCRAM can match it) and one under its own (PLAIN and LOGIN only). One PBKDF2 iteration instead of 4096 keeps a run fast; the
 /// parsing and the comparisons are the same. "nobody" is unknown (the decoy path); every other name is alice.
 /// </summary>
 internal static class SaslAccount
 {
     public const string Password = "secret";
     public const string AppPassword = "app-password-1";
+    public const string OtherAppPassword = "app-password-2";
+
+    /// <summary>Every password that logs alice in with PLAIN or LOGIN: the main one and both app passwords.</summary>
+    public static IReadOnlyList<string> Passwords { get; } = [Password, AppPassword, OtherAppPassword];
 
     private static readonly Account Alice = new(1, "alice@example.org", DateTimeOffset.UnixEpoch);
 
@@ -24,7 +28,7 @@ internal static class SaslAccount
         Main,
         [
             new AppPasswordCredential(1, "phone", ScramSecret.Rederive(AppPassword, Main)),
-            new AppPasswordCredential(2, "old", ScramSecret.Derive("app-password-2", Encoding.ASCII.GetBytes("fuzz-salt-000002"), 1)),
+            new AppPasswordCredential(2, "old", ScramSecret.Derive(OtherAppPassword, Encoding.ASCII.GetBytes("fuzz-salt-000002"), 1)),
         ]);
 
     public static CredentialLookup Lookup { get; } = (user, _) =>

@@ -36,7 +36,7 @@ internal static class SaslLoginTarget
         InvariantViolation.Check(last.Kind != SaslStepKind.Challenge, "LOGIN ends after the password");
         if (last.Kind == SaslStepKind.Success)
         {
-            InvariantViolation.Check(Encoding.UTF8.GetString(password!) is SaslAccount.Password or SaslAccount.AppPassword, "LOGIN succeeds only with the password");
+            InvariantViolation.Check(SaslAccount.Passwords.Contains(Encoding.UTF8.GetString(password!)), "LOGIN succeeds only with the password");
         }
 
         var after = SaslAccount.Step(mechanism, user);

@@ -27,7 +27,7 @@ internal static class SaslPlainTarget
         {
             // Only authzid NUL authcid NUL passwd with the right password (or app password) gets in.
             var parts = Encoding.UTF8.GetString(input).Split('\0');
-            InvariantViolation.Check(parts.Length == 3 && parts[2] is SaslAccount.Password or SaslAccount.AppPassword, "PLAIN succeeds only with the password");
+            InvariantViolation.Check(parts.Length == 3 && SaslAccount.Passwords.Contains(parts[2]), "PLAIN succeeds only with the password");
         }
     }
 }
