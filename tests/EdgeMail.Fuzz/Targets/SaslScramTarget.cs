@@ -22,7 +22,8 @@ internal static class SaslScramTarget
         Exchange(new ScramSha256Mechanism(SaslAccount.Lookup), first, final, challengeFirst: true);
     }
 
-    private static void Exchange(ScramSha256Mechanism scram, byte[] first, byte[]? final, bool challengeFirst)
+    /// <summary>One exchange; the kind of its last step, so that a test can see the placeholders reach a success.</summary>
+    internal static SaslStepKind Exchange(ScramSha256Mechanism scram, byte[] first, byte[]? final, bool challengeFirst)
     {
         if (challengeFirst)
         {
@@ -35,7 +36,7 @@ internal static class SaslScramTarget
         InvariantViolation.Check(serverFirst.Kind != SaslStepKind.Success, "SCRAM never succeeds on the client-first message");
         if (serverFirst.Kind != SaslStepKind.Challenge || final is null)
         {
-            return;
+            return serverFirst.Kind;
         }
 
         var firstText = Encoding.UTF8.GetString(first);
@@ -72,6 +73,7 @@ internal static class SaslScramTarget
         }
 
         InvariantViolation.Check(SaslAccount.Step(scram, first).Kind == SaslStepKind.Failure, "a finished exchange takes no more responses");
+        return outcome.Kind;
     }
 
     // ClientProof = ClientKey XOR HMAC(H(ClientKey), AuthMessage) (RFC 5802 §3).
