@@ -450,7 +450,16 @@ public ref struct ImapReader
             return false;
         }
 
-        value = new DateTimeOffset(local, zone[0] == '-' ? -offset : offset);
+        // The instant must exist in UTC too: "1-Jan-0001 00:00:00 +1400" would be before year 1, and DateTimeOffset
+        // throws for it (found by the imap-command fuzz target; it was answered NO [SERVERBUG] instead of BAD).
+        offset = zone[0] == '-' ? -offset : offset;
+        var utcTicks = local.Ticks - offset.Ticks;
+        if (utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset(local, offset);
         return true;
     }
 

@@ -216,6 +216,9 @@ public sealed class ImapReaderTests
     [InlineData("date-time", "\"17-Jul-1996 02:44:25 0700\"", "a date-time such as \"17-Jul-1996 02:44:25 -0700\" was expected")]
     [InlineData("date-time", "\"17-Jul-1996 02:44:25 -07x0\"", "a date-time such as \"17-Jul-1996 02:44:25 -0700\" was expected")]
     [InlineData("date-time", "\"\"", "a date-time such as \"17-Jul-1996 02:44:25 -0700\" was expected")]
+    // Found by fuzzing (imap-command): an instant before year 1 or after 9999 in UTC is no date-time, not a server bug.
+    [InlineData("date-time", "\" 1-Jan-0001 00:00:00 +1400\"", "a date-time such as \"17-Jul-1996 02:44:25 -0700\" was expected")]
+    [InlineData("date-time", "\"31-Dec-9999 23:59:59 -1400\"", "a date-time such as \"17-Jul-1996 02:44:25 -0700\" was expected")]
     [InlineData("date", "1994-02-01", "a date such as 1-Feb-1994 was expected")]
     [InlineData("date", "32-Jan-2000", "a date such as 1-Feb-1994 was expected")]
     [InlineData("date", "1-Foo-2000", "a date such as 1-Feb-1994 was expected")]
