@@ -151,66 +151,76 @@ internal static class Select
         }
     }
 
-    private sealed record QResyncParameters(uint UidValidity, ulong ModSeq, SequenceSet? KnownUids);
+    internal sealed record QResyncParameters(uint UidValidity, ulong ModSeq, SequenceSet? KnownUids);
 
     private static (string Name, bool CondStore, QResyncParameters? QResync) Parse(ImapSession session, ImapCommand command)
     {
         var args = command.Arguments();
         args.ReadSpace();
         var name = session.DecodeMailboxName(args.ReadAstring());
-        var condStore = false;
-        QResyncParameters? qresync = null;
-        if (args.TryReadSpace())
-        {
-            // RFC 4466 §2.1 select-params.
-            args.Expect('(');
-            do
-            {
-                if (args.TryReadKeyword("CONDSTORE"))
-                {
-                    condStore = true;
-                }
-                else if (args.TryReadKeyword("QRESYNC"))
-                {
-                    args.ReadSpace();
-                    args.Expect('(');
-                    var validity = args.ReadNumber(nonZero: true);
-                    args.ReadSpace();
-                    var modseq = args.ReadNumber64();
-                    SequenceSet? known = null;
-                    if (args.TryReadSpace())
-                    {
-                        if (args.Peek != '(')
-                        {
-                            known = args.ReadSequenceSet();
-                            args.TryReadSpace();
-                        }
-
-                        if (args.Peek == '(')
-                        {
-                            // seq-match-data: accepted; the known-uids set already bounds the answer.
-                            args.Expect('(');
-                            args.ReadSequenceSet();
-                            args.ReadSpace();
-                            args.ReadSequenceSet();
-                            args.Expect(')');
-                        }
-                    }
-
-                    args.Expect(')');
-                    qresync = new QResyncParameters(validity, modseq, known);
-                }
-                else
-                {
-                    throw new ImapParseException("unknown SELECT parameter");
-                }
-            }
-            while (args.TryReadSpace());
-            args.Expect(')');
-        }
-
+        var (condStore, qresync) = ReadParameters(ref args);
         args.ExpectEnd();
         return (name, condStore, qresync);
+    }
+
+    /// <summary>
+    /// RFC 4466 §2.1 select-params after the mailbox name: (CONDSTORE) and (QRESYNC (uidvalidity modseq [known-uids]
+    /// [seq-match-data])), RFC 7162 §3.1.8, §3.2.5; nothing when none follow. The fuzz target calls this too.
+    /// </summary>
+    internal static (bool CondStore, QResyncParameters? QResync) ReadParameters(ref ImapReader args)
+    {
+        var condStore = false;
+        QResyncParameters? qresync = null;
+        if (!args.TryReadSpace())
+        {
+            return (condStore, qresync);
+        }
+
+        args.Expect('(');
+        do
+        {
+            if (args.TryReadKeyword("CONDSTORE"))
+            {
+                condStore = true;
+            }
+            else if (args.TryReadKeyword("QRESYNC"))
+            {
+                args.ReadSpace();
+                args.Expect('(');
+                var validity = args.ReadNumber(nonZero: true);
+                args.ReadSpace();
+                var modseq = args.ReadNumber64();
+                SequenceSet? known = null;
+                if (args.TryReadSpace())
+                {
+                    if (args.Peek != '(')
+                    {
+                        known = args.ReadSequenceSet();
+                        args.TryReadSpace();
+                    }
+
+                    if (args.Peek == '(')
+                    {
+                        // seq-match-data: accepted; the known-uids set already bounds the answer.
+                        args.Expect('(');
+                        args.ReadSequenceSet();
+                        args.ReadSpace();
+                        args.ReadSequenceSet();
+                        args.Expect(')');
+                    }
+                }
+
+                args.Expect(')');
+                qresync = new QResyncParameters(validity, modseq, known);
+            }
+            else
+            {
+                throw new ImapParseException("unknown SELECT parameter");
+            }
+        }
+        while (args.TryReadSpace());
+        args.Expect(')');
+        return (condStore, qresync);
     }
 
     /// <summary>RFC 9051 §6.4.2: CLOSE expunges \Deleted messages silently (unless read-only) and deselects.</summary>

@@ -210,51 +210,7 @@ internal static class ImapCommandTarget
     {
         args.ReadSpace();
         Mailbox(args.ReadAstring());
-        if (args.TryReadSpace())
-        {
-            // RFC 7162 §3.1.8, §3.2.5: (CONDSTORE) and (QRESYNC (uidvalidity modseq [known-uids] [seq-match])).
-            args.Expect('(');
-            do
-            {
-                if (args.TryReadKeyword("CONDSTORE"))
-                {
-                    continue;
-                }
-
-                if (!args.TryReadKeyword("QRESYNC"))
-                {
-                    throw new ImapParseException("unknown SELECT parameter");
-                }
-
-                args.ReadSpace();
-                args.Expect('(');
-                args.ReadNumber(nonZero: true);
-                args.ReadSpace();
-                args.ReadNumber64();
-                if (args.TryReadSpace())
-                {
-                    if (args.Peek != '(')
-                    {
-                        args.ReadSequenceSet();
-                        args.TryReadSpace();
-                    }
-
-                    if (args.Peek == '(')
-                    {
-                        args.Expect('(');
-                        args.ReadSequenceSet();
-                        args.ReadSpace();
-                        args.ReadSequenceSet();
-                        args.Expect(')');
-                    }
-                }
-
-                args.Expect(')');
-            }
-            while (args.TryReadSpace());
-            args.Expect(')');
-        }
-
+        EdgeMail.Imap.Commands.Select.ReadParameters(ref args);
         args.ExpectEnd();
     }
 
