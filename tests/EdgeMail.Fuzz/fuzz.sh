@@ -55,7 +55,7 @@ if [ "$seconds" != 0 ]; then
   get() { awk -F' *: *' -v k="$1" '$1 == k { print $2 }' "$stats"; }
   echo "$target: $(get execs_done) executions in $(get run_time) s ($(get execs_per_sec)/s), corpus $(get corpus_count), edges $(get edges_found) of $(get total_edges), crashes $(get saved_crashes), hangs $(get saved_hangs)"
   # The row for the Executions table of README.md.
-  echo "| $(date -u +%F) | \`$target\` | $(cat "$bin/.commit" 2>/dev/null || git rev-parse --short HEAD) | $(get run_time) | $(get execs_done) | $(get edges_found) | $(get corpus_count) | $(get saved_crashes) | $(get saved_hangs) |"
+  echo "| $(date -u +%F) | \`$target\` | $(cat "$bin/.commit" 2>/dev/null || git rev-parse --short HEAD) | $(get run_time) | $(get execs_done) | $(get edges_found) | $(get corpus_count) | $(get saved_crashes) | $(get saved_hangs) | |"
 fi
 
 if [ "$keep" = "--keep" ]; then

@@ -85,6 +85,14 @@ public sealed class ResponseWriter(PipeWriter output)
     /// <summary>string: quoted when every character may be quoted, else a literal.</summary>
     public ResponseWriter String(string value)
     {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            // Neither a quoted string nor a literal may hold NUL (RFC 9051 §4.3, §9: CHAR8 = %x01-ff), and a MIME
+            // header may (a parameter in BODYSTRUCTURE; found by the mime fuzz target): it becomes U+FFFD, text as
+            // the rest of the string is.
+            value = value.Replace('\0', '\uFFFD');
+        }
+
         if (CanQuote(value))
         {
             Raw("\""u8);

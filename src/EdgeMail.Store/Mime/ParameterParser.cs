@@ -42,7 +42,7 @@ internal static class ParameterParser
             }
 
             var name = s[nameStart..pos].Trim(" \t").ToString();
-            if (pos >= s.Length || s[pos] == ';' || name.Length == 0)
+            if (pos >= s.Length || s[pos] == ';')
             {
                 continue;
             }
@@ -53,8 +53,13 @@ internal static class ParameterParser
                 pos++;
             }
 
+            // A value without a name ("text/plain;=x") is read past and dropped. Before, the loop stayed on its "="
+            // for ever: one such message spun a core at delivery (found by the mime fuzz target).
             var text = ReadValue(s, ref pos);
-            Add(name, text, plain, extended);
+            if (name.Length > 0)
+            {
+                Add(name, text, plain, extended);
+            }
         }
 
         foreach (var group in extended.GroupBy(e => e.Name, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase))

@@ -12,9 +12,13 @@ internal static class ImapSyntax
         var depth = 0;
         var values = 0;
         var i = 0;
+
+        // Whether the last token was "(" or a space, after which a space may not come (a literal may end in either).
+        var afterOpenOrSpace = true;
         while (i < text.Length)
         {
             var b = text[i];
+            var token = b;
             switch (b)
             {
                 case (byte)'(':
@@ -32,7 +36,7 @@ internal static class ImapSyntax
                     i++;
                     break;
                 case (byte)' ':
-                    InvariantViolation.Check(i > 0 && text[i - 1] != ' ' && text[i - 1] != '(', $"{what}: one space between values");
+                    InvariantViolation.Check(!afterOpenOrSpace, $"{what}: one space between values, at {i}");
                     i++;
                     break;
                 case (byte)'"':
@@ -54,6 +58,8 @@ internal static class ImapSyntax
                     values += depth == 0 ? 1 : 0;
                     break;
             }
+
+            afterOpenOrSpace = token is (byte)'(' or (byte)' ';
         }
 
         InvariantViolation.Check(depth == 0, $"{what}: {depth} parentheses left open");

@@ -75,6 +75,16 @@ internal static class MimeTarget
         write(writer);
         writer.FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
         pipe.Complete();
-        ImapSyntax.CheckValue(buffer.ToArray(), utf8, what);
+        var written = buffer.ToArray();
+        try
+        {
+            ImapSyntax.CheckValue(written, utf8, what);
+        }
+        catch (InvariantViolation ex)
+        {
+            // Say what was written, so that a finding can be read without a debugger.
+            var text = string.Concat(written.Take(400).Select(b => b is >= 0x20 and < 0x7F ? ((char)b).ToString() : $"\\x{b:x2}"));
+            throw new InvariantViolation($"{ex.Message} in: {text}");
+        }
     }
 }
