@@ -112,11 +112,7 @@ public static class StoreBackup
             throw new StoreException(StoreError.NotFound, $"{source} is not an EdgeMail backup (no {ManifestName} and {DatabaseName})");
         }
 
-        if (Directory.Exists(dataPath) && Directory.EnumerateFileSystemEntries(dataPath).Any())
-        {
-            throw new StoreException(StoreError.NotAllowed, $"{dataPath} is not empty: restore only into an empty or new data folder");
-        }
-
+        RequireEmptyTarget(dataPath);
         Directory.CreateDirectory(Path.Combine(dataPath, BodiesFolder));
         var written = new HashSet<string>(StringComparer.Ordinal);
         long copied = 0;
@@ -138,6 +134,15 @@ public static class StoreBackup
         var check = StoreCheck.Run(dataPath, recordHashes: true, cancellationToken);
         var report = new BackupReport(dataPath, check.Messages, check.Bodies, check.BodyBytes, copied, check.Bodies, 0, time.GetElapsedTime(started));
         return (report, check);
+    }
+
+    /// <summary>A restore goes only into an empty or absent data folder, whatever the backup's form.</summary>
+    public static void RequireEmptyTarget(string dataPath)
+    {
+        if (Directory.Exists(dataPath) && Directory.EnumerateFileSystemEntries(dataPath).Any())
+        {
+            throw new StoreException(StoreError.NotAllowed, $"{dataPath} is not empty: restore only into an empty or new data folder");
+        }
     }
 
     /// <summary>Each body file the snapshot refers to, with how far into it the snapshot's bodies reach.</summary>

@@ -90,10 +90,7 @@ internal static class BackupCommands
     /// </summary>
     private static (BackupReport, CheckReport) RestoreArchive(string archive, string dataPath, string passphrase, CancellationToken cancellationToken)
     {
-        if (Directory.Exists(dataPath) && Directory.EnumerateFileSystemEntries(dataPath).Any())
-        {
-            throw new EdgeMail.Store.StoreException(EdgeMail.Store.StoreError.NotAllowed, $"{dataPath} is not empty: restore only into an empty or new data folder");
-        }
+        StoreBackup.RequireEmptyTarget(dataPath);
 
         var started = TimeProvider.System.GetTimestamp();
         var staging = Path.Combine(dataPath, ".restore");
