@@ -22,6 +22,9 @@ internal sealed class FetchWorker : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _gate = new();
     private readonly List<TaskCompletionSource<FetchRunResult>> _waiters = [];
+
+    // The callers the pass under way answers: taken from _waiters as it starts, answered by its success or failure.
+    private List<TaskCompletionSource<FetchRunResult>> _answering = [];
     private CancellationTokenSource _wake = new();
     private Task _loop = Task.CompletedTask;
     private string? _lastError;
@@ -83,14 +86,29 @@ internal sealed class FetchWorker : IAsyncDisposable
         }
     }
 
-    /// <summary>The callers waiting for a pass: this pass answers them.</summary>
-    private List<TaskCompletionSource<FetchRunResult>> TakeWaiters()
+    /// <summary>The callers waiting for a pass: the pass that starts now answers them.</summary>
+    private void TakeWaiters()
     {
         lock (_gate)
         {
-            var taken = _waiters.ToList();
+            _answering.AddRange(_waiters);
             _waiters.Clear();
-            return taken;
+        }
+    }
+
+    /// <summary>Answers the callers of the pass that just ended, and those who asked during it.</summary>
+    private void Answer(FetchRunResult result)
+    {
+        List<TaskCompletionSource<FetchRunResult>> answered;
+        lock (_gate)
+        {
+            answered = _answering;
+            _answering = [];
+        }
+
+        foreach (var waiter in answered)
+        {
+            waiter.TrySetResult(result);
         }
     }
 
@@ -120,10 +138,8 @@ internal sealed class FetchWorker : IAsyncDisposable
             }
         }
 
-        foreach (var waiter in TakeWaiters())
-        {
-            waiter.TrySetResult(new FetchRunResult(_account.Name, 0, "the service is stopping"));
-        }
+        TakeWaiters();
+        Answer(new FetchRunResult(_account.Name, 0, "the service is stopping"));
     }
 
     private async Task WaitUntilAsync(DateTimeOffset due, CancellationToken stopping)
@@ -148,7 +164,7 @@ internal sealed class FetchWorker : IAsyncDisposable
     /// <summary>One connection's life: the pass, then IDLE while it lasts; the time of the next attempt.</summary>
     private async Task<DateTimeOffset> PassAsync(CancellationToken stopping)
     {
-        var waiters = TakeWaiters();
+        TakeWaiters();
         IRemoteFetcher fetcher = _account.Protocol == FetchProtocol.Imap
             ? new ImapFetcher(_account, _intake, _store, _options)
             : new Pop3Fetcher(_account, _intake, _store, _options);
@@ -158,7 +174,7 @@ internal sealed class FetchWorker : IAsyncDisposable
             var password = await _store.GetFetchPasswordAsync(_account.Id, stopping).ConfigureAwait(false);
             await fetcher.ConnectAsync(password, stopping).ConfigureAwait(false);
             _connected = true;
-            await SucceededAsync(await fetcher.SyncAsync(inboxOnly: false, stopping).ConfigureAwait(false), waiters, record: true).ConfigureAwait(false);
+            await SucceededAsync(await fetcher.SyncAsync(inboxOnly: false, stopping).ConfigureAwait(false), record: true).ConfigureAwait(false);
             _running = false;
             if (fetcher.CanIdle)
             {
@@ -169,7 +185,8 @@ internal sealed class FetchWorker : IAsyncDisposable
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested && ex is not ObjectDisposedException)
         {
-            return await FailedAsync(ex, waiters.Concat(TakeWaiters()).ToList()).ConfigureAwait(false);
+            TakeWaiters();
+            return await FailedAsync(ex).ConfigureAwait(false);
         }
         finally
         {
@@ -201,11 +218,11 @@ internal sealed class FetchWorker : IAsyncDisposable
                 continue;
             }
 
-            var waiters = TakeWaiters();
+            TakeWaiters();
             _running = true;
             var fetched = await fetcher.SyncAsync(inboxOnly: !full, stopping).ConfigureAwait(false);
             _running = false;
-            await SucceededAsync(fetched, waiters, record: full || fetched > 0 || Failures > 0).ConfigureAwait(false);
+            await SucceededAsync(fetched, record: full || fetched > 0 || Failures > 0).ConfigureAwait(false);
             if (full)
             {
                 lastFull = _time.GetUtcNow();
@@ -213,7 +230,7 @@ internal sealed class FetchWorker : IAsyncDisposable
         }
     }
 
-    private async Task SucceededAsync(int fetched, List<TaskCompletionSource<FetchRunResult>> waiters, bool record)
+    private async Task SucceededAsync(int fetched, bool record)
     {
         if (fetched > 0)
         {
@@ -235,13 +252,10 @@ internal sealed class FetchWorker : IAsyncDisposable
         }
 
         _service.UpdateHealth();
-        foreach (var waiter in waiters)
-        {
-            waiter.TrySetResult(new FetchRunResult(_account.Name, fetched, null));
-        }
+        Answer(new FetchRunResult(_account.Name, fetched, null));
     }
 
-    private async Task<DateTimeOffset> FailedAsync(Exception error, List<TaskCompletionSource<FetchRunResult>> waiters)
+    private async Task<DateTimeOffset> FailedAsync(Exception error)
     {
         var line = FetchErrors.Describe(error, _account);
         Failures++;
@@ -268,11 +282,7 @@ internal sealed class FetchWorker : IAsyncDisposable
         }
 
         _service.UpdateHealth();
-        foreach (var waiter in waiters)
-        {
-            waiter.TrySetResult(new FetchRunResult(_account.Name, 0, line));
-        }
-
+        Answer(new FetchRunResult(_account.Name, 0, line));
         return next;
     }
 
