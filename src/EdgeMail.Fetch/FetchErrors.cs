@@ -24,7 +24,7 @@ internal static class FetchErrors
             SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData } => $"the name {account.Host} does not resolve",
             SocketException s => $"cannot reach {where} ({s.SocketErrorCode})",
             TimeoutException t => t.Message.Contains(account.Host, StringComparison.Ordinal) ? t.Message : $"{where} stopped answering (Fetch:Timeout)",
-            ImapCommandException c => $"{where} refused {Verb(c)}: {c.Response} {OneLine(c.ResponseText)}",
+            ImapCommandException c => $"{where} refused a command: {c.Response} {OneLine(c.ResponseText)}",
             FolderNotFoundException f => $"{where} has no folder {f.FolderName}",
             ImapProtocolException or Pop3ProtocolException => $"{where} answered something that is not {(account.Protocol == FetchProtocol.Imap ? "IMAP" : "POP3")}: {OneLine(error.Message)}",
             Pop3CommandException p => $"{where} refused a command: {OneLine(p.StatusText ?? p.Message)}",
@@ -34,8 +34,6 @@ internal static class FetchErrors
             _ => $"{where}: {OneLine(error.Message)}",
         };
     }
-
-    private static string Verb(ImapCommandException error) => error.Message.Split(' ', 2)[0];
 
     private static string OneLine(string? text)
     {

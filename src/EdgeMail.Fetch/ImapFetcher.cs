@@ -127,14 +127,10 @@ internal sealed class ImapFetcher(FetchAccount account, FetchIntake intake, Mail
             fetched += await FetchBatchAsync(folder, name, uidValidity, batch, fallback, cancellationToken).ConfigureAwait(false);
         }
 
-        if (older.Count > 0)
+        // Every message under the new UIDVALIDITY is now recorded; the older generations name nothing any more.
+        foreach (var generation in older.GroupBy(o => o.UidValidity))
         {
-            // Every message under the new UIDVALIDITY is now recorded; the old generation names nothing any more.
-            await store.ForgetFetchSeenAsync(account.Id, name, older[0].UidValidity, older.Where(o => o.UidValidity == older[0].UidValidity).Select(o => o.Key).ToList(), cancellationToken).ConfigureAwait(false);
-            foreach (var generation in older.Select(o => o.UidValidity).Distinct().Skip(1))
-            {
-                await store.ForgetFetchSeenAsync(account.Id, name, generation, older.Where(o => o.UidValidity == generation).Select(o => o.Key).ToList(), cancellationToken).ConfigureAwait(false);
-            }
+            await store.ForgetFetchSeenAsync(account.Id, name, generation.Key, generation.Select(o => o.Key).ToList(), cancellationToken).ConfigureAwait(false);
         }
 
         return fetched;
