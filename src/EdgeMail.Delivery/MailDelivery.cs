@@ -1,6 +1,7 @@
 using EdgeMail.Delivery.Routing;
 using EdgeMail.Delivery.Trace;
 using EdgeMail.Store;
+using EdgeMail.Store.Fetch;
 using EdgeMail.Store.Queue;
 
 namespace EdgeMail.Delivery;
@@ -43,9 +44,10 @@ public sealed class MailDelivery
     /// <summary>
     /// Hands a received message to the store: a copy in each local mailbox and the relay queue entry, together, the
     /// body stored once. <paramref name="completesQueueMessage"/> removes a queued message in the same batch (a report
-    /// that replaces it). The message is consumed either way.
+    /// that replaces it); <paramref name="fetched"/> records a fetched message's remote identity with it (refused as
+    /// <see cref="StoreError.AlreadyExists"/> when it was fetched before). The message is consumed either way.
     /// </summary>
-    public async Task<DeliveryResult> DeliverAsync(IncomingMessage message, IReadOnlyCollection<LocalTarget> local, RelayEnvelope? relay, DateTimeOffset? internalDate = null, long? completesQueueMessage = null, CancellationToken cancellationToken = default)
+    public async Task<DeliveryResult> DeliverAsync(IncomingMessage message, IReadOnlyCollection<LocalTarget> local, RelayEnvelope? relay, DateTimeOffset? internalDate = null, long? completesQueueMessage = null, FetchOrigin? fetched = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
         await using (message.ConfigureAwait(false))
@@ -61,7 +63,7 @@ public sealed class MailDelivery
             }
 
             var mailboxes = local.Select(t => t.MailboxId).Distinct().ToArray();
-            return await _store.DeliverAsync(new DeliveryRequest(message.Staging, mailboxes, relay, completesQueueMessage, internalDate), cancellationToken).ConfigureAwait(false);
+            return await _store.DeliverAsync(new DeliveryRequest(message.Staging, mailboxes, relay, completesQueueMessage, internalDate, fetched), cancellationToken).ConfigureAwait(false);
         }
     }
 }

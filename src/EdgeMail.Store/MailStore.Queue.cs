@@ -35,8 +35,14 @@ public sealed partial class MailStore
         var size = prepared.Size;
         var mailboxIds = request.MailboxIds.ToArray();
         var relay = request.Relay;
+        var fetched = request.Fetched;
         var op = new WriteOp<DeliveryResult>((tx, op) =>
         {
+            if (fetched is not null)
+            {
+                RecordFetched(tx, fetched);
+            }
+
             var bodyId = InsertBody(tx, op.Location!.Value, summaryBytes, sha256);
             var appended = new List<AppendResult>(mailboxIds.Length);
             foreach (var mailboxId in mailboxIds)

@@ -124,7 +124,7 @@ public sealed class TwoFactorTests
         await using (var command = connection.CreateCommand())
         {
             command.CommandText = "SELECT value FROM meta WHERE key = 'schema'";
-            Assert.Equal("6", await command.ExecuteScalarAsync());
+            Assert.Equal(EdgeMail.Store.Data.Database.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture), await command.ExecuteScalarAsync());
         }
 
         await h.Store.BeginTotpAsync(h.AccountId, [1, 2]);

@@ -16,7 +16,9 @@ internal sealed class Database
     //    remote address of the last use, written with last_used.
     // 5: totp and totp_recovery, an account's TOTP second factor (its secret sealed by Secrets/SecretBox) and its
     //    one-time recovery codes (SHA-256 hashes); new tables only.
-    public const int SchemaVersion = 6;
+    // 6: bodies.sha256, each body's SHA-256 recorded at intake.
+    // 7: fetch_accounts and fetch_seen, the provider mailboxes pulled into local accounts (EdgeMail.Fetch); new tables only.
+    public const int SchemaVersion = 7;
 
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -133,6 +135,45 @@ internal sealed class Database
             unreachable INTEGER NOT NULL DEFAULT 0);
         CREATE INDEX IF NOT EXISTS queue_recipients_message ON queue_recipients(message_id);
         CREATE INDEX IF NOT EXISTS queue_recipients_due ON queue_recipients(state, next_attempt);
+        -- A provider's mailbox pulled into a local account's mailbox (EdgeMail.Fetch). The remote password is sealed by
+        -- SecretBox (the row's id as associated data); folders are the remote folders, one per line. The columns from
+        -- last_success on are the fetching's state, written after each attempt.
+        CREATE TABLE IF NOT EXISTS fetch_accounts(
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            protocol TEXT NOT NULL,
+            host TEXT NOT NULL,
+            port INTEGER NOT NULL,
+            security TEXT NOT NULL,
+            user TEXT NOT NULL,
+            password BLOB NOT NULL,
+            account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+            mailbox TEXT NOT NULL,
+            interval_s INTEGER NOT NULL,
+            folders TEXT NOT NULL,
+            remote_action TEXT NOT NULL,
+            insecure_tls INTEGER NOT NULL DEFAULT 0,
+            created INTEGER NOT NULL,
+            last_success INTEGER,
+            last_error TEXT,
+            last_error_at INTEGER,
+            fetched INTEGER NOT NULL DEFAULT 0,
+            next_attempt INTEGER,
+            failures INTEGER NOT NULL DEFAULT 0);
+        -- Every remote message a fetch account has committed locally, by its remote identity (IMAP: the folder's
+        -- UIDVALIDITY and the UID; POP3: uidvalidity 0 and the UIDL), written in the transaction of the local copy; with
+        -- the fallback key for a UIDVALIDITY change (Message-ID, remote size and date) and whether the remote action
+        -- (delete, move) is still to be done.
+        CREATE TABLE IF NOT EXISTS fetch_seen(
+            fetch_id INTEGER NOT NULL REFERENCES fetch_accounts(id) ON DELETE CASCADE,
+            folder TEXT NOT NULL,
+            uidvalidity INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            message_id TEXT,
+            remote_size INTEGER NOT NULL,
+            remote_date INTEGER,
+            pending INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY(fetch_id, folder, uidvalidity, key)) WITHOUT ROWID;
         -- A body the queue still needs outlives the expunge of its local copies: the delete of its row is
         -- skipped (so it is not reclaimed either) until the queue lets go of it.
         CREATE TRIGGER IF NOT EXISTS bodies_kept_for_queue BEFORE DELETE ON bodies

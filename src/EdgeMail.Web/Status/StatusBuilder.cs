@@ -12,6 +12,7 @@ internal sealed class StatusBuilder(MailStore store, PairingWindow pairing, Devi
     {
         var accounts = (await store.ListAccountsAsync(cancellationToken).ConfigureAwait(false)).Count;
         var queue = await store.GetQueueCountsAsync(cancellationToken).ConfigureAwait(false);
+        var fetch = await store.ListFetchAccountsAsync(cancellationToken).ConfigureAwait(false);
         var storage = box.GetStorage();
         var left = pairing.TimeLeft;
         var status = device?.GetStatus();
@@ -28,7 +29,26 @@ internal sealed class StatusBuilder(MailStore store, PairingWindow pairing, Devi
             new PairingSnapshot(left > TimeSpan.Zero, (int)Math.Ceiling(left.TotalSeconds), (int)pairing.Length.TotalSeconds),
             new TlsSnapshot(certificates.ServerFingerprint, certificates.AuthorityFingerprint),
             status,
-            withPins ? device?.VirtualDriver?.OpenPinLevels() : null);
+            withPins ? device?.VirtualDriver?.OpenPinLevels() : null,
+            [.. fetch.Select(Fetch)]);
+    }
+
+    private static FetchSnapshot Fetch(EdgeMail.Store.Fetch.FetchAccount a)
+    {
+        var state = a.State;
+        var failing = state.LastError is not null && (state.LastSuccess is null || state.LastErrorAt > state.LastSuccess);
+        return new FetchSnapshot(
+            a.Name,
+            a.Protocol == EdgeMail.Store.Fetch.FetchProtocol.Imap ? "imap" : "pop3",
+            $"{a.Host}:{a.Port}",
+            a.User,
+            $"{a.AccountAddress}/{a.Mailbox}",
+            a.RemoteActionText,
+            a.InsecureTls,
+            state.LastSuccess,
+            failing ? state.LastError : null,
+            state.Fetched,
+            failing ? state.NextAttempt : null);
     }
 
     private static List<ServiceStatus> Services(IReadOnlyList<ServiceListener> mail, IReadOnlyList<ServiceListener> page)

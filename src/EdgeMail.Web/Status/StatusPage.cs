@@ -34,6 +34,23 @@ internal static class StatusPage
             .Append("<dt>Status LED</dt><dd data-bind=\"leds.status.pattern\">").Append(Html.Text(s.Leds.Status.Pattern)).Append("</dd>")
             .Append("</dl></section>");
 
+        if (s.Fetch.Count > 0)
+        {
+            // Mail pulled from the provider: refreshed with the page (its lines change rarely).
+            body.Append("<section><h2>Mail from the provider</h2><table><thead><tr><th>Fetch account</th><th>From</th><th>Fetched</th><th>State</th></tr></thead><tbody>");
+            foreach (var f in s.Fetch)
+            {
+                var state = f.LastError is { } error ? "failing: " + error
+                    : f.LastSuccess is { } ok ? "fine, last " + ok.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + "Z"
+                    : "not yet fetched";
+                body.Append("<tr><td>").Append(Html.Text(f.Name)).Append("</td><td>").Append(Html.Text($"{f.User} at {f.Remote} ({f.Protocol})"))
+                    .Append(f.InsecureTls ? " <strong>certificate not checked</strong>" : "")
+                    .Append("</td><td>").Append(f.Fetched.ToString(CultureInfo.InvariantCulture)).Append("</td><td>").Append(Html.Text(state)).Append("</td></tr>");
+            }
+
+            body.Append("</tbody></table></section>");
+        }
+
         body.Append("<section><h2>Storage</h2><dl>")
             .Append("<dt>Used by mail</dt><dd data-bind=\"storage.usedByMailBytes\" data-format=\"bytes\">").Append(Html.Bytes(s.Storage.UsedByMailBytes)).Append("</dd>")
             .Append("<dt>Free</dt><dd data-bind=\"storage.freeBytes\" data-format=\"bytes\">").Append(s.Storage.FreeBytes is { } free ? Html.Bytes(free) : "unknown").Append("</dd>")

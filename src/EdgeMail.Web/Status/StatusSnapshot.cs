@@ -19,16 +19,35 @@ public sealed record StatusSnapshot(
     PairingSnapshot Pairing,
     TlsSnapshot Tls,
     DeviceStatus? Device,
-    IReadOnlyDictionary<int, int>? Pins)
+    IReadOnlyDictionary<int, int>? Pins,
+    IReadOnlyList<FetchSnapshot> Fetch)
 {
     /// <summary>One line for the page's header, from the same facts as the status LED.</summary>
     public string Health =>
         Leds.Status.Pattern == "error" ? "Needs attention: storage"
         : Storage.Low ? "Needs attention: disk almost full"
+        : Fetch.FirstOrDefault(f => f.LastError is not null) is { } failing ? $"Needs attention: fetching from {failing.Remote} fails"
         : Queue.Deferred > 0 ? "Healthy, outgoing mail waiting"
         : Accounts == 0 ? "Ready: pair the first device"
         : "Healthy";
 }
+
+/// <summary>
+/// A fetch account (mail pulled from a provider): where from and to, the last success, the last error when it is
+/// newer than that, the messages fetched, the next attempt after a failure. Never the password.
+/// </summary>
+public sealed record FetchSnapshot(
+    string Name,
+    string Protocol,
+    string Remote,
+    string User,
+    string Target,
+    string RemoteAction,
+    bool InsecureTls,
+    DateTimeOffset? LastSuccess,
+    string? LastError,
+    long Fetched,
+    DateTimeOffset? NextAttempt);
 
 /// <summary>One service (imap, pop3, smtp, web) and the sockets it listens on (empty: off).</summary>
 public sealed record ServiceStatus(string Name, IReadOnlyList<ServiceListener> Listeners);

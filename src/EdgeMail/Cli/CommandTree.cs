@@ -51,6 +51,7 @@ internal static class CommandTree
         root.Subcommands.Add(UserCommand(r => Context(r, true)));
         root.Subcommands.Add(QueueCommand(r => Context(r, true)));
         root.Subcommands.Add(DeviceCommand(r => Context(r, true)));
+        root.Subcommands.Add(FetchCommand(r => Context(r, true)));
 
         var close = new Option<bool>("--close") { Description = "Close the window instead" };
         var pair = new Command("pair", "Open the running service's pairing window, as holding the button does (--close closes it)") { close };
@@ -139,6 +140,46 @@ internal static class CommandTree
         revoke.SetAction((r, ct) => DeviceCommands.RevokeAsync(context(r), r.GetRequiredValue(revokeAddress), r.GetRequiredValue(revokeName), ct));
 
         return new Command("device", "The devices of an account: one app password each") { list, add, revoke };
+    }
+
+    private static Command FetchCommand(Func<ParseResult, VerbContext> context)
+    {
+        Argument<string> Name() => new("name") { HelpName = "NAME", Description = "The fetch account's name, e.g. provider" };
+
+        var addName = Name();
+        var protocol = new Option<string>("--protocol") { Description = "imap or pop3", DefaultValueFactory = _ => "imap" };
+        var host = new Option<string>("--host") { Description = "The provider's IMAP or POP3 server", Required = true, HelpName = "HOST" };
+        var port = new Option<int?>("--port") { Description = "Default: 993 (IMAP), 995 (POP3); 143 and 110 with --starttls", HelpName = "PORT" };
+        var startTls = new Option<bool>("--starttls") { Description = "Connect in plain text and upgrade with STARTTLS/STLS (default: TLS from the start)" };
+        var user = new Option<string>("--user") { Description = "The user name at the provider", Required = true, HelpName = "USER" };
+        var to = new Option<string>("--to") { Description = "The local account the mail goes to", Required = true, HelpName = "ADDRESS" };
+        var mailbox = new Option<string>("--mailbox") { Description = "The local mailbox (default INBOX; made when missing)", DefaultValueFactory = _ => "INBOX", HelpName = "MAILBOX" };
+        var folder = new Option<string[]>("--folder") { Description = "A remote folder to fetch (IMAP; repeat for more; default INBOX)", HelpName = "FOLDER", AllowMultipleArgumentsPerToken = false };
+        var interval = new Option<string>("--interval") { Description = "How often to look (default 5m; IMAP IDLE brings INBOX mail at once)", DefaultValueFactory = _ => "5m", HelpName = "DURATION" };
+        var remote = new Option<string>("--remote") { Description = "What to do at the provider once a message is safely here: keep, delete or move:FOLDER", DefaultValueFactory = _ => "keep", HelpName = "ACTION" };
+        var insecure = new Option<bool>("--insecure-tls") { Description = "Do not check the provider's certificate (a last resort: the password can then be stolen on the way)" };
+        var stdin = new Option<bool>("--password-stdin") { Description = "Read the provider password from the first line of standard input" };
+        var add = new Command("add", "Add a provider mailbox to pull mail from (asks for its password)") { addName, protocol, host, port, startTls, user, to, mailbox, folder, interval, remote, insecure, stdin };
+        add.SetAction((r, ct) => FetchCommands.AddAsync(context(r), new FetchCommands.AddArguments(
+            r.GetRequiredValue(addName), r.GetValue(protocol)!, r.GetRequiredValue(host), r.GetValue(port), r.GetValue(startTls), r.GetRequiredValue(user),
+            r.GetRequiredValue(to), r.GetValue(mailbox)!, r.GetValue(folder) ?? [], r.GetValue(interval)!, r.GetValue(remote)!, r.GetValue(insecure), r.GetValue(stdin)), ct));
+
+        var list = new Command("list", "List the fetch accounts");
+        list.SetAction((r, ct) => FetchCommands.ListAsync(context(r), ct));
+
+        var removeName = Name();
+        var remove = new Command("remove", "Stop pulling from a fetch account (the mail already here stays)") { removeName };
+        remove.SetAction((r, ct) => FetchCommands.RemoveAsync(context(r), r.GetRequiredValue(removeName), ct));
+
+        var runName = new Argument<string?>("name") { HelpName = "NAME", Description = "Only this fetch account", Arity = ArgumentArity.ZeroOrOne };
+        var run = new Command("run", "Fetch now, in the running service, and say what came") { runName };
+        run.SetAction((r, ct) => FetchCommands.RunAsync(context(r), r.GetValue(runName), ct));
+
+        var json = new Option<bool>("--json") { Description = "Print the state as JSON" };
+        var status = new Command("status", "How each fetch account goes: last success, last error, messages fetched, next attempt") { json };
+        status.SetAction((r, ct) => FetchCommands.StatusAsync(context(r), r.GetValue(json), ct));
+
+        return new Command("fetch", "Mail pulled from a provider's mailbox (IMAP or POP3) into a local account") { add, list, remove, run, status };
     }
 
     private static Command QueueCommand(Func<ParseResult, VerbContext> context)

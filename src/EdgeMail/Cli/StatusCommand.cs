@@ -70,10 +70,12 @@ internal static class StatusCommand
 
             PrintDevice(report.Device);
             PrintBackup(report.Backup);
+            FetchCommands.Print(report.Fetch, running: true, indent: "  ", header: "fetch accounts:");
             return;
         }
 
         Console.WriteLine("device:          shown while the service runs");
+        FetchCommands.Print(report.Fetch, running: false, indent: "  ", header: "fetch accounts:");
 
         // Nothing listens while no service runs: these are the ports serve would take.
         Console.WriteLine($"listening on:    nothing (the service is not running); serve would listen on {report.Bind}:");

@@ -4,4 +4,5 @@ namespace EdgeMail.Cli;
 
 [JsonSourceGenerationOptions(WriteIndented = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(StatusReport))]
+[JsonSerializable(typeof(List<FetchStatus>))]
 internal sealed partial class StatusJsonContext : JsonSerializerContext;

@@ -53,6 +53,9 @@ internal sealed class StatusReport
     /// <summary>The scheduled backup of the running service (null when none is configured or no service runs).</summary>
     public EdgeMail.Backup.BackupStatus? Backup { get; set; }
 
+    /// <summary>The fetch accounts (mail pulled from a provider) and how each goes.</summary>
+    public List<FetchStatus> Fetch { get; set; } = [];
+
     public static StatusReport FromSettings(EdgeMailSettings settings, string dataPath) => new()
     {
         DataPath = dataPath,
@@ -92,6 +95,19 @@ internal sealed class StatusReport
         };
     }
 
+    /// <summary>The running service's connections to the providers.</summary>
+    public void AddFetchLive(IReadOnlyList<EdgeMail.Fetch.FetchLiveState> live)
+    {
+        foreach (var state in live)
+        {
+            if (Fetch.Find(f => f.Name == state.Name) is { } fetch)
+            {
+                fetch.Connected = state.Connected;
+                fetch.Idling = state.Idling;
+            }
+        }
+    }
+
     /// <summary>The running service's certificates, as it serves them now (a renewal may be newer than a file read).</summary>
     public void AddCertificates(CertificateProvider certificates)
     {
@@ -111,6 +127,7 @@ internal sealed class StatusReport
         var queue = await store.GetQueueCountsAsync(cancellationToken).ConfigureAwait(false);
         StoreExists = true;
         Accounts = accounts.Count;
+        Fetch = (await store.ListFetchAccountsAsync(cancellationToken).ConfigureAwait(false)).Select(FetchStatus.From).ToList();
         Queue = new QueueStatus { Messages = queue.Messages, Recipients = queue.Recipients, Deferred = queue.Deferred };
     }
 }

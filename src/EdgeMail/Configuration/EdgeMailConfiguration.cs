@@ -116,7 +116,7 @@ internal static class EdgeMailConfiguration
     [
         StoreOptions.SectionName, "Network", "Tls", AuthOptions.SectionName, "Imap", "Pop3", SmtpOptions.SectionName,
         RelayOptions.SectionName, "Web", "Memory", ControlOptions.SectionName, DeviceOptions.SectionName, "Domains", "Logging",
-        EdgeMail.Backup.BackupOptions.SectionName,
+        EdgeMail.Backup.BackupOptions.SectionName, EdgeMail.Fetch.FetchOptions.SectionName,
     ];
 
     public static EdgeMailSettings Bind(IConfigurationRoot configuration)
@@ -186,6 +186,7 @@ internal static class EdgeMailConfiguration
             Device = Section(configuration, DeviceOptions.SectionName, c => WithoutPairing(c).Get<DeviceOptions>(Strict)),
             Pairing = Section(configuration, PairingOptions.SectionName, c => c.Get<PairingOptions>(Strict)),
             Backup = Section(configuration, EdgeMail.Backup.BackupOptions.SectionName, c => c.Get<EdgeMail.Backup.BackupOptions>(Strict)),
+            Fetch = Section(configuration, EdgeMail.Fetch.FetchOptions.SectionName, c => c.Get<EdgeMail.Fetch.FetchOptions>(Strict)),
         };
 
     /// <summary>
@@ -274,6 +275,7 @@ internal static class EdgeMailConfiguration
         Check(DeviceOptions.SectionName, First(new DeviceOptionsValidator().Validate(null, s.Device)));
         Check(WebOptions.SectionName, WebOptions.FirstProblem(s.Web));
         Check(EdgeMail.Backup.BackupOptions.SectionName, EdgeMail.Backup.BackupOptions.FirstProblem(s.Backup));
+        Check(EdgeMail.Fetch.FetchOptions.SectionName, EdgeMail.Fetch.FetchOptionsValidator.FirstProblem(s.Fetch));
 
         try
         {

@@ -47,4 +47,7 @@ internal sealed class EdgeMailSettings
     public string[] Domains { get; set; } = ["edgemail.local"];
 
     public EdgeMail.Backup.BackupOptions Backup { get; set; } = new();
+
+    /// <summary>How fetch accounts are pulled; the accounts themselves are in the store.</summary>
+    public EdgeMail.Fetch.FetchOptions Fetch { get; set; } = new();
 }

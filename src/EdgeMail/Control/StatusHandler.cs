@@ -29,6 +29,11 @@ internal sealed class StatusHandler(MailStore store, EdgeMailSettings settings, 
             report.Listening.Add(new ListenerStatus { Protocol = name, Address = bound.Address.ToString(), Port = bound.Port, Tls = tls });
         }
 
+        if (services.GetService<EdgeMail.Fetch.FetchService>() is { } fetch)
+        {
+            report.AddFetchLive(fetch.Live());
+        }
+
         report.Device = services.GetService<EdgeMail.Device.DeviceService>()?.GetStatus();
         report.Backup = services.GetService<EdgeMail.Backup.BackupScheduler>()?.Status is { Path: not null } backup ? backup : null;
         return new ControlResponse { Status = report };

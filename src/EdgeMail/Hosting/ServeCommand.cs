@@ -128,6 +128,13 @@ internal static class ServeCommand
         builder.Services.AddSingleton<SmtpConnectionHandler>();
         builder.Services.AddHostedService<QueueRunner>();
 
+        // Mail pulled from the provider's mailboxes (the fetch accounts in the store), through the same MailDelivery.
+        builder.Services.AddSingleton<EdgeMail.Fetch.FetchHealthSignal>();
+        builder.Services.AddSingleton(sp => new EdgeMail.Fetch.FetchService(
+            store, sp.GetRequiredService<MailDelivery>(), settings.Fetch, sp.GetRequiredService<EdgeMail.Fetch.FetchHealthSignal>(),
+            settings.Smtp.EffectiveHostName, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EdgeMail.Fetch.FetchService>>()));
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<EdgeMail.Fetch.FetchService>());
+
         // The box's face: LEDs and button (EdgeMail.Device), fed from the store, the relay queue and the disk.
         builder.Services.AddDevice(settings.Device);
         builder.Services.AddSingleton(new DiskSpace(store.DataPath, settings.Storage.MinFreeBytes));
@@ -149,6 +156,8 @@ internal static class ServeCommand
         builder.Services.AddSingleton<IControlHandler, QueueFlushHandler>();
         builder.Services.AddSingleton<IControlHandler, PairHandler>();
         builder.Services.AddSingleton<IControlHandler, DeviceRevokeHandler>();
+        builder.Services.AddSingleton<IControlHandler, FetchReloadHandler>();
+        builder.Services.AddSingleton<IControlHandler, FetchRunHandler>();
         builder.Services.AddHostedService<ControlServer>();
         foreach (var address in settings.Network.GetBindAddresses())
         {

@@ -23,6 +23,7 @@ internal sealed class DeviceFeed : BackgroundService, IInboxSignals
     private readonly MailStore _store;
     private readonly DeviceSignals _device;
     private readonly RelayHealthSignal _relay;
+    private readonly EdgeMail.Fetch.FetchHealthSignal _fetch;
     private readonly DiskSpace _disk;
     private readonly PairingWindow _pairing;
     private readonly IReadOnlyList<string> _watched;
@@ -31,11 +32,12 @@ internal sealed class DeviceFeed : BackgroundService, IInboxSignals
 
     private int _diskLow;
 
-    public DeviceFeed(MailStore store, DeviceSignals device, RelayHealthSignal relay, DiskSpace disk, PairingWindow pairing, IOptions<DeviceOptions> options, TimeProvider time, ILogger<DeviceFeed> logger)
+    public DeviceFeed(MailStore store, DeviceSignals device, RelayHealthSignal relay, EdgeMail.Fetch.FetchHealthSignal fetch, DiskSpace disk, PairingWindow pairing, IOptions<DeviceOptions> options, TimeProvider time, ILogger<DeviceFeed> logger)
     {
         _store = store;
         _device = device;
         _relay = relay;
+        _fetch = fetch;
         _disk = disk;
         _pairing = pairing;
         _watched = options.Value.MailLed.Accounts;
@@ -53,6 +55,7 @@ internal sealed class DeviceFeed : BackgroundService, IInboxSignals
     {
         _store.Health.Changed += OnStoreHealth;
         _relay.Changed += OnRelayHealth;
+        _fetch.Changed += OnFetchHealth;
         _pairing.Changed += OnPairing;
         _device.ButtonHeld += OnButtonHeld;
         OnStoreHealth(_store.Health.Failure);
@@ -68,6 +71,7 @@ internal sealed class DeviceFeed : BackgroundService, IInboxSignals
         {
             _store.Health.Changed -= OnStoreHealth;
             _relay.Changed -= OnRelayHealth;
+            _fetch.Changed -= OnFetchHealth;
             _pairing.Changed -= OnPairing;
             _device.ButtonHeld -= OnButtonHeld;
         }
@@ -108,6 +112,20 @@ internal sealed class DeviceFeed : BackgroundService, IInboxSignals
     {
         _device.SetAttention(AttentionReasons.RelayDeferred, health.Deferred > 0);
         _device.SetAttention(AttentionReasons.UpstreamUnreachable, health.UpstreamUnreachable);
+    }
+
+    // A fetch account that has gone Fetch:AlertAfter without a success asks for attention, each under its own name.
+    private void OnFetchHealth(IReadOnlySet<string> before, IReadOnlySet<string> now)
+    {
+        foreach (var name in before.Except(now))
+        {
+            _device.SetAttention(AttentionReasons.FetchFailing(name), false);
+        }
+
+        foreach (var name in now)
+        {
+            _device.SetAttention(AttentionReasons.FetchFailing(name), true);
+        }
     }
 
     // Every DiskCheckInterval: the disk, and the account count (`user add` on the command line while the service
