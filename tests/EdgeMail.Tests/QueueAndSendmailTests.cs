@@ -43,10 +43,13 @@ public sealed class QueueAndSendmailTests : IDisposable
             {
                 Assert.Equal(1, json.RootElement.GetProperty("queue").GetProperty("messages").GetInt32());
                 Assert.Equal(1, json.RootElement.GetProperty("queue").GetProperty("recipients").GetInt32());
+                Assert.Equal(300, json.RootElement.GetProperty("outboundLimitPerHour").GetInt32());
+                Assert.Empty(json.RootElement.GetProperty("outboundLimited").EnumerateArray());
             }
 
             var text = await EdgeMailProcess.RunAsync(["status", .. settings]);
             Assert.Contains("relay queue:     1 message(s)", text.Stdout, StringComparison.Ordinal);
+            Assert.Contains("outbound limit:  at most 300 messages an hour per account (Relay:MaxMessagesPerHour)\n", text.Stdout, StringComparison.Ordinal);
 
             var flush = await EdgeMailProcess.RunAsync(["queue", "flush", .. settings]);
             Assert.Equal(0, flush.ExitCode);

@@ -195,6 +195,11 @@ internal static class Data
         }
 
         session.Messages++;
+        if (result.QueueId is not null)
+        {
+            session.Policy.Relayed(session.Trust);
+        }
+
         var local = envelope.Recipients.Count(r => r.IsLocal);
         Log.Accepted(session.Logger, session.Connection.Id, message.MessageBytes, envelope.Sender, local, envelope.Recipients.Count - local, result.QueueId);
         return new SmtpReply(250, "2.0.0", result.QueueId is { } id ? $"OK queued as {id}" : "OK delivered");

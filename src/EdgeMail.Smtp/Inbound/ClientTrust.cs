@@ -6,4 +6,7 @@ namespace EdgeMail.Smtp.Inbound;
 internal sealed record ClientTrust(IPAddress Address, long? AccountId, string? AccountAddress)
 {
     public bool IsAuthenticated => AccountId is not null;
+
+    /// <summary>Whom Relay:MaxMessagesPerHour counts: the account, or the address of a client that did not log in.</summary>
+    public string Sender => AccountAddress ?? "[" + (Address.IsIPv4MappedToIPv6 ? Address.MapToIPv4() : Address) + "]";
 }

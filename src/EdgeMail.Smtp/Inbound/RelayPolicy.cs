@@ -18,8 +18,9 @@ public sealed class RelayPolicy
     private readonly SmtpOptions _smtp;
     private readonly IPNetwork[] _trusted;
 
-    public RelayPolicy(MailDelivery delivery, SmtpOptions smtp, RelayOptions relay)
+    public RelayPolicy(MailDelivery delivery, SmtpOptions smtp, RelayOptions relay, OutboundLimiter? limiter = null)
     {
+        Limiter = limiter ?? new OutboundLimiter(new RelayOptions { MaxMessagesPerHour = 0 }, TimeProvider.System);
         ArgumentNullException.ThrowIfNull(delivery);
         _router = delivery.Router;
         _smtp = smtp;
@@ -28,6 +29,12 @@ public sealed class RelayPolicy
     }
 
     public LocalDomains Domains => _router.Domains;
+
+    /// <summary>Relay:MaxMessagesPerHour's counts.</summary>
+    public OutboundLimiter Limiter { get; }
+
+    /// <summary>A transaction with recipients in other domains was queued: one more message for the sender's hour.</summary>
+    internal void Relayed(ClientTrust client) => Limiter.Sent(client.Sender);
 
     /// <summary>A client address in Smtp:TrustedNetworks (IPv4-mapped IPv6 is compared as IPv4).</summary>
     public bool IsTrusted(IPAddress address)
@@ -86,6 +93,12 @@ public sealed class RelayPolicy
         if (_relay.AllowedDomains.Length > 0 && !_relay.AllowedDomains.Any(d => IsSameOrSubdomain(domain, d)))
         {
             throw new ProtocolException(SmtpReplies.DomainNotAllowed);
+        }
+
+        if (Limiter.RefusedUntil(client.Sender) is { } until)
+        {
+            // RFC 3463 §3.8 X.7.1: delivery not authorized now; 4xx so that the client retries later (RFC 5321 §4.2.5).
+            throw new ProtocolException(SmtpReplies.SendRateExceeded(client.Sender, Limiter.Limit, until));
         }
 
         return new RecipientTarget(address, null);

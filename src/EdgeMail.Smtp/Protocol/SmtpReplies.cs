@@ -71,4 +71,8 @@ internal static class SmtpReplies
     public static readonly SmtpReply TextLineTooLong = new(554, "5.6.0", "Message has a line longer than 998 characters"); // RFC 5321 §4.5.3.1.6
     public static readonly SmtpReply BadParameter = new(555, "5.5.4", "MAIL FROM/RCPT TO parameters not recognized or not implemented"); // RFC 5321 §4.1.1.11
     public static readonly SmtpReply Utf8NotRequested = new(553, "5.6.7", "Non-ASCII address needs SMTPUTF8"); // RFC 6531 §3.5
+
+    /// <summary>Relay:MaxMessagesPerHour reached (RFC 3463 §3.8 X.7.1, transient so that the client keeps the message and retries).</summary>
+    public static SmtpReply SendRateExceeded(string sender, int limit, DateTimeOffset until) =>
+        new(451, "4.7.1", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{sender} has sent {limit} messages to other domains within the hour, the limit of this server; try again after {until.UtcDateTime:HH:mm} UTC"));
 }

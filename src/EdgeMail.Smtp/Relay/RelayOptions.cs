@@ -59,6 +59,14 @@ public sealed class RelayOptions
     /// </summary>
     public int MaxParallelDeliveries { get; set; } = 4;
 
+    /// <summary>
+    /// Messages for other domains one account (or, without login, one trusted client address) may queue in any hour;
+    /// more are answered 451 4.7.1 at RCPT until the hour has passed. 0 turns the limit off. 300 an hour is far more
+    /// than a family or a small office sends, and far less than a hijacked phone would.
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int MaxMessagesPerHour { get; set; } = 300;
+
     /// <summary>Accept an upstream certificate that does not validate (a LAN relay with a self-signed certificate).</summary>
     public bool TrustAnyCertificate { get; set; }
 }

@@ -52,6 +52,12 @@ internal static class StatusCommand
         Console.WriteLine(report.OutboundPossible
             ? $"outbound mail:   through {report.Relay}"
             : "outbound mail:   cannot leave: no Relay:Host is configured (set it to the provider's submission server)");
+        if (report.OutboundPossible)
+        {
+            var limit = report.OutboundLimitPerHour == 0 ? "no limit per sender (Relay:MaxMessagesPerHour 0)" : string.Create(CultureInfo.InvariantCulture, $"at most {report.OutboundLimitPerHour} messages an hour per account (Relay:MaxMessagesPerHour)");
+            var held = report.OutboundLimited.Count == 0 ? "" : "; held back now: " + string.Join(", ", report.OutboundLimited);
+            Console.WriteLine($"outbound limit:  {limit}{held}");
+        }
         Console.WriteLine($"TLS certificate: {report.Tls.FingerprintSha256 ?? "not generated yet (created at the first start of serve)"}");
         Console.WriteLine(report.Tls.Configured
             ? "TLS CA:          none (Tls:CertificatePath is configured)"

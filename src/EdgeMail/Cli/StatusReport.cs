@@ -43,6 +43,12 @@ internal sealed class StatusReport
     /// <summary>Whether mail to other domains can leave: false without Relay:Host.</summary>
     public bool OutboundPossible { get; set; }
 
+    /// <summary>Relay:MaxMessagesPerHour (0: no limit).</summary>
+    public int OutboundLimitPerHour { get; set; }
+
+    /// <summary>The senders held back by Relay:MaxMessagesPerHour now (from the running service).</summary>
+    public List<string> OutboundLimited { get; set; } = [];
+
     /// <summary>The pairing window of the running service; closed when no service runs (the window lives in it).</summary>
     public PairingStatus Pairing { get; set; } = new();
 
@@ -80,6 +86,7 @@ internal sealed class StatusReport
         },
         Relay = settings.Relay.IsConfigured ? $"{settings.Relay.Host}:{settings.Relay.Port}" : null,
         OutboundPossible = settings.Relay.IsConfigured,
+        OutboundLimitPerHour = settings.Relay.MaxMessagesPerHour,
         Pairing = new PairingStatus { WindowSeconds = (int)settings.Pairing.Window.TotalSeconds },
     };
 

@@ -34,6 +34,11 @@ internal sealed class StatusHandler(MailStore store, EdgeMailSettings settings, 
             report.AddFetchLive(fetch.Live());
         }
 
+        if (services.GetService<EdgeMail.Smtp.Relay.OutboundLimiter>() is { } limiter)
+        {
+            report.OutboundLimited = limiter.Usage().Where(u => u.Limited).Select(u => u.Sender).ToList();
+        }
+
         report.Device = services.GetService<EdgeMail.Device.DeviceService>()?.GetStatus();
         report.Backup = services.GetService<EdgeMail.Backup.BackupScheduler>()?.Status is { Path: not null } backup ? backup : null;
         return new ControlResponse { Status = report };

@@ -123,6 +123,7 @@ internal static class ServeCommand
         builder.Services.AddSingleton<MailDelivery>();
         builder.Services.AddSingleton<RelayQueueSignal>();
         builder.Services.AddSingleton<RelayHealthSignal>();
+        builder.Services.AddSingleton<OutboundLimiter>();
         builder.Services.AddSingleton<RelayPolicy>();
         builder.Services.AddSingleton<MailIntake>();
         builder.Services.AddSingleton<SmtpConnectionHandler>();

@@ -39,6 +39,9 @@ internal sealed class SmtpServer : IAsyncDisposable
 
     public QueueRunner? Runner { get; private set; }
 
+    /// <summary>Relay:MaxMessagesPerHour's counts, as the policy keeps them.</summary>
+    public OutboundLimiter Limiter { get; private init; } = null!;
+
     public int Port => Fixture.Ports["smtp"];
 
     public int SubmissionPort => Fixture.Ports["submission"];
@@ -53,11 +56,13 @@ internal sealed class SmtpServer : IAsyncDisposable
         relay ??= new RelayOptions { Host = UnusedUpstream };
         time ??= TimeProvider.System;
         var signal = new RelayQueueSignal();
+        OutboundLimiter? limiter = null;
         var fixture = await ServerFixture.StartAsync(
             s =>
             {
                 var delivery = Delivery(s.Store, smtp);
-                var policy = new RelayPolicy(delivery, smtp, relay);
+                limiter = new OutboundLimiter(relay, s.Time, s.Logs.CreateLogger<OutboundLimiter>());
+                var policy = new RelayPolicy(delivery, smtp, relay, limiter);
                 var intake = new MailIntake(delivery, relay, signal, s.Time);
                 var handler = new SmtpConnectionHandler(smtp, policy, intake, s.Authenticator, s.Time, s.Logs.CreateLogger<SmtpConnectionHandler>());
                 return
@@ -68,7 +73,7 @@ internal sealed class SmtpServer : IAsyncDisposable
                 ];
             },
             time: time);
-        return new SmtpServer(fixture, smtp, relay, signal, time);
+        return new SmtpServer(fixture, smtp, relay, signal, time) { Limiter = limiter! };
     }
 
     /// <summary>Local delivery as the host composes it: the test domain, and the SMTP keys for its limits.</summary>
