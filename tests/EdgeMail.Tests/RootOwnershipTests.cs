@@ -27,6 +27,10 @@ public sealed class RootOwnershipTests : IDisposable
         Assert.Equal(0, (await EdgeMailProcess.RunAsync(["user", "2fa", "enable", "ann@edgemail.local", "--data", data])).ExitCode);
         Assert.True(File.Exists(Path.Combine(data, "secret.key")));
 
+        // A fetch account's sealed password: the service (nobody here) must be able to open what root sealed.
+        var fetch = await EdgeMailProcess.RunAsync(["fetch", "add", "isp", "--host", "imap.example.net", "--user", "ann", "--to", "ann@edgemail.local", "--password-stdin", "--data", data], "provider pw\n");
+        Assert.True(fetch.ExitCode == 0, fetch.Stderr);
+
         Assert.True(File.Exists(Path.Combine(data, "edgemail.db")));
         Assert.Equal(string.Empty, (await Shell.RunAsync("find", data, "-uid", "0")).Trim());
         Assert.Equal(string.Empty, (await Shell.RunAsync("find", data, "-not", "-uid", "65534")).Trim());
