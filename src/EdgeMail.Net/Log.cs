@@ -43,6 +43,9 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Debug, "Connection {ConnectionId}: refusing it failed")]
     public static partial void RejectFailed(this ILogger logger, string connectionId, Exception exception);
 
+    [LoggerMessage(13, LogLevel.Information, "Connection {ConnectionId} from {Remote} dropped: the client took no data for {SendTimeout} (Network:SendTimeout)")]
+    public static partial void SendTimedOut(this ILogger logger, string connectionId, IPEndPoint remote, TimeSpan sendTimeout);
+
     [LoggerMessage(20, LogLevel.Information, "TLS certificate {Path} loaded, SHA-256 fingerprint {Fingerprint}, valid until {NotAfter:u}")]
     public static partial void CertificateLoaded(this ILogger logger, string path, string fingerprint, DateTime notAfter);
 

@@ -243,7 +243,7 @@ public sealed class MailListenerService : BackgroundService, IHostedLifecycleSer
                 // One flush per command (CONVENTIONS §2.6): Nagle would only delay replies to pipelined commands.
                 socket.NoDelay = true;
                 connection = new MailConnection(
-                    id, _endpoint.Name, local, remote, socket, new SocketStream(socket, _options.TcpQuickAck),
+                    id, _endpoint.Name, local, remote, socket, new SocketStream(socket, _options.TcpQuickAck, _options.SendTimeout, _time, _logger, id),
                     _pool, _certificateContext, _options.TlsHandshakeTimeout, _time);
             }
             catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
