@@ -49,14 +49,11 @@ public sealed class HostileServer : IAsyncDisposable
     {
         program ??= EdgeMailProcess.Program;
         var data = Path.Combine(dataRoot ?? Path.GetTempPath(), "edgemail-hostile-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(data);
         try
         {
-            await EdgeMailProcess.AddUserAsync(program, data, Alice, Password).ConfigureAwait(false);
-            if (withBob)
-            {
-                await EdgeMailProcess.AddUserAsync(program, data, Bob, Password).ConfigureAwait(false);
-            }
+            // `user add` once per program and set of accounts (a process start each, seconds on a loaded machine),
+            // then a copy of that data folder for each server: the same accounts, stores of their own.
+            CopyFolder(await TemplateAsync(program, withBob).ConfigureAwait(false), data);
 
             var (imap, pop3, smtp, submission) = (EdgeMailProcess.FreePort(), EdgeMailProcess.FreePort(), EdgeMailProcess.FreePort(), EdgeMailProcess.FreePort());
             var args = ServeProcess.OnlyArguments(data, ("Imap:Port", imap), ("Pop3:Port", pop3), ("Smtp:Port", smtp), ("Smtp:SubmissionPort", submission));
@@ -66,8 +63,77 @@ public sealed class HostileServer : IAsyncDisposable
         }
         catch
         {
-            Directory.Delete(data, recursive: true);
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+
             throw;
+        }
+    }
+
+    private static readonly SemaphoreSlim TemplateGate = new(1, 1);
+    private static readonly Dictionary<(string, bool), string> Templates = [];
+
+    private static async Task<string> TemplateAsync(string program, bool withBob)
+    {
+        await TemplateGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!Templates.TryGetValue((program, withBob), out var template))
+            {
+                template = Path.Combine(Path.GetTempPath(), $"edgemail-hostile-template-{Environment.ProcessId}-{Templates.Count}");
+                if (Directory.Exists(template))
+                {
+                    Directory.Delete(template, recursive: true);
+                }
+
+                Directory.CreateDirectory(template);
+                await EdgeMailProcess.AddUserAsync(program, template, Alice, Password).ConfigureAwait(false);
+                if (withBob)
+                {
+                    await EdgeMailProcess.AddUserAsync(program, template, Bob, Password).ConfigureAwait(false);
+                }
+
+                if (Templates.Count == 0)
+                {
+                    AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+                    {
+                        foreach (var folder in Templates.Values)
+                        {
+                            try
+                            {
+                                Directory.Delete(folder, recursive: true);
+                            }
+                            catch (IOException)
+                            {
+                            }
+                        }
+                    };
+                }
+
+                Templates[(program, withBob)] = template;
+            }
+
+            return template;
+        }
+        finally
+        {
+            TemplateGate.Release();
+        }
+    }
+
+    private static void CopyFolder(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
+        }
+
+        foreach (var folder in Directory.GetDirectories(from))
+        {
+            CopyFolder(folder, Path.Combine(to, Path.GetFileName(folder)));
         }
     }
 

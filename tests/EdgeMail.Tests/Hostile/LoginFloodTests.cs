@@ -12,7 +12,7 @@ namespace EdgeMail.Tests.Hostile;
 /// </summary>
 public sealed class LoginFloodTests : IAsyncLifetime
 {
-    private static readonly TimeSpan FloodTime = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan FloodTime = TimeSpan.FromSeconds(5);
     private HostileServer _server = null!;
 
     public async Task InitializeAsync() => _server = await HostileServer.StartAsync([]);
