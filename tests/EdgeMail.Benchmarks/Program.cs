@@ -1,4 +1,5 @@
 using EdgeMail.Benchmarks;
+using EdgeMail.Benchmarks.Fetch;
 using EdgeMail.Benchmarks.Host;
 using EdgeMail.Benchmarks.Imap;
 using EdgeMail.Benchmarks.Output;
@@ -23,6 +24,7 @@ Benchmark[] benchmarks =
     new("device", "[binary] [seconds=60] [deliveries=50]", "the Virtual-driver LEDs under serve: idle CPU with steady and with blinking LEDs, the mail LED's latency after an SMTP delivery", DeviceBenchmark.RunAsync),
     new("web", "BINARY [BINARY_WITHOUT_WEB] [ARM64 ARM64_WITHOUT_WEB]", "what the web page costs: binary size with and without it, serve's start and idle RSS/PSS with the page on and off, GET /api/status and GET / latency and requests/s on one keep-alive connection", WebBenchmark.RunAsync),
     new("append-latency", "[--appends N] [--runs R] [--binary PATH] ...", "serial IMAP APPEND latency (median, p90) from a Nagle-on client as imaplib sends it, and with TCP_NODELAY, EdgeMail beside Dovecot", AppendLatencyBenchmark.RunAsync),
+    new("fetch", "[--messages N] [--binary PATH] [--samples S] ...", "fetch accounts: first sync of a 10,000-message Dovecot INBOX over IMAPS (msg/s, peak RSS) against fetchmail (mda and SMTP) into EdgeMail; IDLE push latency", FetchBenchmark.RunAsync),
 ];
 
 var json = args.Contains("--json");

@@ -24,6 +24,12 @@ internal static class CrashMail
             _ => rng.Next(300_000, 1_400_000),
         };
 
+        return Build(token, from, to, rng, size, out expected);
+    }
+
+    /// <summary>A message of about <paramref name="size"/> bytes of body (multipart with an attachment past 200 KB).</summary>
+    public static MimeMessage Build(string token, string from, string to, Random rng, int size, out Fingerprint expected)
+    {
         var text = new StringBuilder();
         text.Append("From: <").Append(from).Append(">\r\n")
             .Append("To: <").Append(to).Append(">\r\n")

@@ -16,7 +16,8 @@ internal static class DovecotSetup
 {
     public static string Script => Path.Combine(AppContext.BaseDirectory, "Imap", "dovecot.sh");
 
-    public static double Fill(string dir, IReadOnlyList<(string User, int Messages)> users, string password)
+    /// <summary>Writes each user's messages (MessageCorpus, 2 KiB to <paramref name="maxMessageBytes"/>) and the passwd-file; seconds taken.</summary>
+    public static double Fill(string dir, IReadOnlyList<(string User, int Messages)> users, string password, int maxMessageBytes = 10 * 1024)
     {
         var sw = Stopwatch.StartNew();
         var lines = new List<string>();
@@ -32,7 +33,7 @@ internal static class DovecotSetup
             var done = 0;
             Parallel.For(0, messages, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
             {
-                var crlf = MessageCorpus.Create(i);
+                var crlf = MessageCorpus.Create(i, maxMessageBytes);
                 var lf = new byte[crlf.Length];
                 var n = 0;
                 for (var b = 0; b < crlf.Length; b++)

@@ -7,7 +7,7 @@ namespace EdgeMail.Benchmarks.Imap;
 /// The mailbox both servers get: message i is the same bytes for EdgeMail and Dovecot (seeded by i).
 /// Realistic shapes: Received lines, names and addresses, replies with In-Reply-To and References,
 /// text/plain, multipart/alternative (text and HTML) and multipart/mixed with a small base64
-/// attachment; 2 to 10 KiB each; about 30% unseen.
+/// attachment; 2 to 10 KiB each (or up to a size asked for); about 30% unseen.
 /// </summary>
 internal static class MessageCorpus
 {
@@ -25,10 +25,11 @@ internal static class MessageCorpus
     /// <summary>Whether message i is stored with \Seen (about 70% are).</summary>
     public static bool IsSeen(int i) => Hash(i, 7) % 10 >= 3;
 
-    public static byte[] Create(int i)
+    /// <summary>Message i, 2 KiB to <paramref name="maxBytes"/> (the `fetch` benchmark asks for up to 20 KiB).</summary>
+    public static byte[] Create(int i, int maxBytes = 10 * 1024)
     {
         var random = new Random(i);
-        var size = random.Next(2048, 10 * 1024);
+        var size = random.Next(2048, maxBytes);
         var from = Person(random);
         var date = DateOf(i);
         var subject = Sentence(random, random.Next(3, 9));

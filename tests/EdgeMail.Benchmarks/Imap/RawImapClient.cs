@@ -183,6 +183,9 @@ internal sealed class RawImapClient : IAsyncDisposable
         }
     }
 
+    /// <summary>The next response line, decoded (in IDLE: the untagged news, such as "* 12 EXISTS").</summary>
+    public Task<string> NextLineAsync(CancellationToken cancellationToken) => ReadLineAsync([], cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         try
