@@ -107,7 +107,7 @@ public sealed class ConnectionLimiter
     // IPv4 (and IPv4-mapped IPv6, which a dual-stack socket reports) counts per address. IPv6 counts per /64:
     // one host or home network gets a whole /64 (RFC 4291 §2.5.1, RFC 6177 §2), so per-address counting would let
     // a single client open 2^64 times the limit.
-    private static UInt128 Key(IPAddress address)
+    internal static UInt128 Key(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
         {

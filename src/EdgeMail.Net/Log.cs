@@ -43,6 +43,21 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Debug, "Connection {ConnectionId}: refusing it failed")]
     public static partial void RejectFailed(this ILogger logger, string connectionId, Exception exception);
 
+    [LoggerMessage(13, LogLevel.Information, "Connection {ConnectionId} from {Remote} dropped: the client took no data for {SendTimeout} (Network:SendTimeout)")]
+    public static partial void SendTimedOut(this ILogger logger, string connectionId, IPEndPoint remote, TimeSpan sendTimeout);
+
+    [LoggerMessage(14, LogLevel.Warning, "{Count} more connection(s) from {Address} refused in the last {Seconds} s (the last to {Endpoint}: {Reason})")]
+    public static partial void ConnectionsRejectedSummary(this ILogger logger, int count, IPAddress address, double seconds, string endpoint, string reason);
+
+    [LoggerMessage(15, LogLevel.Warning, "Connection {ConnectionId} from {Remote} to {Endpoint} sent data after STARTTLS before the handshake; closed (CVE-2011-0411)")]
+    public static partial void StartTlsInjection(this ILogger logger, string connectionId, IPEndPoint remote, string endpoint);
+
+    [LoggerMessage(16, LogLevel.Warning, "{Count} more STARTTLS injection(s) (CVE-2011-0411) from {Address} in the last {Seconds} s (the last to {Endpoint})")]
+    public static partial void StartTlsInjectionsSummary(this ILogger logger, int count, IPAddress address, double seconds, string endpoint);
+
+    [LoggerMessage(17, LogLevel.Warning, "{Count} refused connection(s) and STARTTLS injection(s) in {Seconds} s from beyond the {Max} addresses tracked, not logged one by one")]
+    public static partial void ClientEventsOverflow(this ILogger logger, long count, double seconds, int max);
+
     [LoggerMessage(20, LogLevel.Information, "TLS certificate {Path} loaded, SHA-256 fingerprint {Fingerprint}, valid until {NotAfter:u}")]
     public static partial void CertificateLoaded(this ILogger logger, string path, string fingerprint, DateTime notAfter);
 

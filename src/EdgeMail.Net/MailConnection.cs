@@ -33,6 +33,7 @@ public sealed class MailConnection : IAsyncDisposable
     private readonly Func<SslStreamCertificateContext>? _certificate;
     private readonly TimeSpan _handshakeTimeout;
     private readonly TimeProvider _time;
+    private readonly ClientEventLog? _events;
     private SslStream? _tls;
     private LineReader? _lines;
     private PipeReader? _input;
@@ -49,7 +50,8 @@ public sealed class MailConnection : IAsyncDisposable
         MemoryPool<byte> pool,
         Func<SslStreamCertificateContext>? certificate,
         TimeSpan handshakeTimeout,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        ClientEventLog? events = null)
     {
         Id = id;
         EndpointName = endpointName;
@@ -61,6 +63,7 @@ public sealed class MailConnection : IAsyncDisposable
         _certificate = certificate;
         _handshakeTimeout = handshakeTimeout;
         _time = timeProvider;
+        _events = events;
         (_input, _output) = CreatePipes(transport);
     }
 
@@ -185,6 +188,7 @@ public sealed class MailConnection : IAsyncDisposable
             Input.AdvanceTo(pending.Buffer.Start);
             if (injected)
             {
+                _events?.StartTlsInjection(Id, RemoteEndPoint, EndpointName);
                 throw new StartTlsInjectionException();
             }
         }

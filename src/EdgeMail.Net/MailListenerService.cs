@@ -36,6 +36,9 @@ public sealed class MailListenerService : BackgroundService, IHostedLifecycleSer
 
     private readonly ListenerEndpoint _endpoint;
     private readonly ConnectionLimiter _limiter;
+    // Refusals and STARTTLS injections, which a stranger can repeat at will: logged once per address per minute.
+    private readonly ClientEventLog _events;
+    private readonly bool _ownsEvents;
     private readonly NetOptions _options;
     // One delegate for all connections; it reads the provider's current context at each handshake.
     private readonly Func<SslStreamCertificateContext>? _certificateContext;
@@ -61,8 +64,9 @@ public sealed class MailListenerService : BackgroundService, IHostedLifecycleSer
         IOptions<NetOptions> options,
         ILogger<MailListenerService> logger,
         CertificateProvider? certificates = null,
-        TimeProvider? timeProvider = null)
-        : this(endpoint, limiter, options.Value, logger, certificates, timeProvider, MemoryPool<byte>.Shared)
+        TimeProvider? timeProvider = null,
+        ClientEventLog? events = null)
+        : this(endpoint, limiter, options.Value, logger, certificates, timeProvider, MemoryPool<byte>.Shared, events)
     {
     }
 
@@ -73,7 +77,8 @@ public sealed class MailListenerService : BackgroundService, IHostedLifecycleSer
         ILogger logger,
         CertificateProvider? certificates,
         TimeProvider? timeProvider,
-        MemoryPool<byte> pool)
+        MemoryPool<byte> pool,
+        ClientEventLog? events = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         ArgumentOutOfRangeException.ThrowIfNegative(endpoint.Port);
@@ -89,6 +94,10 @@ public sealed class MailListenerService : BackgroundService, IHostedLifecycleSer
         _certificateContext = certificates is null ? null : () => certificates.Context;
         _time = timeProvider ?? TimeProvider.System;
         _pool = pool;
+
+        // The host gives every listener one (per-address counts across the endpoints); alone, a listener has its own.
+        _ownsEvents = events is null;
+        _events = events ?? new ClientEventLog(logger, _time, 10_000);
     }
 
     public ListenerEndpoint Endpoint => _endpoint;
@@ -126,6 +135,11 @@ public sealed class MailListenerService : BackgroundService, IHostedLifecycleSer
     public override void Dispose()
     {
         _listenSocket?.Dispose();
+        if (_ownsEvents)
+        {
+            _events.Dispose();
+        }
+
         base.Dispose();
     }
 
@@ -243,8 +257,8 @@ public sealed class MailListenerService : BackgroundService, IHostedLifecycleSer
                 // One flush per command (CONVENTIONS §2.6): Nagle would only delay replies to pipelined commands.
                 socket.NoDelay = true;
                 connection = new MailConnection(
-                    id, _endpoint.Name, local, remote, socket, new SocketStream(socket, _options.TcpQuickAck),
-                    _pool, _certificateContext, _options.TlsHandshakeTimeout, _time);
+                    id, _endpoint.Name, local, remote, socket, new SocketStream(socket, _options.TcpQuickAck, _options.SendTimeout, _time, _logger, id),
+                    _pool, _certificateContext, _options.TlsHandshakeTimeout, _time, _events);
             }
             catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
             {
@@ -260,7 +274,7 @@ public sealed class MailListenerService : BackgroundService, IHostedLifecycleSer
             {
                 if (!_limiter.TryAcquire(remote.Address, out var reason))
                 {
-                    _logger.ConnectionRejected(remote, _endpoint.Name, reason);
+                    _events.Refused(remote, _endpoint.Name, reason);
                     await RejectAsync(connection, reason).ConfigureAwait(false);
                     return;
                 }

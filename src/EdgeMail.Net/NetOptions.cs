@@ -57,6 +57,16 @@ public sealed class NetOptions : IValidatableObject
     /// </summary>
     public bool TcpQuickAck { get; set; } = true;
 
+    /// <summary>
+    /// Longest a write may wait for the client to take data; then the connection is dropped (a reset: a client that
+    /// reads nothing cannot be told why). A client that pipelines commands and never reads their answers would
+    /// otherwise hold its slot for good, since every timeout of the protocols waits on the client's input. 5 minutes,
+    /// as Dovecot's CLIENT_OUTPUT_TIMEOUT_MSECS and RFC 5321 §4.5.3.2.7's server timeout. A waiting write goes on once
+    /// the client has taken about half of what the kernel queued for it (at most net.ipv4.tcp_wmem's 4 MiB), so a
+    /// slow link keeps its connection from about 7 KiB/s up.
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The addresses of <see cref="Bind"/>; throws <see cref="FormatException"/> naming the key.</summary>
     public IReadOnlyList<IPAddress> GetBindAddresses() => ParseBind(Bind);
 
@@ -141,6 +151,11 @@ public sealed class NetOptions : IValidatableObject
         {
             yield return new ValidationResult(
                 $"Network:TlsHandshakeTimeout must be between 00:00:01 and 00:10:00 (is {TlsHandshakeTimeout}).", [nameof(TlsHandshakeTimeout)]);
+        }
+        if (SendTimeout < TimeSpan.FromSeconds(1) || SendTimeout > TimeSpan.FromHours(1))
+        {
+            yield return new ValidationResult(
+                $"Network:SendTimeout must be between 00:00:01 and 01:00:00 (is {SendTimeout}).", [nameof(SendTimeout)]);
         }
         if (DrainTimeout < TimeSpan.Zero || DrainTimeout > TimeSpan.FromMinutes(5))
         {

@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeMail.Net;
 
@@ -14,16 +16,79 @@ namespace EdgeMail.Net;
 /// </summary>
 /// <remarks>
 /// With <c>quickAck</c>, every read that returns data acknowledges it at once (<see cref="NetOptions.TcpQuickAck"/>).
-/// This stream is the one beneath SslStream too (MailConnection wraps it for implicit TLS and STARTTLS), so TLS
-/// records are acknowledged the same way.
+/// A write that waits longer than <c>sendTimeout</c> for the client to take data drops the connection
+/// (<see cref="NetOptions.SendTimeout"/>). This stream is the one beneath SslStream too (MailConnection wraps it for
+/// implicit TLS and STARTTLS), so TLS records are acknowledged and timed the same way.
 /// </remarks>
-internal sealed class SocketStream(Socket socket, bool quickAck) : NetworkStream(socket, ownsSocket: true)
+internal sealed class SocketStream(Socket socket, bool quickAck, TimeSpan sendTimeout, TimeProvider time, ILogger? logger = null, string? connectionId = null)
+    : NetworkStream(socket, ownsSocket: true)
 {
     // Linux tcp(7): IPPROTO_TCP and TCP_QUICKACK (<netinet/tcp.h>), the same on every architecture.
     private const int IpProtoTcp = 6;
     private const int TcpQuickAckOption = 12;
 
     private readonly bool _quickAck = quickAck && OperatingSystem.IsLinux();
+    private int _stalled;
+
+    public SocketStream(Socket socket, bool quickAck)
+        : this(socket, quickAck, Timeout.InfiniteTimeSpan, TimeProvider.System)
+    {
+    }
+
+    /// <summary>A write waited out the send timeout and the connection was dropped.</summary>
+    public bool SendTimedOut => Volatile.Read(ref _stalled) != 0;
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        // Most writes fit the kernel's send buffer and complete at once; only one that has to wait gets a timer.
+        var write = base.WriteAsync(buffer, cancellationToken);
+        if (write.IsCompleted || sendTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return write;
+        }
+
+        return WriteWithinTimeoutAsync(write);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteWithinTimeoutAsync(ValueTask write)
+    {
+        using (time.CreateTimer(static state => ((SocketStream)state!).Drop(), this, sendTimeout, Timeout.InfiniteTimeSpan))
+        {
+            try
+            {
+                await write.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (SendTimedOut && ex is SocketException or ObjectDisposedException or IOException or OperationCanceledException)
+            {
+                throw new IOException($"The client took no data for {sendTimeout}; the connection was dropped.", ex);
+            }
+        }
+    }
+
+    // The client has taken nothing for the whole send timeout (it pipelines and never reads, or it is gone without a
+    // word). A reset rather than a FIN: a FIN would wait behind the unsent data that the client will never take, and
+    // the kernel would keep that data and the connection for minutes more. Closing fails the pending send, which ends
+    // the session as any vanished client does.
+    private void Drop()
+    {
+        if (Interlocked.Exchange(ref _stalled, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            logger?.SendTimedOut(connectionId ?? "?", (IPEndPoint)Socket.RemoteEndPoint!, sendTimeout);
+            Socket.Close(0);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+    }
 
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {

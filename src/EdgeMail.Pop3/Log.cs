@@ -26,7 +26,7 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "POP3 session closed after {Count} bad commands")]
     public static partial void TooManyBadCommands(ILogger logger, int count);
 
-    [LoggerMessage(8, LogLevel.Warning, "POP3 client sent data after STLS; closing (CVE-2011-0411)")]
+    [LoggerMessage(8, LogLevel.Debug, "POP3 client sent data after STLS; closing (CVE-2011-0411; logged by the network layer once per address per minute)")]
     public static partial void StartTlsInjection(ILogger logger);
 
     [LoggerMessage(9, LogLevel.Debug, "POP3 STLS handshake failed")]

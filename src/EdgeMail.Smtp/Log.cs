@@ -17,10 +17,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "SMTP {ConnectionId} accepted a message of {Size} bytes from <{Sender}> for {Local} local and {Remote} remote recipients (queue id {QueueId})")]
     public static partial void Accepted(ILogger logger, string connectionId, long size, string sender, int local, int remote, long? queueId);
 
-    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "SMTP {ConnectionId} sent data after STARTTLS before the handshake; closing (CVE-2011-0411)")]
+    [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "SMTP {ConnectionId} sent data after STARTTLS before the handshake; closing (CVE-2011-0411; logged by the network layer once per address per minute)")]
     public static partial void StartTlsInjection(ILogger logger, string connectionId);
 
-    [LoggerMessage(EventId = 105, Level = LogLevel.Information, Message = "SMTP {ConnectionId} closed: {Reason}")]
+    // Debug, as IMAP and POP3 treat a client that vanishes (a reset, a broken pipe): that is how connections end, and
+    // at Information a stranger resetting connections in a loop wrote a line for each.
+    [LoggerMessage(EventId = 105, Level = LogLevel.Debug, Message = "SMTP {ConnectionId} closed: {Reason}")]
     public static partial void Closed(ILogger logger, string connectionId, string reason);
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "SMTP {ConnectionId} closed: {Setting} ({Deadline}) passed")]

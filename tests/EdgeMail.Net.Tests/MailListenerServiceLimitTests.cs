@@ -73,4 +73,19 @@ public sealed class MailListenerServiceLimitTests
         Assert.Empty(await refused.ReadUntilClosedAsync());
         Assert.Equal(0, handler.Rejects);
     }
+
+    [Fact]
+    public async Task Hammering_at_the_limit_logs_one_line_for_the_address_not_one_per_connection()
+    {
+        var limiter = new ConnectionLimiter(maxConnections: 100, maxConnectionsPerAddress: 1);
+        await using var listener = await TestListener.StartAsync(new EchoHandler(), limiter: limiter);
+        await using var held = await listener.ConnectAndGreetAsync();
+        for (var i = 0; i < 50; i++)
+        {
+            await using var refused = await listener.ConnectAsync();
+            Assert.Equal(["BUSY TooManyConnectionsFromAddress"], await refused.ReadUntilClosedAsync());
+        }
+
+        Assert.Single(listener.Entries, e => e.Message.Contains("refused: TooManyConnectionsFromAddress", StringComparison.Ordinal));
+    }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using EdgeMail.Net.Tests.Support;
+using EdgeMail.Testing;
+using EdgeMail.Testing.Hostile;
 
 namespace EdgeMail.Net.Tests;
 
@@ -72,5 +74,60 @@ public sealed class MailListenerServiceTimeoutTests
         }
 
         Assert.True(watch.Elapsed > TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task Client_that_never_reads_is_dropped_after_the_send_timeout()
+    {
+        var options = new NetOptions { SendTimeout = TimeSpan.FromMilliseconds(500) };
+        await using var listener = await TestListener.StartAsync(new EchoHandler { MaxLineBytes = 4096 }, options: options);
+        using var client = await NonReadingClient.ConnectAsync("127.0.0.1", listener.EndPoint.Port);
+
+        // Every line is echoed; the echoes back up in the kernel's buffers, and then the server's write waits.
+        var outcome = await client.FloodAsync("", string.Concat(Enumerable.Repeat(new string('x', 1000) + "\r\n", 100)), TimeSpan.FromSeconds(20));
+
+        Assert.True(outcome.Dropped, $"still connected after {outcome.Elapsed}");
+        Assert.True(outcome.StalledFor >= TimeSpan.FromMilliseconds(250), $"dropped after a stall of only {outcome.StalledFor}");
+        await Eventually.TrueAsync(() => listener.Service.ConnectionCount == 0, "the dropped connection's slot released");
+        Assert.Contains(listener.Entries, e => e.Message.Contains("the client took no data for 00:00:00.5000000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Client_that_pauses_reading_for_less_than_the_send_timeout_is_not_dropped()
+    {
+        // It stops reading for 200 ms at a time and then takes everything there is, so each write of the server waits
+        // at most about 200 ms, under the 500 ms send timeout. (A client must take half of what the kernel queued
+        // to wake a waiting write: Linux's sk_stream_write_space.)
+        var options = new NetOptions { SendTimeout = TimeSpan.FromMilliseconds(500) };
+        await using var listener = await TestListener.StartAsync(new EchoHandler { MaxLineBytes = 4096 }, options: options);
+        await using var client = await listener.ConnectAndGreetAsync();
+        var lines = string.Concat(Enumerable.Repeat(new string('y', 1000) + "\r\n", 100));
+        var watch = Stopwatch.StartNew();
+        var sending = Task.Run(async () =>
+        {
+            while (watch.Elapsed < TimeSpan.FromSeconds(3))
+            {
+                await client.SendAsync(lines);
+            }
+        });
+        var buffer = new byte[64 * 1024];
+        long read = 0;
+        while (!sending.IsCompleted)
+        {
+            // Kept: the client's own pauses, on the real clock the server's timer runs on.
+            await Task.Delay(200);
+            do
+            {
+                var n = await client.Socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None);
+                Assert.True(n > 0, $"closed after {read} bytes and {watch.Elapsed}");
+                read += n;
+            }
+            while (client.Socket.Available > 0);
+        }
+
+        await sending;
+        Assert.True(read > 1024 * 1024, $"only {read} bytes echoed");
+        Assert.Equal(1, listener.Service.ConnectionCount);
+        Assert.DoesNotContain(listener.Entries, e => e.Message.Contains("took no data", StringComparison.Ordinal));
     }
 }

@@ -46,6 +46,7 @@ public sealed class NetOptionsTests
         Assert.Equal(20, options.MaxConnectionsPerAddress);
         Assert.Equal(TimeSpan.FromSeconds(30), options.TlsHandshakeTimeout);
         Assert.Equal(TimeSpan.FromSeconds(10), options.DrainTimeout);
+        Assert.Equal(TimeSpan.FromMinutes(5), options.SendTimeout);
         Assert.True(options.TcpQuickAck);
     }
 
@@ -54,6 +55,7 @@ public sealed class NetOptionsTests
     [InlineData("Network:MaxConnectionsPerAddress", nameof(NetOptions.MaxConnectionsPerAddress))]
     [InlineData("Network:TlsHandshakeTimeout", nameof(NetOptions.TlsHandshakeTimeout))]
     [InlineData("Network:DrainTimeout", nameof(NetOptions.DrainTimeout))]
+    [InlineData("Network:SendTimeout", nameof(NetOptions.SendTimeout))]
     [InlineData("Network:Bind", nameof(NetOptions.Bind))]
     public void Out_of_range_value_fails_validation_naming_the_key(string key, string property)
     {
@@ -64,6 +66,7 @@ public sealed class NetOptionsTests
             case nameof(NetOptions.MaxConnectionsPerAddress): options.MaxConnectionsPerAddress = -1; break;
             case nameof(NetOptions.TlsHandshakeTimeout): options.TlsHandshakeTimeout = TimeSpan.Zero; break;
             case nameof(NetOptions.DrainTimeout): options.DrainTimeout = TimeSpan.FromSeconds(-1); break;
+            case nameof(NetOptions.SendTimeout): options.SendTimeout = TimeSpan.FromMilliseconds(500); break;
             case nameof(NetOptions.Bind): options.Bind = "eth0"; break;
         }
 

@@ -20,11 +20,11 @@ public static class LanMail
     }
 
     /// <summary>Sends one message to the SMTP port on 127.0.0.1 and returns once the server answered 250.</summary>
-    public static async Task SendAsync(int port, string to, string subject)
+    public static async Task SendAsync(int port, string to, string subject, string text = "page 1")
     {
         using var smtp = new SmtpClient();
         await smtp.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None);
-        await smtp.SendAsync(Message(to, subject));
+        await smtp.SendAsync(Message(to, subject, text));
         await smtp.DisconnectAsync(true);
     }
 }

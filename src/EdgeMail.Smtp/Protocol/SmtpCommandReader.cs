@@ -143,9 +143,26 @@ internal ref struct SmtpCommandReader
             return false;
         }
 
-        mailbox = text;
+        mailbox = WithoutNeedlessQuotes(text);
         _reader = copy;
         return true;
+    }
+
+    /// <summary>
+    /// A quoted local part whose content is a Dot-string names the same mailbox unquoted (RFC 5321 §4.1.2, RFC 5322
+    /// §3.4.1: such quoting SHOULD NOT be used, and means nothing): "alice"@d is alice@d, as Postfix delivers it.
+    /// Quoting that is needed ("john smith"@d, "a@b"@d) is kept.
+    /// </summary>
+    private static string WithoutNeedlessQuotes(string mailbox)
+    {
+        var at = mailbox.LastIndexOf('@');
+        if (at < 3 || mailbox[0] != '"' || mailbox[at - 1] != '"')
+        {
+            return mailbox;
+        }
+
+        var inner = mailbox[1..(at - 1)];
+        return IsLocalPart(inner) && !inner.StartsWith('"') ? inner + mailbox[at..] : mailbox;
     }
 
     /// <summary>esmtp-param = esmtp-keyword ["=" esmtp-value], separated by SP (RFC 5321 §4.1.2).</summary>

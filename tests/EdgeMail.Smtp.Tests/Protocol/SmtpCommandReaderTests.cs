@@ -12,6 +12,11 @@ public sealed class SmtpCommandReaderTests
     [InlineData("from:<@hosta.int,@jkl.org:userc@d.bar.org>", "userc@d.bar.org")]     // source route, §4.1.1.3 / Appendix C
     [InlineData("FROM: <scanner@lan.test>", "scanner@lan.test")]                      // Tolerance: space after the colon
     [InlineData("FROM:<\"john smith\"@example.org>", "\"john smith\"@example.org")]   // Quoted-string local part
+    [InlineData("FROM:<\"alice\"@example.org>", "alice@example.org")]                  // needless quotes, RFC 5322 §3.4.1
+    [InlineData("FROM:<\"a.b+c\"@example.org>", "a.b+c@example.org")]                  // a Dot-string quoted
+    [InlineData("FROM:<\"a@b.test\"@example.org>", "\"a@b.test\"@example.org")]       // quoting needed: kept
+    [InlineData("FROM:<\"a..b\"@example.org>", "\"a..b\"@example.org")]               // not a Dot-string: kept
+    [InlineData("FROM:<\"\"@example.org>", "\"\"@example.org")]                       // empty quoted local part: kept
     [InlineData("FROM:<root@[192.0.2.1]>", "root@[192.0.2.1]")]                       // address-literal, §4.1.3
     [InlineData("FROM:<a@b.test> SIZE=1000 BODY=8BITMIME RET=HDRS ENVID=QQ314159", "a@b.test")]
     [InlineData("from:<a@b.test>", "a@b.test")]                                       // keywords are case-insensitive, §2.4

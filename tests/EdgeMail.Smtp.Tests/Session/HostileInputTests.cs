@@ -25,6 +25,25 @@ public sealed class HostileInputTests
     }
 
     [Fact]
+    public async Task A_needlessly_quoted_local_part_is_the_account_itself_for_delivery_and_for_the_forgery_rule()
+    {
+        // RFC 5322 §3.4.1: "alice"@ and alice@ are one mailbox. It was refused 550 5.1.1 as an unknown user, where
+        // Postfix delivers it; and a stranger's MAIL FROM with it must stay refused as a forged local sender.
+        await using var server = await SmtpServer.StartAsync(new SmtpOptions { HostName = "mx.test", TrustedNetworks = ["192.0.2.0/24"] });
+        await server.AddUserAsync("alice");
+        await using var c = await SmtpTranscript.ConnectAsync(server.Port);
+        await c.ExpectAsync("EHLO sender.test", "250 *");
+        await c.ExpectAsync("MAIL FROM:<\"alice\"@edgemail.local>", "550 5.7.1 *");
+        await c.ExpectAsync("MAIL FROM:<friend@example.net>", "250 *");
+        await c.ExpectAsync("RCPT TO:<\"alice\"@edgemail.local>", "250 *");
+        await c.ExpectAsync("RCPT TO:<\"alice@example.net\"@edgemail.local>", "550 5.1.1 *");
+        await c.ExpectAsync("DATA", "354 *");
+        await c.ExpectAsync("Subject: quoted\r\n\r\nhello\r\n.", "250 2.0.0 OK delivered");
+
+        Assert.Single(await server.InboxAsync("alice"));
+    }
+
+    [Fact]
     public async Task A_trusted_device_may_still_send_as_a_local_address()
     {
         await using var server = await SmtpServer.StartAsync();

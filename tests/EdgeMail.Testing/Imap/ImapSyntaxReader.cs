@@ -10,8 +10,12 @@ namespace EdgeMail.Testing.Imap;
 /// </summary>
 internal sealed class ImapSyntaxReader(byte[] data, int position = 0)
 {
-    /// <summary>Nesting limit for body structures and extension lists, so hostile input cannot overflow the stack.</summary>
-    public const int MaxDepth = 64;
+    /// <summary>
+    /// Nesting limit for body structures and extension lists, so hostile input cannot overflow the stack. Above what
+    /// the server sends for the deepest mail it stores: Storage:MaxMimeDepth (64) gives 66 levels of body (65
+    /// multiparts, as MimeKit counts its depth, and the part below them).
+    /// </summary>
+    public const int MaxDepth = 128;
 
     public byte[] Data { get; } = data;
 
